@@ -1,0 +1,411 @@
+//! `Condition`: Python's `threading.Condition` (behaviours C-01 to C-08, and the whole lock
+//! suite through C-08 when it is used as an RLock).
+//!
+//! As in CPython, each waiter gets its own wake-up word and joins a FIFO queue; `notify(n)`
+//! hands a wake-up to exactly the `n` longest waiting threads, so there are no spurious
+//! wake-ups and no stolen notifications. A woken waiter re-acquires the lock before `wait`
+//! returns. A waiter that times out removes itself from the queue; if a notifier had already
+//! taken it off the queue, the wait counts as notified and returns `true`.
+//!
+//! Each waiter's word: `0` waiting, `2` asleep (the notifier must wake it), `1` notified. The
+//! notifier calls into the platform only when the waiter is actually asleep.
+
+use crate::error::{Error, Result};
+use crate::lock::{acquire_args, Lock, RawLock};
+use crate::rlock::RLock;
+use crate::sys::atomic::{AtomicU32, Ordering::*};
+use crate::sys::{wait, wake_one};
+use crate::timeout::{Deadline, Timeout};
+use std::cell::UnsafeCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+const WAITING: u32 = 0;
+const NOTIFIED: u32 = 1;
+const ASLEEP: u32 = 2;
+
+struct Waiter {
+    state: AtomicU32,
+}
+
+/// The lock a [`Condition`] is built on: a [`Lock`] or an [`RLock`] (Python accepts either).
+/// Usually written implicitly: `Condition::with_lock(lock.clone())`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ConditionLock {
+    /// A plain, non-owned lock: "holding" it means it is locked.
+    Lock(Lock),
+    /// A reentrant lock: "holding" it means the calling thread owns it.
+    RLock(RLock),
+}
+
+impl From<Lock> for ConditionLock {
+    fn from(l: Lock) -> Self {
+        ConditionLock::Lock(l)
+    }
+}
+impl From<RLock> for ConditionLock {
+    fn from(l: RLock) -> Self {
+        ConditionLock::RLock(l)
+    }
+}
+
+impl ConditionLock {
+    fn acquire_for(&self, t: Option<Option<Duration>>) -> bool {
+        match (self, t) {
+            (ConditionLock::Lock(l), None) => l.try_acquire(),
+            (ConditionLock::Lock(l), Some(None)) => l.acquire(),
+            (ConditionLock::Lock(l), Some(Some(t))) => l.acquire_timeout(t).unwrap_or(false),
+            (ConditionLock::RLock(l), None) => l.try_acquire(),
+            (ConditionLock::RLock(l), Some(None)) => l.acquire(),
+            (ConditionLock::RLock(l), Some(Some(t))) => l.acquire_timeout(t).unwrap_or(false),
+        }
+    }
+
+    fn release(&self) -> Result<()> {
+        match self {
+            ConditionLock::Lock(l) => l.release(),
+            ConditionLock::RLock(l) => l.release(),
+        }
+    }
+
+    fn locked(&self) -> bool {
+        match self {
+            ConditionLock::Lock(l) => l.locked(),
+            ConditionLock::RLock(l) => l.locked(),
+        }
+    }
+
+    /// Python's `Condition._is_owned`: for a plain Lock, "is it locked at all".
+    fn is_owned(&self) -> bool {
+        match self {
+            ConditionLock::Lock(l) => l.locked(),
+            ConditionLock::RLock(l) => l.is_owned(),
+        }
+    }
+
+    /// Fully releases for a wait; returns the RLock depth to restore (0 for a Lock).
+    fn release_save(&self) -> Result<usize> {
+        match self {
+            ConditionLock::Lock(l) => l.release().map(|()| 0),
+            ConditionLock::RLock(l) => l.release_save(),
+        }
+    }
+
+    fn acquire_restore(&self, saved: usize) {
+        match self {
+            ConditionLock::Lock(l) => {
+                l.acquire();
+            }
+            ConditionLock::RLock(l) => l.acquire_restore(saved),
+        }
+    }
+}
+
+struct Inner {
+    lock: ConditionLock,
+    /// Guards `waiters`. The user's lock cannot guard it: a plain `Lock` may be released by any
+    /// thread, so holding it proves nothing about which thread touches the queue.
+    queue_lock: RawLock,
+    waiters: UnsafeCell<VecDeque<Arc<Waiter>>>,
+}
+
+// SAFETY: `waiters` is only accessed while `queue_lock` is held (see `with_queue`).
+unsafe impl Sync for Inner {}
+unsafe impl Send for Inner {}
+
+impl Inner {
+    fn with_queue<R>(&self, f: impl FnOnce(&mut VecDeque<Arc<Waiter>>) -> R) -> R {
+        self.queue_lock.lock();
+        // SAFETY: queue_lock is held, so this is the only reference to the queue; `f` cannot
+        // re-enter (it is crate code that only pushes, pops and scans).
+        let r = f(unsafe { &mut *self.waiters.get() });
+        self.queue_lock.unlock();
+        r
+    }
+}
+
+/// A condition variable, as Python's `threading.Condition(lock=None)`.
+///
+/// ```
+/// use pythreading as threading;
+///
+/// // Python:
+/// //   cond = threading.Condition()
+/// //   def consumer():
+/// //       with cond:
+/// //           cond.wait()
+/// //   ...
+/// //   with cond:
+/// //       cond.notify_all()
+/// let cond = threading::Condition::new();
+/// let items = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+/// let (c, it) = (cond.clone(), items.clone());
+/// let consumer = threading::Thread::new(move || {
+///     let _g = c.guard();
+///     assert!(c.wait_for(|| !it.lock().unwrap().is_empty()).unwrap());
+/// });
+/// consumer.start().unwrap();
+/// {
+///     let _g = cond.guard();
+///     items.lock().unwrap().push(1);
+///     cond.notify_all().unwrap();
+/// }
+/// consumer.join().unwrap();
+/// // Waiting without the lock is Python's RuntimeError.
+/// assert!(cond.wait_timeout(0.0).is_err());
+/// ```
+#[derive(Clone)]
+pub struct Condition {
+    inner: Arc<Inner>,
+}
+
+impl Default for Condition {
+    fn default() -> Self {
+        Condition::new()
+    }
+}
+
+impl Condition {
+    /// A condition over a new [`RLock`] (Python's `Condition()`).
+    pub fn new() -> Condition {
+        Condition::with_lock(RLock::new())
+    }
+
+    /// A condition over an existing [`Lock`] or [`RLock`] (Python's `Condition(lock)`);
+    /// several conditions may share one lock.
+    pub fn with_lock(lock: impl Into<ConditionLock>) -> Condition {
+        Condition {
+            inner: Arc::new(Inner {
+                lock: lock.into(),
+                queue_lock: RawLock::new(),
+                waiters: UnsafeCell::new(VecDeque::new()),
+            }),
+        }
+    }
+
+    /// The underlying lock.
+    pub fn lock(&self) -> &ConditionLock {
+        &self.inner.lock
+    }
+
+    /// Acquires the underlying lock (blocking); `true`.
+    pub fn acquire(&self) -> bool {
+        self.inner.lock.acquire_for(Some(None))
+    }
+
+    /// `acquire(False)` on the underlying lock.
+    pub fn try_acquire(&self) -> bool {
+        self.inner.lock.acquire_for(None)
+    }
+
+    /// `acquire(timeout=t)` on the underlying lock, with the lock's argument rules.
+    pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        let t = t.into().for_lock()?;
+        Ok(self.inner.lock.acquire_for(Some(t)))
+    }
+
+    /// `acquire(blocking, timeout)` on the underlying lock, with Python's argument rules.
+    pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
+        Ok(self
+            .inner
+            .lock
+            .acquire_for(acquire_args(blocking, timeout)?))
+    }
+
+    /// Releases the underlying lock (errors as that lock's `release`).
+    pub fn release(&self) -> Result<()> {
+        self.inner.lock.release()
+    }
+
+    /// True if the underlying lock is held by any thread.
+    pub fn locked(&self) -> bool {
+        self.inner.lock.locked()
+    }
+
+    /// Python's `Condition._is_owned()`: the caller owns the RLock, or the Lock is locked.
+    pub fn is_owned(&self) -> bool {
+        self.inner.lock.is_owned()
+    }
+
+    /// Python's `with cond:`.
+    pub fn guard(&self) -> ConditionGuard<'_> {
+        self.acquire();
+        ConditionGuard { cond: self }
+    }
+
+    /// Waits until notified; returns `Ok(true)`. The lock is released while waiting and held
+    /// again on return. `Err(Runtime)` if the caller does not hold the lock.
+    pub fn wait(&self) -> Result<bool> {
+        self.wait_until(Deadline::NEVER)
+    }
+
+    /// Waits until notified or `t` elapses: `Ok(true)` if notified, `Ok(false)` on timeout.
+    /// A negative timeout does not wait. Errors: not holding the lock -> `Runtime`; NaN ->
+    /// `Value`; above `TIMEOUT_MAX` -> `Overflow`.
+    pub fn wait_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        let t = t.into().for_wait()?;
+        self.wait_until(Deadline::after(Some(t)))
+    }
+
+    fn wait_until(&self, deadline: Deadline) -> Result<bool> {
+        let inner = &*self.inner;
+        if !inner.lock.is_owned() {
+            return Err(Error::runtime("cannot wait on un-acquired lock"));
+        }
+        let me = Arc::new(Waiter {
+            state: AtomicU32::new(WAITING),
+        });
+        inner.with_queue(|q| q.push_back(me.clone()));
+        let saved = match inner.lock.release_save() {
+            Ok(s) => s,
+            Err(e) => {
+                inner.with_queue(|q| q.retain(|w| !Arc::ptr_eq(w, &me)));
+                return Err(e);
+            }
+        };
+        let notified = loop {
+            // Acquire pairs with the notifier's Release swap: data written before notify()
+            // is visible after wait() returns (the re-acquired lock orders it too).
+            match me.state.load(Acquire) {
+                NOTIFIED => break true,
+                s => match deadline.remaining() {
+                    Err(()) => {
+                        // Timed out, unless a notifier already took us off the queue.
+                        let removed = inner.with_queue(|q| {
+                            q.iter()
+                                .position(|w| Arc::ptr_eq(w, &me))
+                                .map(|i| q.remove(i))
+                                .is_some()
+                        });
+                        break !removed;
+                    }
+                    Ok(t) => {
+                        if s == WAITING
+                            && me
+                                .state
+                                .compare_exchange(WAITING, ASLEEP, Acquire, Acquire)
+                                .is_err()
+                        {
+                            continue; // notified meanwhile
+                        }
+                        wait(&me.state, ASLEEP, t);
+                    }
+                },
+            }
+        };
+        inner.lock.acquire_restore(saved);
+        Ok(notified)
+    }
+
+    /// Python's `wait_for(predicate)`: waits until `pred()` is true, re-checking it after every
+    /// wake-up; returns `Ok(true)`.
+    pub fn wait_for(&self, pred: impl FnMut() -> bool) -> Result<bool> {
+        self.wait_for_until(pred, None)
+    }
+
+    /// Python's `wait_for(predicate, timeout)`: returns the predicate's last value, so
+    /// `Ok(false)` after the (total, not per-wake-up) timeout.
+    pub fn wait_for_timeout(
+        &self,
+        pred: impl FnMut() -> bool,
+        t: impl Into<Timeout>,
+    ) -> Result<bool> {
+        let t = t.into().for_wait()?;
+        self.wait_for_until(pred, Some(t))
+    }
+
+    pub(crate) fn wait_for_until(
+        &self,
+        mut pred: impl FnMut() -> bool,
+        t: Option<Duration>,
+    ) -> Result<bool> {
+        if !self.inner.lock.is_owned() {
+            return Err(Error::runtime("cannot wait on un-acquired lock"));
+        }
+        let deadline = Deadline::after(t);
+        let mut result = pred();
+        while !result {
+            if t.is_some() && deadline.remaining().is_err() {
+                break;
+            }
+            self.wait_until(deadline)?;
+            result = pred();
+        }
+        Ok(result)
+    }
+
+    /// Wakes up to `n` threads waiting on this condition, longest waiting first.
+    /// `Err(Runtime)` if the caller does not hold the lock.
+    pub fn notify(&self, n: usize) -> Result<()> {
+        let inner = &*self.inner;
+        if !inner.lock.is_owned() {
+            return Err(Error::runtime("cannot notify on un-acquired lock"));
+        }
+        if n == 0 {
+            return Ok(());
+        }
+        let woken: Vec<Arc<Waiter>> = inner.with_queue(|q| {
+            let k = n.min(q.len());
+            q.drain(..k).collect()
+        });
+        for w in woken {
+            // Release: see the Acquire in wait_until.
+            if w.state.swap(NOTIFIED, Release) == ASLEEP {
+                wake_one(&w.state);
+            }
+        }
+        Ok(())
+    }
+
+    /// Wakes every waiting thread. `Err(Runtime)` if the caller does not hold the lock.
+    pub fn notify_all(&self) -> Result<()> {
+        self.notify(usize::MAX)
+    }
+
+    fn n_waiters(&self) -> usize {
+        self.inner.with_queue(|q| q.len())
+    }
+}
+
+/// Holds a [`Condition`]'s lock until dropped.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct ConditionGuard<'a> {
+    cond: &'a Condition,
+}
+
+impl Drop for ConditionGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.cond.release();
+    }
+}
+
+impl fmt::Debug for ConditionGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ConditionGuard({:?})", self.cond)
+    }
+}
+
+impl fmt::Debug for Condition {
+    /// Python's repr: `<Condition(<unlocked pythreading.RLock object owner=0 count=0 at 0x...>, 0)>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lock = match &self.inner.lock {
+            ConditionLock::Lock(l) => format!("{l:?}"),
+            ConditionLock::RLock(l) => format!("{l:?}"),
+        };
+        write!(f, "<Condition({lock}, {})>", self.n_waiters())
+    }
+}
+
+impl PartialEq for Condition {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+impl Eq for Condition {}
+impl std::hash::Hash for Condition {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Arc::as_ptr(&self.inner) as usize).hash(state)
+    }
+}

@@ -1,0 +1,72 @@
+//! `Error`: Python's exceptions from the `threading` module, as a Rust enum.
+
+use std::fmt;
+
+/// What Python would raise. Where Python raises, this crate returns `Err(Error)`; the message is
+/// Python's own wording where Python has one.
+///
+/// ```
+/// use pythreading as threading;
+///
+/// let lock = threading::Lock::new();
+/// // Python: lock.release() -> RuntimeError: release unlocked lock
+/// let err = lock.release().unwrap_err();
+/// assert_eq!(err, threading::Error::Runtime("release unlocked lock".into()));
+/// assert!(err.is_runtime_error());
+/// assert_eq!(err.to_string(), "RuntimeError: release unlocked lock");
+/// ```
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// Python `RuntimeError` (`threading.ThreadError` is `RuntimeError`): release of an unlocked
+    /// lock, join before start, start twice, wait/notify without the lock, ...
+    Runtime(String),
+    /// Python `ValueError`: an invalid timeout, size or count; over-release of a
+    /// `BoundedSemaphore`.
+    Value(String),
+    /// Python `OverflowError`: a timeout above [`TIMEOUT_MAX`](crate::TIMEOUT_MAX).
+    Overflow(String),
+    /// Python `threading.BrokenBarrierError` (a subclass of `RuntimeError`).
+    BrokenBarrier,
+}
+
+impl Error {
+    /// True for `Runtime` and for `BrokenBarrier`, which Python derives from `RuntimeError`.
+    pub fn is_runtime_error(&self) -> bool {
+        matches!(self, Error::Runtime(_) | Error::BrokenBarrier)
+    }
+
+    /// The Python exception class name: `"RuntimeError"`, `"ValueError"`, ...
+    pub fn python_type(&self) -> &'static str {
+        match self {
+            Error::Runtime(_) => "RuntimeError",
+            Error::Value(_) => "ValueError",
+            Error::Overflow(_) => "OverflowError",
+            Error::BrokenBarrier => "BrokenBarrierError",
+        }
+    }
+
+    pub(crate) fn runtime(msg: impl Into<String>) -> Self {
+        Error::Runtime(msg.into())
+    }
+
+    pub(crate) fn value(msg: impl Into<String>) -> Self {
+        Error::Value(msg.into())
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Runtime(m) | Error::Value(m) | Error::Overflow(m) => {
+                write!(f, "{}: {}", self.python_type(), m)
+            }
+            Error::BrokenBarrier => f.write_str("BrokenBarrierError"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Result<T, pythreading::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,154 @@
+//! `Event`: Python's `threading.Event` (behaviours E-01 to E-06).
+//!
+//! One futex word: bit 0 is the flag, bit 1 says a waiter may be asleep, and bits 2.. count
+//! `set()` calls (a generation). A waiter that blocked during generation `g` returns `true` as
+//! soon as the generation moves on, even if `clear()` already reset the flag (E-04: every
+//! thread blocked when `set()` ran returns `true`). `set()` calls into the platform only when
+//! the waiter bit is set. The generation wraps after 2^30 `set()` calls; a waiter would have to
+//! sleep through exactly that many to miss one.
+
+use crate::error::Result;
+use crate::sys::atomic::{AtomicU32, Ordering::*};
+use crate::sys::{wait, wake_all};
+use crate::timeout::{Deadline, Timeout};
+use std::fmt;
+use std::sync::Arc;
+
+const FLAG: u32 = 1;
+const WAITERS: u32 = 2;
+const GEN: u32 = 4;
+
+/// An event flag, as Python's `threading.Event()`.
+///
+/// ```
+/// use pythreading as threading;
+///
+/// // Python:
+/// //   e = threading.Event()
+/// //   t = threading.Thread(target=lambda: e.wait())
+/// //   t.start(); e.set(); t.join()
+/// let e = threading::Event::new();
+/// let e2 = e.clone();
+/// let t = threading::Thread::new(move || assert!(e2.wait()));
+/// t.start().unwrap();
+/// e.set();
+/// t.join().unwrap();
+/// assert!(e.is_set());
+/// e.clear();
+/// assert_eq!(e.wait_timeout(0.01), Ok(false));
+/// ```
+#[derive(Clone)]
+pub struct Event {
+    state: Arc<AtomicU32>,
+}
+
+impl Default for Event {
+    fn default() -> Self {
+        Event::new()
+    }
+}
+
+impl Event {
+    /// A new event, not set.
+    pub fn new() -> Event {
+        Event {
+            state: Arc::new(AtomicU32::new(0)),
+        }
+    }
+
+    /// True if the flag is set.
+    pub fn is_set(&self) -> bool {
+        self.state.load(Acquire) & FLAG != 0
+    }
+
+    /// Sets the flag and wakes every waiter. Release: what the setter wrote before `set()` is
+    /// visible to a thread whose `wait()` returns (its loads are Acquire).
+    pub fn set(&self) {
+        let old = self
+            .state
+            .fetch_update(Release, Relaxed, |s| {
+                if s & FLAG != 0 {
+                    None // already set: nothing to do (idempotent)
+                } else {
+                    Some((s & !WAITERS).wrapping_add(GEN) | FLAG)
+                }
+            })
+            .ok();
+        if let Some(old) = old {
+            if old & WAITERS != 0 {
+                wake_all(&self.state);
+            }
+        }
+    }
+
+    /// Resets the flag.
+    pub fn clear(&self) {
+        self.state.fetch_and(!FLAG, Relaxed);
+    }
+
+    /// Blocks until the flag is set; returns `true`.
+    pub fn wait(&self) -> bool {
+        self.wait_until(Deadline::NEVER)
+    }
+
+    /// Blocks until the flag is set or `t` elapses; returns the flag (`false` on timeout).
+    /// A zero or negative timeout just polls. Errors: NaN -> `Value`; above `TIMEOUT_MAX` ->
+    /// `Overflow`.
+    pub fn wait_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        let t = t.into().for_wait()?;
+        Ok(self.wait_until(Deadline::after(Some(t))))
+    }
+
+    fn wait_until(&self, deadline: Deadline) -> bool {
+        let mut s = self.state.load(Acquire);
+        if s & FLAG != 0 {
+            return true;
+        }
+        let generation = s & !(FLAG | WAITERS);
+        loop {
+            if s & FLAG != 0 || s & !(FLAG | WAITERS) != generation {
+                return true;
+            }
+            let t = match deadline.remaining() {
+                Err(()) => return false,
+                Ok(t) => t,
+            };
+            if s & WAITERS == 0 {
+                if let Err(now) = self
+                    .state
+                    .compare_exchange(s, s | WAITERS, Acquire, Acquire)
+                {
+                    s = now;
+                    continue;
+                }
+                s |= WAITERS;
+            }
+            wait(&self.state, s, t);
+            s = self.state.load(Acquire);
+        }
+    }
+}
+
+impl fmt::Debug for Event {
+    /// Python's repr: `<pythreading.Event at 0x...: unset>` / `...: set>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let st = if self.is_set() { "set" } else { "unset" };
+        write!(
+            f,
+            "<pythreading.Event at {:#x}: {st}>",
+            Arc::as_ptr(&self.state) as usize
+        )
+    }
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.state, &other.state)
+    }
+}
+impl Eq for Event {}
+impl std::hash::Hash for Event {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Arc::as_ptr(&self.state) as usize).hash(state)
+    }
+}

@@ -1,0 +1,279 @@
+//! `Lock`: Python's `threading.Lock` (`_thread.lock`), a primitive lock that is **not owned**:
+//! any thread may release it, and acquiring it twice in one thread blocks (behaviours BL-*, L-01
+//! to L-05 of the conformance catalogue).
+//!
+//! The core, [`RawLock`], is a three-state futex lock written over the platform seam:
+//! `0` unlocked, `1` locked, `2` locked and a waiter may be asleep. Release wakes a thread only
+//! when the state was `2`, so an uncontended acquire+release is one compare-and-swap and one
+//! swap, with no call into the platform (on wasm, no host call).
+
+use crate::error::{Error, Result};
+use crate::sys::atomic::{AtomicU32, Ordering::*};
+use crate::sys::{wait, wake_one};
+use crate::timeout::{Deadline, Timeout};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+const UNLOCKED: u32 = 0;
+const LOCKED: u32 = 1;
+const CONTENDED: u32 = 2;
+
+/// The lock-free core shared by `Lock`, `RLock` and the internals of `Condition`.
+pub(crate) struct RawLock {
+    state: AtomicU32,
+}
+
+impl RawLock {
+    pub(crate) fn new() -> Self {
+        RawLock {
+            state: AtomicU32::new(UNLOCKED),
+        }
+    }
+
+    /// Acquire ordering: what the previous holder wrote before its Release is visible to us.
+    #[inline]
+    pub(crate) fn try_lock(&self) -> bool {
+        self.state
+            .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
+            .is_ok()
+    }
+
+    #[inline]
+    pub(crate) fn lock(&self) {
+        if !self.try_lock() {
+            self.lock_contended(Deadline::NEVER);
+        }
+    }
+
+    /// Acquires before `timeout` elapses (`None`: no limit); false when it expired.
+    pub(crate) fn lock_for(&self, timeout: Option<Duration>) -> bool {
+        self.try_lock() || self.lock_contended(Deadline::after(timeout))
+    }
+
+    #[cold]
+    fn lock_contended(&self, deadline: Deadline) -> bool {
+        let mut state = self.spin();
+        if state == UNLOCKED {
+            match self
+                .state
+                .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
+            {
+                Ok(_) => return true,
+                Err(s) => state = s,
+            }
+        }
+        loop {
+            // Mark the lock contended so that the holder's release wakes someone. Swapping in 2
+            // when it was free acquires it (conservatively as "contended": one extra wake later).
+            if state != CONTENDED && self.state.swap(CONTENDED, Acquire) == UNLOCKED {
+                return true;
+            }
+            match deadline.remaining() {
+                Err(()) => return false,
+                Ok(t) => wait(&self.state, CONTENDED, t),
+            }
+            state = self.spin();
+        }
+    }
+
+    /// Spins briefly while the lock is held by a running thread and nobody sleeps on it.
+    fn spin(&self) -> u32 {
+        let mut spins = 100;
+        loop {
+            let state = self.state.load(Relaxed);
+            if state != LOCKED || spins == 0 {
+                return state;
+            }
+            core::hint::spin_loop();
+            spins -= 1;
+        }
+    }
+
+    /// Releases; false (and nothing changed) if it was not locked. Release ordering publishes
+    /// the critical section to the next acquirer.
+    #[inline]
+    pub(crate) fn unlock(&self) -> bool {
+        match self.state.swap(UNLOCKED, Release) {
+            UNLOCKED => false,
+            LOCKED => true,
+            _ => {
+                wake_one(&self.state);
+                true
+            }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn is_locked(&self) -> bool {
+        self.state.load(Relaxed) != UNLOCKED
+    }
+}
+
+/// Python's lock-acquire argument rules, shared by `Lock`, `RLock` and `Condition`:
+/// `Ok(None)` = non-blocking, `Ok(Some(None))` = forever, `Ok(Some(Some(t)))` = timed.
+#[allow(clippy::option_option)]
+pub(crate) fn acquire_args(
+    blocking: bool,
+    timeout: Option<f64>,
+) -> Result<Option<Option<Duration>>> {
+    let timeout = timeout.unwrap_or(-1.0);
+    if !blocking {
+        if timeout != -1.0 {
+            return Err(Error::value(
+                "can't specify a timeout for a non-blocking call",
+            ));
+        }
+        return Ok(None);
+    }
+    Timeout::from(timeout).for_lock().map(Some)
+}
+
+/// A primitive lock, as Python's `threading.Lock()`.
+///
+/// It is not owned by a thread: any thread may `release()` it, and a second `acquire()` in the
+/// thread that holds it blocks (Python's behaviour, unlike `std::sync::Mutex`). Handles are
+/// cheap clones of one shared lock.
+///
+/// ```
+/// use pythreading as threading;
+///
+/// // Python:
+/// //   lock = threading.Lock()
+/// //   with lock:
+/// //       assert lock.locked()
+/// //   assert lock.acquire(False)
+/// //   lock.release()
+/// let lock = threading::Lock::new();
+/// {
+///     let _g = lock.guard();
+///     assert!(lock.locked());
+///     assert!(!lock.try_acquire());
+/// }
+/// assert!(lock.try_acquire());
+/// // Another thread may release it.
+/// let l2 = lock.clone();
+/// std::thread::spawn(move || l2.release().unwrap()).join().unwrap();
+/// assert!(!lock.locked());
+/// ```
+#[derive(Clone)]
+pub struct Lock {
+    raw: Arc<RawLock>,
+}
+
+impl Default for Lock {
+    fn default() -> Self {
+        Lock {
+            raw: Arc::new(RawLock::new()),
+        }
+    }
+}
+
+impl Lock {
+    /// A new, unlocked lock.
+    pub fn new() -> Lock {
+        Lock::default()
+    }
+
+    #[inline]
+    fn raw(&self) -> &RawLock {
+        &self.raw
+    }
+
+    /// Blocks until the lock is acquired; always returns `true` (Python's `acquire()`).
+    #[inline]
+    pub fn acquire(&self) -> bool {
+        self.raw().lock();
+        true
+    }
+
+    /// Acquires without blocking (Python's `acquire(False)`): true if it was free.
+    #[inline]
+    pub fn try_acquire(&self) -> bool {
+        self.raw().try_lock()
+    }
+
+    /// Python's `acquire(timeout=t)`: true if acquired within `t`; `-1` blocks forever.
+    ///
+    /// Errors: NaN or negative (other than -1) -> `Value`, above `TIMEOUT_MAX` -> `Overflow`.
+    pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        let t = t.into().for_lock()?;
+        Ok(self.raw().lock_for(t))
+    }
+
+    /// Python's `acquire(blocking, timeout)` exactly (`None` is Python's default `-1`).
+    ///
+    /// Errors: a timeout with `blocking == false` -> `Value`, and the timeout errors of
+    /// [`acquire_timeout`](Lock::acquire_timeout).
+    pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
+        Ok(match acquire_args(blocking, timeout)? {
+            None => self.raw().try_lock(),
+            Some(t) => self.raw().lock_for(t),
+        })
+    }
+
+    /// Releases the lock, from any thread. `Err(Runtime)` if it is not locked.
+    #[inline]
+    pub fn release(&self) -> Result<()> {
+        if self.raw().unlock() {
+            Ok(())
+        } else {
+            Err(Error::runtime("release unlocked lock"))
+        }
+    }
+
+    /// True if the lock is held (by any thread).
+    #[inline]
+    pub fn locked(&self) -> bool {
+        self.raw().is_locked()
+    }
+
+    /// Python's `with lock:` — acquires, and releases when the guard is dropped.
+    pub fn guard(&self) -> LockGuard<'_> {
+        self.acquire();
+        LockGuard { lock: self }
+    }
+
+    pub(crate) fn addr(&self) -> usize {
+        Arc::as_ptr(&self.raw) as usize
+    }
+}
+
+/// Holds a [`Lock`] until dropped (Python's `with lock:` block). If the lock was released by
+/// hand inside the block, the drop finds it unlocked and does nothing.
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct LockGuard<'a> {
+    lock: &'a Lock,
+}
+
+impl Drop for LockGuard<'_> {
+    fn drop(&mut self) {
+        let _ = self.lock.release();
+    }
+}
+
+impl fmt::Debug for LockGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LockGuard({:?})", self.lock)
+    }
+}
+
+impl fmt::Debug for Lock {
+    /// Python's repr: `<unlocked pythreading.Lock object at 0x...>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = if self.locked() { "locked" } else { "unlocked" };
+        write!(f, "<{state} pythreading.Lock object at {:#x}>", self.addr())
+    }
+}
+
+impl PartialEq for Lock {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.raw, &other.raw)
+    }
+}
+impl Eq for Lock {}
+impl std::hash::Hash for Lock {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.addr().hash(state)
+    }
+}

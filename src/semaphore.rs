@@ -1,0 +1,262 @@
+//! `Semaphore`: Python's `threading.Semaphore` (behaviours S-01 to S-10, SU-01, SU-02), and the
+//! counting core [`RawSemaphore`] that `BoundedSemaphore` shares.
+//!
+//! The permit count is one atomic, so accounting is exact under contention (S-04, S-05, S-07):
+//! a permit is taken only by a successful compare-and-swap. Sleepers wait on a separate
+//! `epoch` word that every release bumps when a sleeper is registered; `waiters` counts
+//! registered sleepers so that a release with nobody waiting never calls into the platform.
+
+use crate::error::{Error, Result};
+use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::{wait, wake_all, wake_one};
+use crate::timeout::{Deadline, Timeout};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub(crate) struct RawSemaphore {
+    value: AtomicUsize,
+    epoch: AtomicU32,
+    waiters: AtomicU32,
+}
+
+impl RawSemaphore {
+    pub(crate) fn new(value: usize) -> Self {
+        RawSemaphore {
+            value: AtomicUsize::new(value),
+            epoch: AtomicU32::new(0),
+            waiters: AtomicU32::new(0),
+        }
+    }
+
+    /// Takes a permit if there is one. Acquire pairs with the releaser's Release/SeqCst add.
+    #[inline]
+    pub(crate) fn try_acquire(&self) -> bool {
+        let mut v = self.value.load(Relaxed);
+        while v > 0 {
+            match self.value.compare_exchange_weak(v, v - 1, Acquire, Relaxed) {
+                Ok(_) => return true,
+                Err(now) => v = now,
+            }
+        }
+        false
+    }
+
+    /// Blocks until a permit is taken or `timeout` elapses (`None`: forever).
+    pub(crate) fn acquire_for(&self, timeout: Option<Duration>) -> bool {
+        self.try_acquire() || self.acquire_slow(Deadline::after(timeout))
+    }
+
+    #[cold]
+    fn acquire_slow(&self, deadline: Deadline) -> bool {
+        loop {
+            let epoch = self.epoch.load(Acquire);
+            // Register, then re-check: SeqCst on both sides (here and in `release`) means
+            // either this re-check sees the new permits or the releaser sees the registration
+            // and bumps `epoch`, which makes the wait below return at once.
+            self.waiters.fetch_add(1, SeqCst);
+            if self.value.load(SeqCst) > 0 {
+                self.waiters.fetch_sub(1, Relaxed);
+                if self.try_acquire() {
+                    return true;
+                }
+                continue;
+            }
+            let t = deadline.remaining();
+            if let Ok(t) = t {
+                wait(&self.epoch, epoch, t);
+            }
+            self.waiters.fetch_sub(1, Relaxed);
+            // Whoever woke us, try for a permit before looking at the clock: a woken thread
+            // that gave up without trying could strand a permit while others sleep.
+            if self.try_acquire() {
+                return true;
+            }
+            if t.is_err() || deadline.remaining().is_err() {
+                return false;
+            }
+        }
+    }
+
+    /// Adds `n` permits unless that would exceed `bound`; wakes up to `n` sleepers.
+    pub(crate) fn release(&self, n: usize, bound: Option<usize>) -> Result<()> {
+        if n == 0 {
+            return Err(Error::value("n must be one or more"));
+        }
+        let mut v = self.value.load(Relaxed);
+        loop {
+            let new = match v.checked_add(n) {
+                Some(new) if bound.is_none_or(|b| new <= b) => new,
+                _ if bound.is_some() => {
+                    return Err(Error::value("Semaphore released too many times"))
+                }
+                _ => return Err(Error::Overflow("semaphore value is too large".into())),
+            };
+            match self.value.compare_exchange_weak(v, new, SeqCst, Relaxed) {
+                Ok(_) => break,
+                Err(now) => v = now,
+            }
+        }
+        if self.waiters.load(SeqCst) > 0 {
+            self.epoch.fetch_add(1, Release);
+            if n == 1 {
+                wake_one(&self.epoch);
+            } else {
+                // Waking everyone is simpler than waking exactly n; the losers of the race
+                // for permits re-register and sleep again.
+                wake_all(&self.epoch);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn value(&self) -> usize {
+        self.value.load(Relaxed)
+    }
+}
+
+/// Python's `Semaphore.acquire(blocking, timeout)` argument rules.
+pub(crate) fn sem_acquire_args(
+    blocking: bool,
+    timeout: Option<f64>,
+) -> Result<Option<Option<Duration>>> {
+    match (blocking, timeout) {
+        (false, Some(_)) => Err(Error::value(
+            "can't specify timeout for non-blocking acquire",
+        )),
+        (false, None) => Ok(None),
+        (true, None) => Ok(Some(None)),
+        (true, Some(t)) => Timeout::from(t).for_wait().map(|d| Some(Some(d))),
+    }
+}
+
+pub(crate) fn sem_acquire(raw: &RawSemaphore, args: Option<Option<Duration>>) -> bool {
+    match args {
+        None => raw.try_acquire(),
+        Some(t) => raw.acquire_for(t),
+    }
+}
+
+/// A counting semaphore, as Python's `threading.Semaphore(value=1)`. It is not owned: any
+/// thread may release it, and releases may raise the value above its initial value.
+///
+/// ```
+/// use pythreading as threading;
+///
+/// // Python:
+/// //   s = threading.Semaphore(2)
+/// //   with s: ...
+/// let s = threading::Semaphore::new(2);
+/// assert!(s.try_acquire());
+/// {
+///     let _g = s.guard();
+///     assert_eq!(s.value(), 0);
+///     assert!(!s.try_acquire());
+/// }
+/// s.release(2).unwrap(); // unbounded: the value may exceed the initial 2
+/// assert_eq!(s.value(), 3);
+/// assert!(s.release(0).is_err()); // ValueError: n must be one or more
+/// ```
+#[derive(Clone)]
+pub struct Semaphore {
+    raw: Arc<RawSemaphore>,
+}
+
+impl Default for Semaphore {
+    /// Python's default `Semaphore()` has value 1.
+    fn default() -> Self {
+        Semaphore::new(1)
+    }
+}
+
+impl Semaphore {
+    /// A semaphore with `value` permits (negative values are unrepresentable: Python's
+    /// ValueError for them is a compile-time error here).
+    pub fn new(value: usize) -> Semaphore {
+        Semaphore {
+            raw: Arc::new(RawSemaphore::new(value)),
+        }
+    }
+
+    /// Blocks until a permit is taken; `true`.
+    pub fn acquire(&self) -> bool {
+        self.raw.acquire_for(None)
+    }
+
+    /// Python's `acquire(False)`.
+    pub fn try_acquire(&self) -> bool {
+        self.raw.try_acquire()
+    }
+
+    /// Python's `acquire(timeout=t)`: `false` if no permit came within `t` (negative: no
+    /// wait). Errors: NaN -> `Value`; above `TIMEOUT_MAX` -> `Overflow`.
+    pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        let t = t.into().for_wait()?;
+        Ok(self.raw.acquire_for(Some(t)))
+    }
+
+    /// Python's `acquire(blocking, timeout)`: a timeout with `blocking == false` -> `Value`.
+    pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
+        Ok(sem_acquire(&self.raw, sem_acquire_args(blocking, timeout)?))
+    }
+
+    /// Adds `n` permits, waking waiters. `n == 0` -> `Value` (nothing changes).
+    pub fn release(&self, n: usize) -> Result<()> {
+        self.raw.release(n, None)
+    }
+
+    /// The current number of permits.
+    pub fn value(&self) -> usize {
+        self.raw.value()
+    }
+
+    /// Python's `with sem:` — acquires one permit, released when the guard drops.
+    pub fn guard(&self) -> SemaphoreGuard<'_> {
+        self.acquire();
+        SemaphoreGuard { raw: &self.raw }
+    }
+}
+
+/// Holds one permit of a [`Semaphore`] or [`BoundedSemaphore`](crate::BoundedSemaphore)
+/// until dropped.
+#[must_use = "the permit is released as soon as the guard is dropped"]
+pub struct SemaphoreGuard<'a> {
+    pub(crate) raw: &'a RawSemaphore,
+}
+
+impl Drop for SemaphoreGuard<'_> {
+    fn drop(&mut self) {
+        // Unbounded release of the permit this guard took; cannot exceed a bound.
+        let _ = self.raw.release(1, None);
+    }
+}
+
+impl fmt::Debug for SemaphoreGuard<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SemaphoreGuard")
+    }
+}
+
+impl fmt::Debug for Semaphore {
+    /// Python's repr: `<pythreading.Semaphore at 0x...: value=3>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<pythreading.Semaphore at {:#x}: value={}>",
+            Arc::as_ptr(&self.raw) as usize,
+            self.value()
+        )
+    }
+}
+
+impl PartialEq for Semaphore {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.raw, &other.raw)
+    }
+}
+impl Eq for Semaphore {}
+impl std::hash::Hash for Semaphore {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (Arc::as_ptr(&self.raw) as usize).hash(state)
+    }
+}

@@ -1,0 +1,110 @@
+//! The platform seam: everything the primitives need from the platform, and the only place in
+//! the crate where the platform is chosen (no `cfg(target_…)` appears outside `src/sys/`).
+//!
+//! Like Rust std's `sys/sync`, every primitive in the crate is written once over this small
+//! interface:
+//!
+//! * **wait/wake on an `AtomicU32`** (futex semantics): [`wait`] blocks while the word equals
+//!   `expected` (until woken, a spurious wake-up, or the timeout); [`wake_one`] and [`wake_all`]
+//!   wake threads blocked in [`wait`] on that word. Callers always re-check their condition in a
+//!   loop, so spurious returns are allowed; a wake issued after the word changed is never lost
+//!   (the backend re-checks the word atomically with respect to wakers).
+//! * **spawn/identify a thread**: [`spawn`], [`JoinHandle::join`], [`native_id`],
+//!   [`is_main_thread`], [`main_native_id`], plus [`at_exit`] (run shutdown when the process
+//!   ends) and [`Instant`] (a monotonic clock that works on every platform).
+//!
+//! Backends:
+//!
+//! | platform | wait/wake | threads |
+//! |---|---|---|
+//! | Linux / Android | the `futex(2)` syscall (`FUTEX_WAIT/WAKE_PRIVATE`) | std threads, `gettid` |
+//! | `wasm32-wasip1-threads` | parking queue over std `park`, which std lowers to `memory.atomic.wait32/notify` | std threads (wasi-threads) |
+//! | `wasm32-unknown-unknown` + atomics | parking queue (browser workers: issue 4) | not yet: `start()` returns `Err(Runtime)` |
+//! | other unix | parking queue over std `park` | std threads |
+//! | `cfg(loom)` | a loom `Mutex`+`Condvar` model of a futex | loom threads (models only) |
+
+#[cfg(not(loom))]
+#[allow(unused_imports)] // each backend uses its own subset
+pub(crate) mod atomic {
+    //! Atomics used by the lock-free cores; swapped for loom's under `cfg(loom)`.
+    pub(crate) use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+}
+#[cfg(loom)]
+#[allow(unused_imports)]
+pub(crate) mod atomic {
+    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+}
+
+// ---- wait/wake --------------------------------------------------------------------------
+
+#[cfg(loom)]
+#[path = "loom_futex.rs"]
+mod futex;
+
+#[cfg(all(not(loom), any(target_os = "linux", target_os = "android")))]
+#[path = "linux_futex.rs"]
+mod futex;
+
+#[cfg(all(not(loom), not(any(target_os = "linux", target_os = "android"))))]
+#[path = "parking_futex.rs"]
+mod futex;
+
+pub(crate) use futex::{wait, wake_all, wake_one};
+
+// ---- threads ------------------------------------------------------------------------------
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[path = "thread_linux.rs"]
+mod thread;
+
+#[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
+#[path = "thread_wasi.rs"]
+mod thread;
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[path = "thread_web.rs"]
+mod thread;
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    all(target_arch = "wasm32", any(target_os = "wasi", target_os = "unknown"))
+)))]
+#[path = "thread_generic.rs"]
+mod thread;
+
+pub(crate) use thread::{
+    at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
+};
+
+/// A process-wide counter for platforms without OS thread ids: unique, never 0, never reused.
+#[allow(dead_code)]
+pub(crate) fn counter_native_id() -> u64 {
+    use std::cell::Cell;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local!(static ID: Cell<u64> = const { Cell::new(0) });
+    ID.with(|id| {
+        if id.get() == 0 {
+            // Relaxed: only uniqueness matters, and fetch_add is a single atomic RMW.
+            id.set(NEXT.fetch_add(1, Ordering::Relaxed));
+        }
+        id.get()
+    })
+}
+
+/// Spawns through `std::thread::Builder` (shared by every backend whose std can spawn).
+#[allow(dead_code)]
+pub(crate) fn std_spawn(
+    name: &str,
+    stack_size: usize,
+    f: Box<dyn FnOnce() + Send + 'static>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    // An OS thread name may not contain NUL: Python cuts the name at the first NUL (M-02).
+    let os_name: String = name.split('\0').next().unwrap_or("").to_owned();
+    let mut b = std::thread::Builder::new().name(os_name);
+    if stack_size != 0 {
+        b = b.stack_size(stack_size);
+    }
+    b.spawn(f)
+}

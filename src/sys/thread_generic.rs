@@ -1,0 +1,45 @@
+//! Threads on other std platforms (macOS, BSDs, Windows): std threads and a crate-assigned
+//! native id. Python's exit rule runs through `atexit(3)` where libc has it.
+
+pub(crate) use std::time::Instant;
+
+pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
+
+pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
+
+impl JoinHandle {
+    pub(crate) fn join(self) {
+        let _ = self.0.join();
+    }
+}
+
+pub(crate) fn spawn(
+    name: &str,
+    stack_size: usize,
+    f: Box<dyn FnOnce() + Send + 'static>,
+) -> std::io::Result<JoinHandle> {
+    super::std_spawn(name, stack_size, f).map(JoinHandle)
+}
+
+pub(crate) fn native_id() -> u64 {
+    super::counter_native_id()
+}
+
+pub(crate) fn is_main_thread() -> bool {
+    std::thread::current().name() == Some("main")
+}
+
+pub(crate) fn main_native_id() -> Option<u64> {
+    None
+}
+
+#[cfg(unix)]
+pub(crate) fn at_exit(f: extern "C" fn()) -> bool {
+    // SAFETY: `f` is a plain function that stays valid for the life of the process.
+    unsafe { libc::atexit(f) == 0 }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn at_exit(_f: extern "C" fn()) -> bool {
+    false
+}

@@ -1,0 +1,48 @@
+//! Threads on Linux: std threads, `gettid(2)` for native ids, `atexit(3)` for Python's exit rule.
+
+pub(crate) use std::time::Instant;
+
+/// The smallest stack `stack_size()` accepts (CPython's `THREAD_STACK_MIN` on POSIX).
+pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
+
+/// A spawned OS thread. `join` waits for the OS thread to be gone (its TLS destructors run).
+pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
+
+impl JoinHandle {
+    pub(crate) fn join(self) {
+        // The crate's bootstrap catches every panic of the thread body, so this is Ok.
+        let _ = self.0.join();
+    }
+}
+
+pub(crate) fn spawn(
+    name: &str,
+    stack_size: usize,
+    f: Box<dyn FnOnce() + Send + 'static>,
+) -> std::io::Result<JoinHandle> {
+    super::std_spawn(name, stack_size, f).map(JoinHandle)
+}
+
+/// The kernel's thread id (what `ps -L` and Python's `get_native_id()` show).
+pub(crate) fn native_id() -> u64 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() as u64 }
+}
+
+/// On Linux the main thread's id equals the process id.
+pub(crate) fn is_main_thread() -> bool {
+    // SAFETY: getpid and gettid have no preconditions.
+    unsafe { libc::gettid() == libc::getpid() }
+}
+
+pub(crate) fn main_native_id() -> Option<u64> {
+    // SAFETY: getpid has no preconditions.
+    Some(unsafe { libc::getpid() } as u64)
+}
+
+/// Registers `f` to run when the process exits normally (after `main` returns or `exit()`).
+/// Returns false when the platform has no such hook.
+pub(crate) fn at_exit(f: extern "C" fn()) -> bool {
+    // SAFETY: `f` is a plain function that stays valid for the life of the process.
+    unsafe { libc::atexit(f) == 0 }
+}

@@ -1,0 +1,60 @@
+//! Threads on `wasm32-wasip1-threads`: std threads (wasi-libc pthreads over the
+//! `wasi::thread-spawn` import), a crate-assigned native id (wasi has no `gettid`), and
+//! wasi-libc's `atexit`, which `_start` runs before `proc_exit`.
+//!
+//! Panics abort on this target, and an abort is a trap. The project's host (`host/`) catches a
+//! trap in a spawned thread and then calls [`__pythreading_thread_trapped`] on the same instance,
+//! whose globals (stack pointer, TLS base) still belong to the dead thread: the library reports
+//! the panic through the excepthook, drops the thread's `Local` values, marks it stopped and
+//! wakes its joiners, exactly as it does after an unwinding panic natively.
+
+pub(crate) use std::time::Instant;
+
+pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
+
+/// A spawned wasi thread. It is detached rather than joined: a thread that trapped never
+/// reaches pthread's exit, so `pthread_join` on it would block forever. The crate's own
+/// "stopped" state (set by the thread, or by the trap handler) is what `Thread::join` waits on.
+pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
+
+impl JoinHandle {
+    pub(crate) fn join(self) {
+        drop(self.0);
+    }
+}
+
+pub(crate) fn spawn(
+    name: &str,
+    stack_size: usize,
+    f: Box<dyn FnOnce() + Send + 'static>,
+) -> std::io::Result<JoinHandle> {
+    super::std_spawn(name, stack_size, f).map(JoinHandle)
+}
+
+pub(crate) fn native_id() -> u64 {
+    super::counter_native_id()
+}
+
+pub(crate) fn is_main_thread() -> bool {
+    std::thread::current().name() == Some("main")
+}
+
+pub(crate) fn main_native_id() -> Option<u64> {
+    None
+}
+
+extern "C" {
+    fn atexit(f: extern "C" fn()) -> i32;
+}
+
+pub(crate) fn at_exit(f: extern "C" fn()) -> bool {
+    // SAFETY: wasi-libc's atexit; `f` stays valid for the life of the program.
+    unsafe { atexit(f) == 0 }
+}
+
+/// Called by the project's host on the instance of a spawned thread that trapped (a panic,
+/// which aborts on this target). Not for use from Rust code.
+#[no_mangle]
+pub extern "C" fn __pythreading_thread_trapped() {
+    crate::thread::after_trap();
+}
