@@ -1,0 +1,124 @@
+//! Helpers shared by the Thread-side conformance tests (thread.rs, timer.rs, local.rs,
+//! excepthook.rs, module.rs, main_thread.rs). Not a test target itself (it lives in a
+//! subdirectory), included with `mod thread_helpers;`.
+//!
+//! Everything here is platform-neutral (no filesystem, no subprocesses) so the files that use it
+//! can run under wasmtime and in browsers too.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use pythreading as threading;
+
+/// Upper bound for "this must finish": generous, so a slow CI machine never fails a correct
+/// implementation, yet a hang turns into a failure instead of a stuck test run.
+pub const BOUND: f64 = 10.0;
+
+/// Run `f` on a helper OS thread and wait at most `secs` for it. A panic inside `f` is
+/// re-raised here; a hang fails the test with `what` in the message. Used around calls that are
+/// themselves unbounded (`join()`, `wait()`), so a broken library cannot hang the test run.
+pub fn within<R: Send + 'static>(
+    secs: f64,
+    what: &str,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> R {
+    let (tx, rx) = mpsc::channel();
+    let h = std::thread::spawn(move || {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+        let _ = tx.send(r);
+    });
+    match rx.recv_timeout(Duration::from_secs_f64(secs)) {
+        Ok(Ok(r)) => {
+            let _ = h.join();
+            r
+        }
+        Ok(Err(p)) => {
+            let _ = h.join();
+            std::panic::resume_unwind(p)
+        }
+        Err(_) => panic!("{what}: did not finish within {secs} s (hang)"),
+    }
+}
+
+/// Poll `pred` every 5 ms for up to `secs`; true as soon as it holds.
+pub fn wait_until(secs: f64, mut pred: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    loop {
+        if pred() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Join with a generous bound and assert the thread really finished.
+pub fn join_bounded(t: &threading::Thread) {
+    t.join_timeout(BOUND)
+        .expect("join_timeout on a started thread");
+    assert!(
+        !t.is_alive(),
+        "{t:?} still alive after join_timeout({BOUND})"
+    );
+}
+
+/// Serialise the tests of one file that touch global state (excepthook, trace hooks,
+/// stack_size, thread counts). Poison is ignored: one failed test must not fail the others.
+pub fn serial(m: &'static Mutex<()>) -> MutexGuard<'static, ()> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Counts drops, for "the closure / the value is released" checks (T-13, Local).
+#[derive(Debug)]
+pub struct DropCount(pub Arc<AtomicUsize>);
+
+impl Drop for DropCount {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+pub fn counter() -> Arc<AtomicUsize> {
+    Arc::new(AtomicUsize::new(0))
+}
+
+pub fn count(c: &Arc<AtomicUsize>) -> usize {
+    c.load(Ordering::SeqCst)
+}
+
+/// For `"Thread-17"` or `"Thread-17 (func)"` returns `(17, Some("func"))`; `None` if the name
+/// is not an automatic name with the given prefix (`"Thread"`, `"Dummy"`).
+pub fn auto_name(name: &str, prefix: &str) -> Option<(u64, Option<String>)> {
+    let rest = name.strip_prefix(prefix)?.strip_prefix('-')?;
+    let (digits, suffix) = match rest.find(' ') {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = digits.parse().ok()?;
+    let func = match suffix {
+        None => None,
+        Some(s) => Some(s.strip_prefix(" (")?.strip_suffix(')')?.to_string()),
+    };
+    Some((n, func))
+}
+
+/// Python's `repr(thread)`: `<Cls(name, status)>` with status `initial` / `started` /
+/// `stopped`, then ` daemon` if daemonic, then ` <ident>` once an ident exists.
+pub fn expected_repr(cls: &str, t: &threading::Thread, status: &str) -> String {
+    let mut s = format!("<{cls}({}, {status}", t.name());
+    if t.is_daemon() {
+        s.push_str(" daemon");
+    }
+    if let Some(id) = t.ident() {
+        s.push_str(&format!(" {id}"));
+    }
+    s.push_str(")>");
+    s
+}
