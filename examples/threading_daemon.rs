@@ -1,0 +1,69 @@
+// threading_daemon: PyMOTW 3's `threading_daemon.py` ported line by line.
+// Run: cargo run --example threading_daemon
+//
+// The Python original, for comparison:
+//
+//     import threading
+//     import time
+//     import logging
+//
+//
+//     def daemon():
+//         logging.debug('Starting')
+//         time.sleep(0.2)
+//         logging.debug('Exiting')
+//
+//
+//     def non_daemon():
+//         logging.debug('Starting')
+//         logging.debug('Exiting')
+//
+//
+//     logging.basicConfig(
+//         level=logging.DEBUG,
+//         format='(%(threadName)-10s) %(message)s',
+//     )
+//
+//     d = threading.Thread(name='daemon', target=daemon, daemon=True)
+//
+//     t = threading.Thread(name='non-daemon', target=non_daemon)
+//
+//     d.start()
+//     t.start()
+
+use pythreading as threading;
+
+#[path = "common/mod.rs"]
+mod common;
+use common::{logging, time};
+
+fn daemon() {
+    log::debug!("Starting");
+    time::sleep(0.2);
+    log::debug!("Exiting");
+}
+
+fn non_daemon() {
+    log::debug!("Starting");
+    log::debug!("Exiting");
+}
+
+fn main() -> threading::Result<()> {
+    logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
+
+    let d = threading::Thread::builder()
+        .name("daemon")
+        .target(daemon)
+        .daemon(true)
+        .build();
+
+    let t = threading::Thread::builder()
+        .name("non-daemon")
+        .target(non_daemon)
+        .build();
+
+    d.start()?;
+    t.start()?;
+    // No join: the non-daemon thread is joined when the program ends, the daemon is not.
+    Ok(())
+}
