@@ -1,0 +1,448 @@
+//! Stress tests (issue 2, "Tests"): many threads hammering each primitive.
+//!
+//! - several threads x 10^5 lock-protected increments of a *plain* (non-atomic) counter lose
+//!   nothing, for Lock, RLock (re-entered), Condition used as a lock, Semaphore(1) and
+//!   BoundedSemaphore(1): this checks mutual exclusion and the acquire/release memory ordering;
+//! - a Condition producer/consumer passes 10^5 items, none lost or duplicated;
+//! - a Semaphore(k) never admits more than k at once;
+//! - Event set/clear storms lose no waiter (every waiter blocked at a `set()` returns True);
+//! - a Barrier runs many cycles with distinct indices and its action once per cycle.
+//!
+//! Iteration counts are `base * PYTHREADING_STRESS_SCALE` (default 1 in release builds, 0.25 in
+//! debug builds, see `common::stress_iters`), so `cargo test` stays fast and
+//! `PYTHREADING_STRESS_SCALE=1 cargo test --release --test stress` runs the full 10^5.
+//! Helper threads are foreign threads (`std::thread`), and every blocking call is bounded by a
+//! generous timeout, so a lost wakeup fails instead of hanging.
+
+mod common;
+
+use common::{stress_iters, with_timeout, LONG_TIMEOUT};
+use pythreading::{BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore};
+use std::cell::UnsafeCell;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread;
+
+const THREADS: usize = 4;
+const STRESS_SECS: f64 = 120.0;
+
+/// Data that is only ever touched while holding the primitive under test. If the primitive
+/// failed to exclude, updates would be lost.
+struct Guarded<T>(UnsafeCell<T>);
+
+// SAFETY: every access goes through `with`, which tests only call while holding the lock
+// under test; that mutual exclusion is exactly what these tests check.
+unsafe impl<T: Send> Sync for Guarded<T> {}
+
+impl<T> Guarded<T> {
+    fn new(v: T) -> Arc<Self> {
+        Arc::new(Guarded(UnsafeCell::new(v)))
+    }
+    /// Caller must hold the protecting lock.
+    fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: see the `Sync` impl: the caller holds the lock under test.
+        f(unsafe { &mut *self.0.get() })
+    }
+}
+
+/// Run `THREADS` foreign threads, each doing `iters` increments inside `locked`, and check
+/// the total.
+fn increments(iters: usize, locked: impl Fn(&mut dyn FnMut()) + Send + Sync + 'static) {
+    let counter = Guarded::new(0u64);
+    let locked = Arc::new(locked);
+    let handles: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (counter, locked) = (Arc::clone(&counter), Arc::clone(&locked));
+            thread::spawn(move || {
+                for _ in 0..iters {
+                    locked(&mut || counter.with(|c| *c += 1));
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("worker panicked");
+    }
+    let total = counter.with(|c| *c);
+    assert_eq!(total, (THREADS * iters) as u64, "lost increments");
+}
+
+#[test]
+fn stress_lock_increments() {
+    with_timeout(STRESS_SECS, || {
+        let lock = Lock::new();
+        increments(stress_iters(100_000), move |f| {
+            let _g = lock.guard();
+            f();
+        });
+    })
+}
+
+/// Explicit acquire/release, mixing the blocking, non-blocking and timed paths.
+#[test]
+fn stress_lock_increments_mixed_acquire_forms() {
+    with_timeout(STRESS_SECS, || {
+        let lock = Lock::new();
+        let n = AtomicUsize::new(0);
+        increments(stress_iters(100_000), move |f| {
+            match n.fetch_add(1, Ordering::Relaxed) % 3 {
+                0 => assert!(lock.acquire()),
+                1 => {
+                    while !lock.try_acquire() {
+                        thread::yield_now();
+                    }
+                }
+                _ => assert_eq!(lock.acquire_timeout(LONG_TIMEOUT), Ok(true)),
+            }
+            f();
+            lock.release().unwrap();
+        });
+    })
+}
+
+#[test]
+fn stress_rlock_increments() {
+    with_timeout(STRESS_SECS, || {
+        let lock = RLock::new();
+        increments(stress_iters(100_000), move |f| {
+            assert!(lock.acquire());
+            assert!(lock.acquire());
+            f();
+            lock.release().unwrap();
+            lock.release().unwrap();
+        });
+    })
+}
+
+#[test]
+fn stress_condition_as_lock_increments() {
+    with_timeout(STRESS_SECS, || {
+        let cond = Condition::new();
+        increments(stress_iters(100_000), move |f| {
+            let _g = cond.guard();
+            f();
+        });
+    })
+}
+
+#[test]
+fn stress_semaphore_1_increments() {
+    with_timeout(STRESS_SECS, || {
+        let sem = Semaphore::new(1);
+        increments(stress_iters(100_000), move |f| {
+            assert!(sem.acquire());
+            f();
+            sem.release(1).unwrap();
+        });
+    })
+}
+
+#[test]
+fn stress_bounded_semaphore_1_increments() {
+    with_timeout(STRESS_SECS, || {
+        let sem = BoundedSemaphore::new(1);
+        increments(stress_iters(100_000), move |f| {
+            let _g = sem.guard();
+            f();
+        });
+    })
+}
+
+/// Bounded-buffer producer/consumer over two Conditions sharing one Lock: every item arrives
+/// exactly once.
+#[test]
+fn stress_condition_producer_consumer() {
+    with_timeout(STRESS_SECS, || {
+        const PRODUCERS: usize = 2;
+        const CONSUMERS: usize = 2;
+        const CAPACITY: usize = 64;
+        let total = stress_iters(100_000);
+        struct State {
+            queue: VecDeque<usize>,
+            consumed: usize,
+        }
+        let lock = Lock::new();
+        let not_empty = Condition::with_lock(lock.clone());
+        let not_full = Condition::with_lock(lock.clone());
+        let state = Guarded::new(State {
+            queue: VecDeque::new(),
+            consumed: 0,
+        });
+
+        let producers: Vec<_> = (0..PRODUCERS)
+            .map(|p| {
+                let (not_empty, not_full, state) =
+                    (not_empty.clone(), not_full.clone(), Arc::clone(&state));
+                thread::spawn(move || {
+                    for item in (p..total).step_by(PRODUCERS) {
+                        let _g = not_full.guard();
+                        let ok = not_full
+                            .wait_for_timeout(
+                                || state.with(|s| s.queue.len() < CAPACITY),
+                                LONG_TIMEOUT,
+                            )
+                            .unwrap();
+                        assert!(ok, "producer starved: lost wakeup?");
+                        state.with(|s| s.queue.push_back(item));
+                        not_empty.notify(1).unwrap();
+                    }
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..CONSUMERS)
+            .map(|_| {
+                let (not_empty, not_full, state) =
+                    (not_empty.clone(), not_full.clone(), Arc::clone(&state));
+                thread::spawn(move || {
+                    let mut got = Vec::new();
+                    let _g = not_empty.guard();
+                    loop {
+                        let ok = not_empty
+                            .wait_for_timeout(
+                                || state.with(|s| !s.queue.is_empty() || s.consumed == total),
+                                LONG_TIMEOUT,
+                            )
+                            .unwrap();
+                        assert!(ok, "consumer starved: lost wakeup?");
+                        let done = state.with(|s| match s.queue.pop_front() {
+                            Some(item) => {
+                                got.push(item);
+                                s.consumed += 1;
+                                s.consumed == total
+                            }
+                            None => true,
+                        });
+                        not_full.notify(1).unwrap();
+                        if done {
+                            // Wake the other consumers so they see `consumed == total`.
+                            not_empty.notify_all().unwrap();
+                            return got;
+                        }
+                    }
+                })
+            })
+            .collect();
+        for p in producers {
+            p.join().expect("producer panicked");
+        }
+        let mut all: Vec<usize> = Vec::with_capacity(total);
+        for c in consumers {
+            all.extend(c.join().expect("consumer panicked"));
+        }
+        assert_eq!(all.len(), total, "items lost or duplicated");
+        all.sort_unstable();
+        assert!(
+            all.iter().enumerate().all(|(i, &v)| i == v),
+            "items lost or duplicated"
+        );
+    })
+}
+
+/// A Semaphore(k) never admits more than k threads at once (tracked with an atomic counter).
+fn semaphore_admission(
+    acquire: impl Fn() + Send + Sync + 'static,
+    release: impl Fn() + Send + Sync + 'static,
+    k: usize,
+) {
+    let threads = 8;
+    let iters = stress_iters(20_000);
+    let inside = Arc::new(AtomicUsize::new(0));
+    let max_seen = Arc::new(AtomicUsize::new(0));
+    let (acquire, release) = (Arc::new(acquire), Arc::new(release));
+    let handles: Vec<_> = (0..threads)
+        .map(|_| {
+            let (inside, max_seen, acquire, release) = (
+                Arc::clone(&inside),
+                Arc::clone(&max_seen),
+                Arc::clone(&acquire),
+                Arc::clone(&release),
+            );
+            thread::spawn(move || {
+                for i in 0..iters {
+                    acquire();
+                    let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                    max_seen.fetch_max(now, Ordering::SeqCst);
+                    assert!(now <= k, "{now} threads inside a Semaphore({k})");
+                    if i % 4 == 0 {
+                        thread::yield_now();
+                    }
+                    inside.fetch_sub(1, Ordering::SeqCst);
+                    release();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("worker panicked");
+    }
+    let max = max_seen.load(Ordering::SeqCst);
+    assert!((1..=k).contains(&max), "max inside = {max}, k = {k}");
+    assert_eq!(inside.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn stress_semaphore_never_admits_more_than_k() {
+    with_timeout(STRESS_SECS, || {
+        let k = 3;
+        let sem = Semaphore::new(k);
+        let (a, r) = (sem.clone(), sem.clone());
+        semaphore_admission(
+            move || assert_eq!(a.acquire_timeout(LONG_TIMEOUT), Ok(true)),
+            move || r.release(1).unwrap(),
+            k,
+        );
+        assert_eq!(sem.value(), k);
+    })
+}
+
+#[test]
+fn stress_bounded_semaphore_never_admits_more_than_k() {
+    with_timeout(STRESS_SECS, || {
+        let k = 2;
+        let sem = BoundedSemaphore::new(k);
+        let (a, r) = (sem.clone(), sem.clone());
+        semaphore_admission(
+            move || assert!(a.acquire()),
+            move || r.release(1).unwrap(),
+            k,
+        );
+        assert_eq!(sem.value(), k);
+        assert!(sem.release(1).is_err(), "over-release after the storm");
+    })
+}
+
+/// Event set/clear storm: a storm thread toggles the flag as fast as it can while waiters
+/// wait repeatedly. Every wait must return True (E-04: a waiter blocked at a `set()` is
+/// released even if `clear()` follows at once); a lost waiter would time out and fail.
+#[test]
+fn stress_event_set_clear_storm() {
+    with_timeout(STRESS_SECS, || {
+        const WAITERS: usize = 4;
+        let rounds = stress_iters(5_000);
+        let evt = Event::new();
+        let stop = Arc::new(AtomicBool::new(false));
+        let storm = {
+            let (evt, stop) = (evt.clone(), Arc::clone(&stop));
+            thread::spawn(move || {
+                let mut toggles = 0u64;
+                while !stop.load(Ordering::SeqCst) {
+                    evt.set();
+                    evt.clear();
+                    toggles += 1;
+                    if toggles % 8 == 0 {
+                        thread::yield_now();
+                    }
+                }
+                toggles
+            })
+        };
+        let waiters: Vec<_> = (0..WAITERS)
+            .map(|_| {
+                let evt = evt.clone();
+                thread::spawn(move || {
+                    for i in 0..rounds {
+                        let r = if i % 2 == 0 {
+                            evt.wait_timeout(LONG_TIMEOUT).unwrap()
+                        } else {
+                            evt.wait()
+                        };
+                        assert!(r, "a waiter was lost in a set/clear storm");
+                    }
+                })
+            })
+            .collect();
+        let results: Vec<_> = waiters.into_iter().map(|h| h.join()).collect();
+        stop.store(true, Ordering::SeqCst);
+        let toggles = storm.join().expect("storm thread panicked");
+        for r in results {
+            r.expect("waiter panicked");
+        }
+        assert!(toggles > 0);
+    })
+}
+
+/// Event: many waiters released by a single `set()`, repeatedly (set, all wake, clear).
+#[test]
+fn stress_event_broadcast_rounds() {
+    with_timeout(STRESS_SECS, || {
+        const WAITERS: usize = 6;
+        let rounds = stress_iters(1_000);
+        let go = Event::new();
+        let arrived = Arc::new(AtomicUsize::new(0));
+        let barrier = pythreading::Barrier::new(WAITERS + 1).unwrap();
+        let handles: Vec<_> = (0..WAITERS)
+            .map(|_| {
+                let (go, arrived, barrier) = (go.clone(), Arc::clone(&arrived), barrier.clone());
+                thread::spawn(move || {
+                    for _ in 0..rounds {
+                        assert_eq!(go.wait_timeout(LONG_TIMEOUT), Ok(true), "lost waiter");
+                        arrived.fetch_add(1, Ordering::SeqCst);
+                        barrier.wait_timeout(LONG_TIMEOUT).unwrap();
+                        barrier.wait_timeout(LONG_TIMEOUT).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for r in 0..rounds {
+            go.set();
+            barrier.wait_timeout(LONG_TIMEOUT).unwrap(); // all woke
+            go.clear();
+            assert_eq!(arrived.load(Ordering::SeqCst), (r + 1) * WAITERS);
+            barrier.wait_timeout(LONG_TIMEOUT).unwrap(); // all saw the round end
+        }
+        for h in handles {
+            h.join().expect("waiter panicked");
+        }
+    })
+}
+
+/// Barrier: many cycles; per cycle the indices are a permutation of 0..N and the action ran
+/// exactly once before anyone was released.
+#[test]
+fn stress_barrier_many_cycles() {
+    with_timeout(STRESS_SECS, || {
+        const PARTIES: usize = 4;
+        let cycles = stress_iters(10_000);
+        let actions = Arc::new(AtomicUsize::new(0));
+        let a = Arc::clone(&actions);
+        let barrier = pythreading::Barrier::builder(PARTIES)
+            .action(move || {
+                a.fetch_add(1, Ordering::SeqCst);
+            })
+            .timeout(LONG_TIMEOUT)
+            .build()
+            .unwrap();
+        let handles: Vec<_> = (0..PARTIES)
+            .map(|_| {
+                let (barrier, actions) = (barrier.clone(), Arc::clone(&actions));
+                thread::spawn(move || {
+                    let mut indices = Vec::with_capacity(cycles);
+                    for c in 0..cycles {
+                        let i = barrier.wait().expect("barrier broke");
+                        assert!(i < PARTIES);
+                        assert_eq!(
+                            actions.load(Ordering::SeqCst),
+                            c + 1,
+                            "the action must run once per cycle, before the release"
+                        );
+                        indices.push(i);
+                    }
+                    indices
+                })
+            })
+            .collect();
+        let per_thread: Vec<Vec<usize>> = handles
+            .into_iter()
+            .map(|h| h.join().expect("party panicked"))
+            .collect();
+        for c in 0..cycles {
+            let mut idx: Vec<usize> = per_thread.iter().map(|v| v[c]).collect();
+            idx.sort_unstable();
+            assert_eq!(idx, (0..PARTIES).collect::<Vec<_>>(), "cycle {c}");
+        }
+        assert_eq!(actions.load(Ordering::SeqCst), cycles);
+        assert_eq!(barrier.n_waiting(), 0);
+        assert!(!barrier.broken());
+    })
+}
