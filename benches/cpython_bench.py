@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """CPython's threading on the workloads of benches/workloads/mod.rs.
 
-Run by `cargo bench --bench primitives` (or alone: `python3 benches/cpython_bench.py [KEY...]`).
-Prints one JSON object on stdout:
+Alone: `python3 benches/cpython_bench.py [KEY...]` prints one JSON object on stdout,
 
     {"python": "3.11.7", "samples": 15, "ns_per_op": {"lock": 61.2, ...}}
 
+with the median ns per operation of each workload (calibrated to about SAMPLE_NS per sample,
+warmed up once, sampled SAMPLES times).
+
+Served: `cargo bench --bench primitives` runs `python3 benches/cpython_bench.py --serve`, which
+prints `{"python": "3.11.7"}` and then answers each stdin line `run KEY N` with the elapsed
+nanoseconds of N iterations of KEY, so that the Rust harness can interleave CPython's samples
+with its own, round by round. Between requests it blocks on stdin.
+
 Each workload is a function taking an iteration count and returning the elapsed nanoseconds of
 its timed part, exactly like the Rust ones (partners are started and synchronised before the
-clock starts). Each is calibrated to about SAMPLE_NS per sample, warmed up once, then sampled
-SAMPLES times; the value reported is the median ns per operation. Method lookups are hoisted
-into locals, which is the fastest way to write these loops in Python: CPython gets its best case.
+clock starts). Method lookups are hoisted into locals, the fastest way to write these loops in
+Python: CPython gets its best case.
 """
 
 import json
@@ -172,7 +178,23 @@ def measure(fn):
     return statistics.median(fn(n) / n for _ in range(SAMPLES))
 
 
+def serve():
+    print(json.dumps({"python": sys.version.split()[0]}), flush=True)
+    for line in sys.stdin:
+        try:
+            op, key, n = line.split()
+            if op != "run":
+                raise ValueError(f"unknown request {op!r}")
+            answer = str(WORKLOADS[key](int(n)))
+        except Exception as e:  # report, keep serving
+            answer = f"error {e!r}"
+        print(answer, flush=True)
+
+
 def main(argv):
+    if argv == ["--serve"]:
+        serve()
+        return
     keys = argv or list(WORKLOADS)
     unknown = [k for k in keys if k not in WORKLOADS]
     if unknown:

@@ -1,32 +1,38 @@
 //! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table.
 //!
 //! Run: `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
-//! `-- --no-cpython` to skip CPython). Without `--bench` (as under `cargo test --all-targets`)
-//! it only smoke-runs every workload a few iterations, so tests stay fast.
+//! `-- --no-cpython` to leave CPython out; `PYTHREADING_BENCH_ROUNDS=N` changes the number of
+//! rounds). Without `--bench` (as under `cargo test --all-targets`) it only smoke-runs every
+//! workload a few iterations, so test runs stay fast.
 //!
-//! Method (machines here are shared and noisy):
-//! - Each variant is calibrated to about `SAMPLE_NS` per sample, then warmed up once.
-//! - Samples are interleaved: every round runs each variant of a workload once, back to back,
-//!   rotating the starting variant each round (ABC, BCA, CAB, ...), so ours and its peers see
-//!   the same machine load and no variant always runs first.
+//! Method (the machines here are shared and noisy):
+//! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
+//!   `SAMPLE_NS` per sample, then warmed up once.
+//! - Samples are interleaved: each round runs every column of the row once, back to back,
+//!   rotating which column goes first (ABCD, BCDA, ...), so ours and its peers see the same
+//!   machine load and none is always first. Samples are short (a few ms, under a scheduler
+//!   time slice), so many of them run undisturbed, and there are many rounds.
 //! - Each cell is the median ns/op over the rounds. Each ratio is the median of the per-round
-//!   ratios (ours in round r / peer in round r), which cancels load that drifts between rounds;
-//!   the bracket gives their 25th-75th percentiles.
-//! - CPython (`python3 benches/cpython_bench.py`) runs first, alone, and reports its own
-//!   medians as JSON; CPython/ours divides that by our median.
+//!   ratios (for ours/std: ours in round r divided by std in round r), which cancels load
+//!   that drifts between rounds; the brackets give the 25th and 75th percentiles.
+//! - CPython runs `benches/cpython_bench.py --serve`, a child process that runs one sample per
+//!   request on stdin and answers with the elapsed ns, so its samples take part in the same
+//!   rounds. Between requests it blocks on stdin and costs nothing. (Run alone, the script
+//!   prints its own medians as JSON.)
 //!
 //! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them.
 
 #[path = "workloads/mod.rs"]
 mod workloads;
 
-use std::process::Command;
-use workloads::{Impl, Variant, Workload, WORKLOADS};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use workloads::{Impl, Workload, WORKLOADS};
 
-/// Rounds (samples per variant); `PYTHREADING_BENCH_ROUNDS` overrides.
-const ROUNDS: usize = 31;
+/// Rounds (samples per column); `PYTHREADING_BENCH_ROUNDS` overrides.
+const ROUNDS: usize = 201;
 /// Target duration of one sample.
-const SAMPLE_NS: u64 = 20_000_000;
+const SAMPLE_NS: u64 = 2_000_000;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,7 +43,7 @@ fn main() {
         .filter(|a| !a.starts_with("--"))
         .map(|a| a.as_str())
         .collect();
-    let selected: Vec<&Workload> = WORKLOADS
+    let selected: Vec<&'static Workload> = WORKLOADS
         .iter()
         .filter(|w| filters.is_empty() || filters.contains(&w.key))
         .collect();
@@ -53,17 +59,17 @@ fn main() {
         .filter(|&n: &usize| n > 0)
         .unwrap_or(ROUNDS);
 
-    let cpython = if no_cpython {
-        CPython::Skipped("disabled with --no-cpython".into())
+    let mut cpython = if no_cpython {
+        CPython::Skipped("left out with --no-cpython".into())
     } else {
-        run_cpython(&selected)
+        CPython::start()
     };
 
     let rows: Vec<Row> = selected
         .iter()
         .map(|w| {
             eprintln!("bench: {} ...", w.key);
-            measure(w, rounds)
+            measure(w, rounds, &mut cpython)
         })
         .collect();
 
@@ -85,62 +91,109 @@ fn smoke(selected: &[&Workload]) {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// Per-variant samples (ns/op), one per round, plus the per-round ratios against variant 0.
+/// A column of a row: one of the workload's Rust variants, or CPython.
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Rust(usize),
+    CPython,
+}
+
+/// One workload's samples (ns/op), one per round, per column; column 0 is pythreading.
 struct Row {
     workload: &'static Workload,
+    cols: Vec<Col>,
     samples: Vec<Vec<f64>>,
 }
 
 impl Row {
-    fn variant(&self, imp: Impl) -> Option<(&'static Variant, &[f64])> {
+    fn column(&self, col: Col) -> Option<&[f64]> {
+        let i = self.cols.iter().position(|&c| c == col)?;
+        Some(&self.samples[i])
+    }
+
+    fn peer(&self, imp: Impl) -> Option<&[f64]> {
         let i = self.workload.variants.iter().position(|v| v.imp == imp)?;
-        Some((&self.workload.variants[i], &self.samples[i]))
+        self.column(Col::Rust(i))
     }
 
-    fn ours_median(&self) -> f64 {
-        median(&self.samples[0])
+    fn ours(&self) -> &[f64] {
+        &self.samples[0]
     }
 
-    /// Median and quartiles of ours/peer over the rounds.
-    fn ratio(&self, imp: Impl) -> Option<Quartiles> {
-        let (_, peer) = self.variant(imp)?;
-        let ratios: Vec<f64> = self.samples[0]
-            .iter()
-            .zip(peer)
-            .map(|(o, p)| o / p)
-            .collect();
-        Some(quartiles(&ratios))
+    /// ours/std (or ours/parking_lot) over the rounds.
+    fn ours_over(&self, imp: Impl) -> Option<Quartiles> {
+        let peer = self.peer(imp)?;
+        Some(round_ratios(self.ours(), peer))
+    }
+
+    /// CPython/ours over the rounds.
+    fn cpython_over_ours(&self) -> Option<Quartiles> {
+        Some(round_ratios(self.column(Col::CPython)?, self.ours()))
     }
 }
 
-/// Iterations for one sample of about `SAMPLE_NS`: double until a run takes 2 ms, then scale.
-fn calibrate(v: &Variant) -> u64 {
+fn round_ratios(num: &[f64], den: &[f64]) -> Quartiles {
+    let ratios: Vec<f64> = num.iter().zip(den).map(|(n, d)| n / d).collect();
+    quartiles(&ratios)
+}
+
+/// Iterations for one sample of about `SAMPLE_NS`: doubles until a run takes half of it, then
+/// scales.
+fn calibrate(mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
     let mut iters = 1u64;
     loop {
-        let t = (v.run)(iters).max(1);
-        if t >= 2_000_000 || iters >= 1 << 40 {
-            return ((iters as u128 * SAMPLE_NS as u128) / t as u128).max(1) as u64;
+        let t = run(iters)?.max(1);
+        if t >= SAMPLE_NS / 2 || iters >= 1 << 40 {
+            return Some(((iters as u128 * SAMPLE_NS as u128) / t as u128).max(1) as u64);
         }
         iters *= 2;
     }
 }
 
-fn measure(w: &'static Workload, rounds: usize) -> Row {
-    let iters: Vec<u64> = w.variants.iter().map(calibrate).collect();
-    for (v, &n) in w.variants.iter().zip(&iters) {
-        (v.run)(n); // warm-up
+fn measure(w: &'static Workload, rounds: usize, cpython: &mut CPython) -> Row {
+    let mut cols: Vec<Col> = (0..w.variants.len()).map(Col::Rust).collect();
+    let mut iters: Vec<u64> = w
+        .variants
+        .iter()
+        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .collect();
+    if let Some(n) = calibrate(|n| cpython.run(w.key, n)) {
+        cols.push(Col::CPython);
+        iters.push(n);
     }
-    let n = w.variants.len();
-    let mut samples = vec![Vec::with_capacity(rounds); n];
-    for r in 0..rounds {
-        for k in 0..n {
-            let i = (r + k) % n;
-            let ns = (w.variants[i].run)(iters[i]);
-            samples[i].push(ns as f64 / iters[i] as f64);
+
+    let mut sample = |col: Col, n: u64| -> Option<f64> {
+        let ns = match col {
+            Col::Rust(i) => (w.variants[i].run)(n),
+            Col::CPython => cpython.run(w.key, n)?,
+        };
+        Some(ns as f64 / n as f64)
+    };
+    for (&col, &n) in cols.iter().zip(&iters) {
+        sample(col, n); // warm-up
+    }
+    let mut samples = vec![Vec::with_capacity(rounds); cols.len()];
+    'rounds: for r in 0..rounds {
+        for k in 0..cols.len() {
+            let i = (r + k) % cols.len();
+            match sample(cols[i], iters[i]) {
+                Some(ns) => samples[i].push(ns),
+                None => {
+                    // CPython died mid-row: keep the complete rounds only.
+                    let complete = samples.iter().map(Vec::len).min().unwrap_or(0);
+                    samples.iter_mut().for_each(|s| s.truncate(complete));
+                    break 'rounds;
+                }
+            }
         }
+    }
+    if samples[0].is_empty() {
+        // No complete round with CPython: measure again without it.
+        return measure(w, rounds, cpython);
     }
     Row {
         workload: w,
+        cols,
         samples,
     }
 }
@@ -172,73 +225,109 @@ fn median(xs: &[f64]) -> f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPython
+// CPython, as a child process serving samples
 
 enum CPython {
-    Ran {
+    Running {
         version: String,
-        ns_per_op: Vec<(String, f64)>,
+        child: Child,
+        stdin: ChildStdin,
+        stdout: BufReader<ChildStdout>,
     },
     Skipped(String),
 }
 
 impl CPython {
-    fn get(&self, key: &str) -> Option<f64> {
-        match self {
-            CPython::Ran { ns_per_op, .. } => {
-                ns_per_op.iter().find(|(k, _)| k == key).map(|&(_, v)| v)
+    /// Starts `python3 benches/cpython_bench.py --serve`; its first line is
+    /// `{"python": "3.x.y"}`.
+    fn start() -> CPython {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_bench.py");
+        let spawned = Command::new("python3")
+            .arg(script)
+            .arg("--serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        let mut child = match spawned {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return CPython::Skipped("python3 not found".into());
             }
-            CPython::Skipped(_) => None,
+            Err(e) => return CPython::Skipped(format!("python3 did not start: {e}")),
+        };
+        let stdin = child.stdin.take().expect("piped stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut hello = String::new();
+        let version = stdout
+            .read_line(&mut hello)
+            .ok()
+            .and_then(|_| json_string_field(&hello, "python"));
+        match version {
+            Some(version) => CPython::Running {
+                version,
+                child,
+                stdin,
+                stdout,
+            },
+            None => {
+                let _ = child.kill();
+                let _ = child.wait();
+                CPython::Skipped(format!("unexpected greeting {:?}", hello.trim()))
+            }
+        }
+    }
+
+    /// One sample: `n` iterations of workload `key`; the elapsed ns. `None` when CPython is
+    /// not running; a failure stops it (and says why in the report).
+    fn run(&mut self, key: &str, n: u64) -> Option<u64> {
+        let CPython::Running { stdin, stdout, .. } = self else {
+            return None;
+        };
+        let mut answer = String::new();
+        let result = writeln!(stdin, "run {key} {n}")
+            .and_then(|()| stdin.flush())
+            .and_then(|()| stdout.read_line(&mut answer));
+        match (result, answer.trim().parse()) {
+            (Ok(_), Ok(ns)) => Some(ns),
+            (result, _) => {
+                let why = match result {
+                    Err(e) => format!("failed during {key}: {e}"),
+                    Ok(_) => format!("failed during {key}: {:?}", answer.trim()),
+                };
+                self.stop(why);
+                None
+            }
+        }
+    }
+
+    fn stop(&mut self, why: String) {
+        if let CPython::Running { child, .. } = self {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        *self = CPython::Skipped(why);
+    }
+}
+
+impl Drop for CPython {
+    fn drop(&mut self) {
+        if let CPython::Running { child, .. } = self {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
 
-fn run_cpython(selected: &[&Workload]) -> CPython {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_bench.py");
-    let keys: Vec<&str> = selected.iter().map(|w| w.key).collect();
-    eprintln!("bench: CPython (python3 {script}) ...");
-    let out = match Command::new("python3").arg(script).args(&keys).output() {
-        Ok(out) => out,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return CPython::Skipped("python3 not found".into());
-        }
-        Err(e) => return CPython::Skipped(format!("python3 failed to start: {e}")),
-    };
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
-        let last = err.lines().last().unwrap_or("").to_string();
-        return CPython::Skipped(format!("python3 exited with {}: {last}", out.status));
-    }
-    let json = String::from_utf8_lossy(&out.stdout);
-    match parse_cpython_json(&json) {
-        Some(c) => c,
-        None => CPython::Skipped(format!("unreadable output: {}", json.trim())),
-    }
-}
-
-/// Reads `{"python": "3.x.y", ..., "ns_per_op": {"key": number, ...}}` (the script's fixed,
-/// flat shape; a full JSON parser would be a new dependency for two fields).
-fn parse_cpython_json(json: &str) -> Option<CPython> {
-    let version = {
-        let rest = &json[json.find("\"python\"")? + "\"python\"".len()..];
-        let start = rest.find('"')? + 1;
-        let end = start + rest[start..].find('"')?;
-        rest[start..end].to_string()
-    };
-    let body = {
-        let rest = &json[json.find("\"ns_per_op\"")?..];
-        let start = rest.find('{')? + 1;
-        &rest[start..start + rest[start..].find('}')?]
-    };
-    let mut ns_per_op = Vec::new();
-    for pair in body.split(',').filter(|p| !p.trim().is_empty()) {
-        let (k, v) = pair.split_once(':')?;
-        ns_per_op.push((
-            k.trim().trim_matches('"').to_string(),
-            v.trim().parse().ok()?,
-        ));
-    }
-    Some(CPython::Ran { version, ns_per_op })
+/// The string value of `"field": "..."` in a one-line JSON object (the script's greeting).
+fn json_string_field(json: &str, field: &str) -> Option<String> {
+    let key = format!("\"{field}\"");
+    let rest = &json[json.find(&key)? + key.len()..];
+    let rest = rest
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start()
+        .strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,7 +350,14 @@ fn fmt_ns(ns: f64) -> String {
 }
 
 fn fmt_ratio(q: &Quartiles) -> String {
-    format!("{:.2}× [{:.2}–{:.2}]", q.median, q.p25, q.p75)
+    let digits = if q.median >= 10.0 { 1 } else { 2 };
+    format!(
+        "{:.d$}× [{:.d$}–{:.d$}]",
+        q.median,
+        q.p25,
+        q.p75,
+        d = digits
+    )
 }
 
 fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
@@ -276,42 +372,36 @@ fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
         std::env::consts::ARCH
     );
     println!(
-        "Cells: median time per operation over {rounds} interleaved samples of ~{} ms each. \
-         Ratios: median of per-sample-round ratios [25th–75th percentile]; below 1 means \
-         pythreading is faster.",
-        SAMPLE_NS / 1_000_000
+        "Cells: median time per operation over {rounds} rounds; each round runs every column \
+         once, interleaved, for ~{} ms each. Ratios: median of the per-round ratios \
+         [25th–75th percentile]; ours/peer below 1 means pythreading is faster.",
+        SAMPLE_NS as f64 / 1e6
     );
     match cpython {
-        CPython::Ran { version, .. } => {
-            println!("CPython: {version} (`python3 benches/cpython_bench.py`).")
+        CPython::Running { version, .. } => {
+            println!("CPython: {version} (`python3 benches/cpython_bench.py --serve`).")
         }
         CPython::Skipped(why) => println!("CPython: skipped ({why})"),
     }
     println!();
-    println!("| workload | pythreading | std | parking_lot | CPython | ours/std | ours/parking_lot | CPython/ours |");
+    println!(
+        "| workload | pythreading | std | parking_lot | CPython | ours/std | ours/parking_lot | CPython/ours |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
+    let dash = || "—".to_string();
     for row in rows {
-        let peer_cell = |imp| match row.variant(imp) {
-            Some((_, s)) => fmt_ns(median(s)),
-            None => "—".to_string(),
-        };
-        let ratio_cell = |imp| {
-            row.ratio(imp)
-                .map(|q| fmt_ratio(&q))
-                .unwrap_or_else(|| "—".into())
-        };
-        let py = cpython.get(row.workload.key);
+        let time = |s: Option<&[f64]>| s.map(|s| fmt_ns(median(s))).unwrap_or_else(dash);
+        let ratio = |q: Option<Quartiles>| q.map(|q| fmt_ratio(&q)).unwrap_or_else(dash);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
-            fmt_ns(row.ours_median()),
-            peer_cell(Impl::Std),
-            peer_cell(Impl::ParkingLot),
-            py.map(fmt_ns).unwrap_or_else(|| "—".into()),
-            ratio_cell(Impl::Std),
-            ratio_cell(Impl::ParkingLot),
-            py.map(|p| format!("{:.1}×", p / row.ours_median()))
-                .unwrap_or_else(|| "—".into()),
+            fmt_ns(median(row.ours())),
+            time(row.peer(Impl::Std)),
+            time(row.peer(Impl::ParkingLot)),
+            time(row.column(Col::CPython)),
+            ratio(row.ours_over(Impl::Std)),
+            ratio(row.ours_over(Impl::ParkingLot)),
+            ratio(row.cpython_over_ours()),
         );
     }
     println!();
@@ -324,23 +414,21 @@ fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
         println!("- {}: {}.", row.workload.title, peers.join(", "));
     }
     println!();
-    print_goals(rows, cpython);
+    print_goals(rows);
 }
 
-/// The goals of the core issue, each PASS or MISS (or n/a when its workload did not run).
-fn print_goals(rows: &[Row], cpython: &CPython) {
+/// The goals of the core issue, each PASS or MISS on the median ratio (n/a when its workload
+/// or CPython did not run).
+fn print_goals(rows: &[Row]) {
     let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
-    let vs_std = |key: &str, title: &str, max: f64| match find(key).and_then(|r| r.ratio(Impl::Std))
-    {
-        Some(q) => format!("{title} {:.2}× {}", q.median, verdict(q.median <= max)),
+    let vs_std =
+        |key: &str, title: &str, max: f64| match find(key).and_then(|r| r.ours_over(Impl::Std)) {
+            Some(q) => format!("{title} {:.2}× {}", q.median, verdict(q.median <= max)),
+            None => format!("{title} n/a"),
+        };
+    let vs_cpython = |key: &str, title: &str| match find(key).and_then(Row::cpython_over_ours) {
+        Some(q) => format!("{title} {:.1}× {}", q.median, verdict(q.median >= 20.0)),
         None => format!("{title} n/a"),
-    };
-    let vs_cpython = |key: &str, title: &str| match (find(key), cpython.get(key)) {
-        (Some(r), Some(py)) => {
-            let x = py / r.ours_median();
-            format!("{title} {x:.1}× {}", verdict(x >= 20.0))
-        }
-        _ => format!("{title} n/a"),
     };
     println!("Goals:");
     println!(
