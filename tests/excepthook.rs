@@ -429,3 +429,104 @@ fn panicking_thread_reports_a_traceback_string() {
         "{text}"
     );
 }
+
+#[test]
+#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+fn hook_runs_in_the_failing_thread_before_it_stops() {
+    // CPython calls the hook from the failing thread's bootstrap: the thread is still alive
+    // and its thread-local data still exists while the hook runs.
+    let _g = serial(&HOOK);
+    let _r = Restore;
+    let local: threading::Local<&'static str> = threading::Local::new();
+    let got = Arc::new(Mutex::new(None));
+    let (g, l) = (got.clone(), local.clone());
+    threading::set_excepthook(move |args: &ExceptHookArgs| {
+        let t = args.thread.clone().expect("thread");
+        *g.lock().unwrap() = Some((
+            t.is_alive(),
+            t == threading::current_thread(),
+            l.get(),
+            threading::enumerate().contains(&t),
+        ));
+    });
+    let l = local.clone();
+    let t = Thread::new(move || {
+        l.set("mine");
+        panic!("expected panic");
+    });
+    t.start().unwrap();
+    join_bounded(&t);
+    let got = got.lock().unwrap().take().expect("hook not called");
+    assert_eq!(got, (true, true, Some("mine"), true));
+}
+
+#[test]
+#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports() {
+    let _g = serial(&HOOK);
+    let _r = Restore;
+    let log = record();
+    let tbs = Arc::new(Mutex::new(Vec::new()));
+    let tb = tbs.clone();
+    let caught_line = Arc::new(Mutex::new(0));
+    let cl = caught_line.clone();
+    let t = Thread::new(move || {
+        // The thread handles its own panic: nothing to report.
+        let r = std::panic::catch_unwind(|| {
+            *cl.lock().unwrap() = line!() + 1;
+            panic!("caught (expected)");
+        });
+        assert!(r.is_err());
+    });
+    t.start().unwrap();
+    join_bounded(&t);
+    assert!(
+        log.lock().unwrap().is_empty(),
+        "a caught panic reached the excepthook"
+    );
+
+    // Now a thread that catches one panic and then ends with another (resume_unwind does not
+    // run the panic hook): the report must describe the second one, not the first.
+    restore();
+    threading::set_excepthook(move |args: &ExceptHookArgs| {
+        tb.lock()
+            .unwrap()
+            .push((args.exc_value.clone(), args.exc_traceback.clone()));
+    });
+    let cl = caught_line.clone();
+    let t = Thread::new(move || {
+        let _ = std::panic::catch_unwind(|| {
+            *cl.lock().unwrap() = line!() + 1;
+            panic!("caught first (expected)");
+        });
+        std::panic::resume_unwind(Box::new("second (expected)"));
+    });
+    t.start().unwrap();
+    join_bounded(&t);
+    let line = *caught_line.lock().unwrap();
+    let tbs = tbs.lock().unwrap().clone();
+    assert_eq!(tbs.len(), 1, "{tbs:?}");
+    assert_eq!(tbs[0].0.as_deref(), Some("second (expected)"));
+    if let Some(tb) = &tbs[0].1 {
+        assert!(
+            !tb.contains(&format!("line {line},")),
+            "the traceback of the caught panic (line {line}) was reported for another one:\n{tb}"
+        );
+    }
+}
+
+#[test]
+#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+fn panic_with_non_string_payload_is_reported() {
+    let _g = serial(&HOOK);
+    let _r = Restore;
+    let log = record();
+    let t = Thread::new(|| std::panic::panic_any(42u32));
+    t.start().unwrap();
+    join_bounded(&t);
+    let log = log.lock().unwrap().clone();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].exc_type, "Panic");
+    assert_eq!(log[0].thread.as_ref(), Some(&t));
+    assert!(!t.is_alive());
+}

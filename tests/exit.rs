@@ -143,6 +143,14 @@ fn t09_process_exit_waits_for_non_daemon_thread() {
 }
 
 #[test]
+fn t09_exit_thread_in_main_waits_for_non_daemon_thread() {
+    let o = run("exit-thread-in-main");
+    assert_eq!(o.stdout, "main done\nWoke up\n", "{o:?}");
+    assert_eq!(o.stderr, "", "{o:?}");
+    assert_eq!(o.code, Some(0), "{o:?}");
+}
+
+#[test]
 fn j01_worker_join_of_main_returns_after_main_ends() {
     let o = run("exit-main-join");
     assert_eq!(o.stdout, "end of main\nend of thread\n", "{o:?}");
@@ -233,4 +241,23 @@ fn h06_custom_hook_output_then_default_after_restore() {
     assert!(after.contains("Exception in thread t2:\n"), "{o:?}");
     assert!(after.contains("Panic: second\n"), "{o:?}");
     assert!(!after.contains("Running a thread failed"), "{o:?}");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn local_get_does_not_grow_memory() {
+    // 3*10^5 reads of one thread's value: any per-call bookkeeping that is never freed shows up
+    // as megabytes (16 bytes a call is 4.8 MB). The threshold leaves room for allocator noise.
+    let o = run("local-get-memory");
+    assert_eq!(o.code, Some(0), "{o:?}");
+    let kb: u64 = o
+        .stdout
+        .trim()
+        .strip_prefix("growth_kb=")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected output\n{o:?}"));
+    assert!(
+        kb < 2048,
+        "Local::get() leaked: RSS grew by {kb} kB over 3*10^5 calls"
+    );
 }

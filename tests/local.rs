@@ -367,3 +367,25 @@ fn local_in_foreign_threads_is_independent() {
     assert_eq!(got, vec![Some(0), Some(1), Some(2), Some(3)]);
     assert_eq!(local.get(), None);
 }
+
+#[test]
+#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+fn value_survives_a_panic_inside_with() {
+    // A panic in the closure given to with() (caught by the caller) must not lose the thread's
+    // value: Python's attribute stays set when code using it raises.
+    let local: Local<Vec<u8>> = Local::new();
+    local.set(vec![1]);
+    let l = local.clone();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        l.with(|v| {
+            v.unwrap().push(2);
+            panic!("expected panic inside Local::with");
+        })
+    }));
+    assert!(r.is_err());
+    assert_eq!(
+        local.get(),
+        Some(vec![1, 2]),
+        "the value was lost by a panic in with()"
+    );
+}

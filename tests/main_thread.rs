@@ -192,6 +192,29 @@ fn t08_failed_spawn_registers_nothing() {
     join_bounded(&t);
 }
 
+/// T-05 boundary: the smallest accepted stack size (32 KiB) still runs a thread that uses the
+/// crate (names, locals, locks). Runs here, alone, because the setting is global.
+fn min_stack_size_runs_a_thread() {
+    let prev = threading::stack_size(Some(32 * 1024)).unwrap();
+    let local: Local<String> = Local::new();
+    let lock = threading::RLock::new();
+    let out = Arc::new(Mutex::new(None));
+    let (l, k, o) = (local.clone(), lock.clone(), out.clone());
+    let t = Thread::builder()
+        .name("small stack")
+        .target(move || {
+            let _g = k.guard();
+            l.set(threading::current_thread().name());
+            *o.lock().unwrap() = l.get();
+        })
+        .build();
+    let started = t.start();
+    threading::stack_size(Some(prev)).unwrap();
+    started.unwrap();
+    join_bounded(&t);
+    assert_eq!(*out.lock().unwrap(), Some("small stack".to_string()));
+}
+
 /// J-01, J-03, T-18, T-25, T-29 in-process. Must run last: it stops the main thread.
 fn j01_j03_shutdown_joins_non_daemon_threads() {
     let local: Local<String> = Local::new();
@@ -313,6 +336,10 @@ fn run_checks() -> bool {
         (
             "t08_t28_failed_spawn_registers_nothing",
             t08_failed_spawn_registers_nothing,
+        ),
+        (
+            "t05_min_stack_size_runs_a_thread",
+            min_stack_size_runs_a_thread,
         ),
         (
             "j01_j03_shutdown_joins_non_daemon_threads",
@@ -488,6 +515,42 @@ fn hook_restore() {
     t2.join_timeout(BOUND).unwrap();
 }
 
+/// T-09 with `exit_thread()` called in the main thread (Python: SystemExit raised by the main
+/// code): the program ends with status 0 after joining the non-daemon thread.
+fn exit_thread_in_main() {
+    let t = Thread::new(|| {
+        std::thread::sleep(Duration::from_millis(300));
+        say("Woke up");
+    });
+    t.start().unwrap();
+    say("main done");
+    threading::exit_thread();
+}
+
+/// Resident memory in kB (Linux), for the Local memory check.
+fn rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Reading a Local must not allocate per call: prints the RSS growth over 3*10^5 `get()`s.
+fn local_get_memory() {
+    let local: Local<u64> = Local::new();
+    local.set(1);
+    let mut sum = local.get().unwrap();
+    let before = rss_kb();
+    for _ in 0..300_000 {
+        sum += local.get().unwrap();
+    }
+    let after = rss_kb();
+    assert_eq!(sum, 300_001);
+    match (before, after) {
+        (Some(b), Some(a)) => say(&format!("growth_kb={}", a.saturating_sub(b))),
+        _ => say("growth_kb=unknown"),
+    }
+}
+
 const SCENARIOS: &[(&str, fn())] = &[
     ("exit-nondaemon-return", exit_nondaemon_return),
     ("exit-nondaemon-process-exit", exit_nondaemon_process_exit),
@@ -498,6 +561,8 @@ const SCENARIOS: &[(&str, fn())] = &[
     ("exit-thread-silent", exit_thread_silent),
     ("hook-panics", hook_panics),
     ("hook-restore", hook_restore),
+    ("exit-thread-in-main", exit_thread_in_main),
+    ("local-get-memory", local_get_memory),
 ];
 
 fn main() {

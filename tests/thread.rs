@@ -45,6 +45,9 @@ use pythreading as threading;
 use thread_helpers::*;
 use threading::{Error, Event, Thread};
 
+/// Held by the tests that change the global stack size (T-05, T-06) and by the tests whose
+/// threads panic: a panic report (with a backtrace when RUST_BACKTRACE is set) needs more stack
+/// than the 256 KiB that T-05 sets for every thread started meanwhile.
 static STACK_SIZE: Mutex<()> = Mutex::new(());
 
 fn noop() {}
@@ -52,6 +55,24 @@ fn noop() {}
 struct Assoc;
 impl Assoc {
     fn assoc_target() {}
+}
+
+struct Generic<T>(T);
+impl<T> Generic<T> {
+    fn generic_target() {}
+}
+
+trait Job {
+    fn trait_target();
+}
+impl Job for Assoc {
+    fn trait_target() {}
+}
+
+fn suffix(t: &Thread) -> Option<String> {
+    auto_name(&t.name(), "Thread")
+        .unwrap_or_else(|| panic!("not an automatic name: {}", t.name()))
+        .1
 }
 
 fn is_runtime<T: std::fmt::Debug>(r: threading::Result<T>) -> bool {
@@ -148,6 +169,33 @@ fn t01f_fn_item_target_adds_its_name() {
         "name changed by running: {}",
         a.name()
     );
+}
+
+#[test]
+fn t01f_suffix_is_the_function_name_not_a_type_or_path() {
+    // Python's suffix is target.__name__: the function's own name, whatever its owner.
+    assert_eq!(
+        suffix(&Thread::new(Generic::<u8>::generic_target)).as_deref(),
+        Some("generic_target")
+    );
+    assert_eq!(
+        suffix(&Thread::new(<Assoc as Job>::trait_target)).as_deref(),
+        Some("trait_target")
+    );
+    assert_eq!(
+        suffix(&Thread::new(Assoc::trait_target)).as_deref(),
+        Some("trait_target")
+    );
+    assert_eq!(
+        suffix(&Thread::new(std::thread::yield_now)).as_deref(),
+        Some("yield_now")
+    );
+    // A boxed closure is still a closure: no suffix (not "(Box)").
+    let boxed: Box<dyn FnOnce() + Send> = Box::new(|| {});
+    assert_eq!(suffix(&Thread::new(boxed)), None);
+    // A function pointer has no name to show: no suffix (not "(fn())").
+    let ptr: fn() = noop;
+    assert_eq!(suffix(&Thread::new(ptr)), None);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,6 +580,7 @@ fn t13_target_dropped_after_exit_thread() {
 #[test]
 #[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
 fn t13_target_dropped_after_panic() {
+    let _g = serial(&STACK_SIZE);
     let owner = Arc::new(());
     let o = owner.clone();
     let t = Thread::builder()
@@ -956,6 +1005,7 @@ fn m03_set_name_from_inside_is_visible() {
 #[test]
 #[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
 fn panicking_thread_is_not_alive_and_join_is_ok() {
+    let _g = serial(&STACK_SIZE);
     // The excepthook side is tests/excepthook.rs; here only the Thread state matters.
     let t = Thread::builder()
         .name("panicking thread (expected panic)")

@@ -122,6 +122,8 @@ fn timer_is_a_thread() {
         format!("{timer:?}"),
         expected_repr("Timer", &timer, "initial")
     );
+    // The Thread behind the Timer is the same object: its repr names the Timer class too.
+    assert_eq!(format!("{:?}", *timer), format!("{timer:?}"));
     assert!(
         timer.is_daemon(),
         "daemon flag is inherited from the (dummy) test thread"
