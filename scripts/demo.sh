@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The demo: runs the seed examples (PyMOTW 3's threading chapter, ported to Rust in examples/)
+# one after the other, with a header line per example and platform.
+#
+#   bash scripts/demo.sh                       # every example, every platform
+#   bash scripts/demo.sh threading_timer ...   # only these examples
+#   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms
+#
+# Each platform P provides build_P (run once) and run_P NAME (run one example, its logging on
+# stderr merged into stdout so the output reads like the PyMOTW transcripts).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+EXAMPLES=(
+  threading_simple
+  threading_simpleargs
+  threading_names
+  threading_names_log
+  threading_daemon
+  threading_daemon_join
+  threading_daemon_join_timeout
+  threading_enumerate
+  threading_subclass
+  threading_subclass_args
+  threading_timer
+  threading_event
+  threading_lock
+  threading_lock_noblock
+  threading_lock_reacquire
+  threading_rlock
+  threading_lock_with
+  threading_condition
+  threading_barrier
+  threading_barrier_abort
+  threading_semaphore
+  threading_local
+  threading_local_defaults
+)
+read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native}"
+
+# --- native ---------------------------------------------------------------------------------
+target_dir() {
+  cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
+}
+
+build_native() {
+  cargo build --quiet --examples
+  NATIVE_BIN="$(target_dir)/debug/examples"
+}
+
+run_native() {
+  local name=$1
+  echo "== $name (native)"
+  "$NATIVE_BIN/$name" 2>&1
+}
+
+# --- main -----------------------------------------------------------------------------------
+if [ $# -gt 0 ]; then
+  EXAMPLES=("$@")
+fi
+
+failed=()
+start=$(date +%s%N)
+for platform in "${PLATFORMS[@]}"; do
+  "build_$platform"
+  for name in "${EXAMPLES[@]}"; do
+    if ! "run_$platform" "$name"; then
+      echo "!! $name ($platform) failed"
+      failed+=("$name ($platform)")
+    fi
+    echo
+  done
+done
+ms=$((($(date +%s%N) - start) / 1000000))
+
+printf '== %d examples x %d platform(s) in %d.%03d s\n' \
+  "${#EXAMPLES[@]}" "${#PLATFORMS[@]}" $((ms / 1000)) $((ms % 1000))
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}"
+  exit 1
+fi
