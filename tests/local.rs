@@ -5,7 +5,12 @@
 //! thread ends (checked right after `join()` returns for crate threads, and after the OS
 //! thread exits for foreign threads); all values are dropped when the `Local` is dropped.
 //!
-//! Platform-neutral (no filesystem, no subprocess, no panics).
+//! Platform-neutral (no filesystem, no subprocess). The one test that panics on purpose
+//! (`value_survives_a_panic_inside_with`) is ignored on `panic = "abort"` targets (wasm).
+//!
+//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! so the tests that use it (their names or comments say "foreign") need the platform's raw
+//! worker spawn there.
 //!
 //! Not applicable: `test_cycle_collection`, `test_derived_cycle_dealloc`,
 //! `test_threading_local_clear_race` (gc / weakref / refcount internals, PY); attribute access

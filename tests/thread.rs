@@ -5,6 +5,10 @@
 //! Tests that rely on panics unwinding (T-13 with a panicking / `exit_thread` target) are marked
 //! `ignore` on `panic = "abort"` targets (wasm), where a panic ends the program.
 //!
+//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! so the tests that use it (their names or comments say "foreign") need the platform's raw
+//! worker spawn there.
+//!
 //! Note: cargo's test threads are *foreign* threads (not created by the crate); their
 //! `current_thread()` is a daemonic dummy, so threads created directly in a `#[test]` default to
 //! daemon=true, exactly as in Python. Tests that need a non-daemon thread say `.daemon(false)`.

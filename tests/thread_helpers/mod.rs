@@ -16,27 +16,37 @@ use pythreading as threading;
 /// implementation, yet a hang turns into a failure instead of a stuck test run.
 pub const BOUND: f64 = 10.0;
 
-/// Run `f` on a helper OS thread and wait at most `secs` for it. A panic inside `f` is
-/// re-raised here; a hang fails the test with `what` in the message. Used around calls that are
-/// themselves unbounded (`join()`, `wait()`), so a broken library cannot hang the test run.
+/// Run `f` on a helper thread and wait at most `secs` for it. A panic inside `f` fails the
+/// caller with the same message; a hang fails it with `what` in the message. Used around calls
+/// that are themselves unbounded (`join()`, `wait()`), so a broken library cannot hang the test
+/// run. The helper is a daemonic crate `Thread` (so this works wherever the crate can spawn,
+/// including browsers where `std::thread::spawn` is unsupported).
 pub fn within<R: Send + 'static>(
     secs: f64,
     what: &str,
     f: impl FnOnce() -> R + Send + 'static,
 ) -> R {
     let (tx, rx) = mpsc::channel();
-    let h = std::thread::spawn(move || {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-        let _ = tx.send(r);
-    });
+    let helper = threading::Thread::builder()
+        .name(format!("within: {what}"))
+        .daemon(true)
+        .target(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let _ = tx.send(r);
+        })
+        .build();
+    helper.start().expect("start the helper thread");
     match rx.recv_timeout(Duration::from_secs_f64(secs)) {
-        Ok(Ok(r)) => {
-            let _ = h.join();
-            r
-        }
+        Ok(Ok(r)) => r,
+        // The crate reports panics of its threads through the excepthook rather than std's
+        // message, so repeat the message here, in the test's own thread.
         Ok(Err(p)) => {
-            let _ = h.join();
-            std::panic::resume_unwind(p)
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".into());
+            panic!("{what}: {msg}")
         }
         Err(_) => panic!("{what}: did not finish within {secs} s (hang)"),
     }
