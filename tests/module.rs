@@ -311,7 +311,7 @@ fn t23_setprofile_getprofile() {
     threading::clear_profile();
     assert!(threading::getprofile().is_none());
     assert_eq!(n1, 1);
-    assert_eq!(of(&log, &[t1.clone()]), vec![(t1.clone(), t1)]);
+    assert_eq!(of(&log, std::slice::from_ref(&t1)), vec![(t1.clone(), t1)]);
     let (_t2, n2) = run_checked(&log);
     assert_eq!(n2, 0);
 }
