@@ -76,7 +76,8 @@ fn main() {
     print_report(&rows, &cpython, rounds);
 }
 
-/// Under `cargo test`: run everything briefly to prove the workloads work, measure nothing.
+/// Under `cargo test`: run everything briefly to prove the workloads (and the CPython script,
+/// when python3 is there) work; measure nothing.
 fn smoke(selected: &[&Workload]) {
     let mut n = 0;
     for w in selected {
@@ -85,7 +86,17 @@ fn smoke(selected: &[&Workload]) {
             n += 1;
         }
     }
-    println!("primitives: smoke run of {n} variants ok (numbers: cargo bench --bench primitives)");
+    let mut cpython = CPython::start();
+    for w in selected {
+        cpython.run(w.key, 3);
+    }
+    let cpython = match &cpython {
+        CPython::Running { .. } => "CPython script ok".to_string(),
+        CPython::Skipped(why) => format!("CPython: skipped ({why})"),
+    };
+    println!(
+        "primitives: smoke run of {n} variants ok, {cpython} (numbers: cargo bench --bench primitives)"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,22 @@
 //!   example the `std::thread::spawn` peer of `thread_start_join` in browsers).
 //! - Workload keys equal the keys printed by `benches/cpython_bench.py`, which runs the same
 //!   workloads with CPython's `threading`.
+//!
+//! A port drives it like this (calibration, interleaving and medians are the harness's job;
+//! see `benches/primitives.rs` for the native one):
+//!
+//! ```ignore
+//! #[path = "../benches/workloads/mod.rs"] // path from the including file
+//! mod workloads;
+//!
+//! for w in workloads::WORKLOADS {
+//!     for v in w.variants {
+//!         let iters = 1_000;
+//!         let ns_per_op = (v.run)(iters) as f64 / iters as f64;
+//!         println!("{} {:?} {ns_per_op:.1}", w.key, v.imp);
+//!     }
+//! }
+//! ```
 
 use pythreading as threading;
 use std::hint::black_box;
