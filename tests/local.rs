@@ -394,3 +394,29 @@ fn value_survives_a_panic_inside_with() {
         "the value was lost by a panic in with()"
     );
 }
+
+#[test]
+#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+fn values_dropped_when_thread_ends_by_panic_or_exit_thread() {
+    // However the thread ends, its values are gone once join() returns.
+    let drops = counter();
+    let local: Local<DropCount> = Local::new();
+    let (l, d) = (local.clone(), drops.clone());
+    let panics = Thread::builder()
+        .name("local-panic (expected panic)")
+        .target(move || {
+            l.set(DropCount(d));
+            panic!("expected panic");
+        })
+        .build();
+    let (l, d) = (local.clone(), drops.clone());
+    let exits = Thread::new(move || {
+        l.set(DropCount(d));
+        threading::exit_thread();
+    });
+    panics.start().unwrap();
+    exits.start().unwrap();
+    join_bounded(&panics);
+    join_bounded(&exits);
+    assert_eq!(count(&drops), 2);
+}

@@ -178,6 +178,7 @@ fn t08_failed_spawn_registers_nothing() {
                 "half-started thread registered"
             );
             assert_eq!(t.ident(), None);
+            assert_eq!(t.native_id(), None);
             std::thread::sleep(Duration::from_millis(20));
             assert!(!ran.load(Ordering::SeqCst));
         }
