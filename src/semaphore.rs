@@ -7,7 +7,7 @@
 //! registered sleepers so that a release with nobody waiting never calls into the platform.
 
 use crate::error::{Error, Result};
-use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::atomic::{fence, AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_all, wake_one};
 use crate::timeout::{Deadline, Timeout};
 use std::fmt;
@@ -51,11 +51,13 @@ impl RawSemaphore {
     fn acquire_slow(&self, deadline: Deadline) -> bool {
         loop {
             let epoch = self.epoch.load(Acquire);
-            // Register, then re-check: SeqCst on both sides (here and in `release`) means
-            // either this re-check sees the new permits or the releaser sees the registration
-            // and bumps `epoch`, which makes the wait below return at once.
-            self.waiters.fetch_add(1, SeqCst);
-            if self.value.load(SeqCst) > 0 {
+            // Register, then re-check. The SeqCst fences here and in `release` order
+            // "register; fence; read value" against "add permits; fence; read waiters": either
+            // this re-check sees the new permits, or the releaser sees the registration and
+            // bumps `epoch`, which makes the wait below return at once.
+            self.waiters.fetch_add(1, Relaxed);
+            fence(SeqCst);
+            if self.value.load(Relaxed) > 0 {
                 self.waiters.fetch_sub(1, Relaxed);
                 if self.try_acquire() {
                     return true;
@@ -92,12 +94,13 @@ impl RawSemaphore {
                 }
                 _ => return Err(Error::Overflow("semaphore value is too large".into())),
             };
-            match self.value.compare_exchange_weak(v, new, SeqCst, Relaxed) {
+            match self.value.compare_exchange_weak(v, new, Release, Relaxed) {
                 Ok(_) => break,
                 Err(now) => v = now,
             }
         }
-        if self.waiters.load(SeqCst) > 0 {
+        fence(SeqCst); // see acquire_slow
+        if self.waiters.load(Relaxed) > 0 {
             self.epoch.fetch_add(1, Release);
             if n == 1 {
                 wake_one(&self.epoch);

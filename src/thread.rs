@@ -28,7 +28,10 @@ use std::cell::{Cell, OnceCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
+// The futex words (`state`, `native_published`) use the seam's atomics (loom's under
+// cfg(loom)); process-wide counters are plain std atomics, which can be `static`.
+use crate::sys::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
+use std::sync::atomic::{AtomicU64 as StdAtomicU64, AtomicUsize as StdAtomicUsize};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, Once, RwLock};
 
 const INITIAL: u32 = 0;
@@ -150,7 +153,7 @@ fn short_name(full: &'static str) -> Option<&'static str> {
     base.rsplit("::").next()
 }
 
-static NAME_COUNTER: AtomicU64 = AtomicU64::new(1);
+static NAME_COUNTER: StdAtomicU64 = StdAtomicU64::new(1);
 
 fn new_name(template: &str) -> String {
     // Relaxed: only uniqueness of the number matters.
@@ -495,7 +498,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 // ---- identity and the registry --------------------------------------------------------------
 
-static NEXT_IDENT: AtomicU64 = AtomicU64::new(MAIN_IDENT + 1);
+static NEXT_IDENT: StdAtomicU64 = StdAtomicU64::new(MAIN_IDENT + 1);
 
 thread_local! {
     static IDENT: Cell<u64> = const { Cell::new(0) };
@@ -654,7 +657,7 @@ pub fn active_count() -> usize {
 
 // ---- stack size -----------------------------------------------------------------------------
 
-static STACK_SIZE: AtomicUsize = AtomicUsize::new(0);
+static STACK_SIZE: StdAtomicUsize = StdAtomicUsize::new(0);
 
 /// Python's `threading.stack_size([size])`: the stack size for threads started from now on.
 /// `None` only reads it; `Some(0)` restores the platform default; otherwise at least 32 KiB.

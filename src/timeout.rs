@@ -74,7 +74,7 @@ impl Timeout {
     pub(crate) fn for_lock(self) -> Result<Option<Duration>> {
         match self.0 {
             Repr::Secs(s) if s.is_nan() => Err(Error::value("Invalid value NaN (not a number)")),
-            Repr::Secs(s) if s == -1.0 => Ok(None),
+            Repr::Secs(-1.0) => Ok(None),
             Repr::Secs(s) if s < 0.0 => {
                 Err(Error::value("timeout value must be a non-negative number"))
             }

@@ -27,12 +27,16 @@
 #[allow(unused_imports)] // each backend uses its own subset
 pub(crate) mod atomic {
     //! Atomics used by the lock-free cores; swapped for loom's under `cfg(loom)`.
-    pub(crate) use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use core::sync::atomic::{
+        fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+    };
 }
 #[cfg(loom)]
 #[allow(unused_imports)]
 pub(crate) mod atomic {
-    pub(crate) use loom::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+    pub(crate) use loom::sync::atomic::{
+        fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+    };
 }
 
 // ---- wait/wake --------------------------------------------------------------------------

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every pythreading test: the README's test command. Installs what it needs first.
+#
+#   bash scripts/test.sh
+#
+# 1. native: unit, integration, example-output and doc tests (`cargo test`);
+# 2. loom models of the lock-free cores (`--cfg loom`, own target dir);
+# 3. the crate builds for both wasm targets (wasm32-wasip1-threads, and
+#    wasm32-unknown-unknown with atomics on the pinned nightly).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "native: cargo test"
+cargo test --all-targets
+cargo test --doc
+
+step "loom models (RUSTFLAGS=--cfg loom)"
+CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom
+
+step "cargo check --target wasm32-wasip1-threads"
+cargo check --target wasm32-wasip1-threads --all-targets
+
+step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
+cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib
+
+step "all test suites passed"
