@@ -428,17 +428,29 @@ fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
     print_goals(rows);
 }
 
-/// The goals of the core issue, each PASS or MISS on the median ratio (n/a when its workload
-/// or CPython did not run).
+/// The goals of the core issue, each PASS or MISS on the median ratio, with its quartiles so
+/// that a tie within noise reads as one (n/a when its workload or CPython did not run).
 fn print_goals(rows: &[Row]) {
     let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
     let vs_std =
         |key: &str, title: &str, max: f64| match find(key).and_then(|r| r.ours_over(Impl::Std)) {
-            Some(q) => format!("{title} {:.2}× {}", q.median, verdict(q.median <= max)),
+            Some(q) => format!(
+                "{title} {:.3}× [{:.3}–{:.3}] {}",
+                q.median,
+                q.p25,
+                q.p75,
+                verdict(q.median <= max)
+            ),
             None => format!("{title} n/a"),
         };
     let vs_cpython = |key: &str, title: &str| match find(key).and_then(Row::cpython_over_ours) {
-        Some(q) => format!("{title} {:.1}× {}", q.median, verdict(q.median >= 20.0)),
+        Some(q) => format!(
+            "{title} {:.1}× [{:.1}–{:.1}] {}",
+            q.median,
+            q.p25,
+            q.p75,
+            verdict(q.median >= 20.0)
+        ),
         None => format!("{title} n/a"),
     };
     println!("Goals:");
