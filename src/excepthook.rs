@@ -81,9 +81,14 @@ impl ExceptHookArgs {
     /// message recorded by the panic hook is used).
     pub(crate) fn from_panic(thread: Option<Thread>, payload: Option<&(dyn Any + Send)>) -> Self {
         let recorded = LAST_PANIC.with(|p| p.borrow_mut().take());
-        let message = payload
-            .and_then(payload_message)
-            .or_else(|| recorded.as_ref().map(|r| r.message.clone()));
+        let message = payload.and_then(payload_message);
+        // The hook's record belongs to this panic only if the messages agree: a panic caught
+        // earlier in the thread leaves a record, and `resume_unwind` makes none.
+        let recorded = match (&message, recorded) {
+            (Some(m), Some(r)) if *m != r.message => None,
+            (_, r) => r,
+        };
+        let message = message.or_else(|| recorded.as_ref().map(|r| r.message.clone()));
         ExceptHookArgs {
             exc_type: "Panic".into(),
             exc_value: message,

@@ -34,13 +34,14 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-struct Owned(RefCell<Vec<Weak<dyn Slots>>>);
+/// The `Local`s this thread stored a value in, keyed by their address (one entry each, however
+/// often the value is set, taken or used).
+struct Owned(RefCell<Option<HashMap<usize, Weak<dyn Slots>>>>);
 
-impl Drop for Owned {
-    fn drop(&mut self) {
-        // A foreign thread's values go with its TLS. Idents survive TLS teardown (const Cell).
-        let ident = get_ident();
-        for w in self.0.take() {
+impl Owned {
+    fn drop_values(&self, ident: u64) {
+        let owned = self.0.borrow_mut().take().unwrap_or_default();
+        for w in owned.into_values() {
             if let Some(s) = w.upgrade() {
                 s.remove_thread(ident);
             }
@@ -48,18 +49,20 @@ impl Drop for Owned {
     }
 }
 
+impl Drop for Owned {
+    fn drop(&mut self) {
+        // A foreign thread's values go with its TLS. Idents survive TLS teardown (const Cell).
+        self.drop_values(get_ident());
+    }
+}
+
 thread_local! {
-    static OWNED: Owned = const { Owned(RefCell::new(Vec::new())) };
+    static OWNED: Owned = const { Owned(RefCell::new(None)) };
 }
 
 /// Drops every `Local` value of thread `ident` (the calling thread, at its end).
 pub(crate) fn thread_exit(ident: u64) {
-    let owned = OWNED.try_with(|o| o.0.take()).unwrap_or_default();
-    for w in owned {
-        if let Some(s) = w.upgrade() {
-            s.remove_thread(ident);
-        }
-    }
+    let _ = OWNED.try_with(|o| o.drop_values(ident));
 }
 
 /// Thread-local data, as Python's `threading.local()`: each thread sees its own value.
@@ -128,9 +131,19 @@ impl<T: Send + 'static> Local<T> {
         }
     }
 
+    /// Notes in this thread that it has a value in this `Local`, once.
     fn remember(&self) {
-        let weak: Weak<dyn Slots> = Arc::downgrade(&self.inner) as Weak<dyn Slots>;
-        let _ = OWNED.try_with(|o| o.0.borrow_mut().push(weak));
+        let key = Arc::as_ptr(&self.inner) as *const () as usize;
+        let _ = OWNED.try_with(|o| {
+            let mut owned = o.0.borrow_mut();
+            let map = owned.get_or_insert_with(HashMap::new);
+            // A dead entry at the same address belonged to a dropped Local: replace it.
+            let stale = map.get(&key).is_none_or(|w| w.strong_count() == 0);
+            if stale {
+                let weak: Weak<dyn Slots> = Arc::downgrade(&self.inner) as Weak<dyn Slots>;
+                map.insert(key, weak);
+            }
+        });
     }
 
     /// Takes this thread's value out of the map (initialising it if there is an init).
@@ -140,16 +153,9 @@ impl<T: Send + 'static> Local<T> {
     }
 
     fn put(&self, ident: u64, v: T) {
-        let old = {
-            let mut m = lock(&self.inner.values);
-            let had = m.contains_key(&ident);
-            let old = m.insert(ident, v);
-            (had, old)
-        };
-        if !old.0 {
-            self.remember();
-        }
-        drop(old.1);
+        self.remember();
+        let old = lock(&self.inner.values).insert(ident, v);
+        drop(old); // after the map's lock is released
     }
 
     /// A clone of this thread's value (`None` if unset and there is no init).
@@ -176,13 +182,26 @@ impl<T: Send + 'static> Local<T> {
     /// taken out of the `Local` while `f` runs, so `f` may use other `Local`s freely; a value
     /// set on this same `Local` inside `f` is overwritten when `f` returns.
     pub fn with<R>(&self, f: impl FnOnce(Option<&mut T>) -> R) -> R {
-        let ident = get_ident();
-        let mut v = self.take_or_init(ident);
-        let r = f(v.as_mut());
-        if let Some(v) = v {
-            self.put(ident, v);
+        /// Puts the value back even if `f` panics.
+        struct PutBack<'a, T: Send + 'static> {
+            local: &'a Local<T>,
+            ident: u64,
+            value: Option<T>,
         }
-        r
+        impl<T: Send + 'static> Drop for PutBack<'_, T> {
+            fn drop(&mut self) {
+                if let Some(v) = self.value.take() {
+                    self.local.put(self.ident, v);
+                }
+            }
+        }
+        let ident = get_ident();
+        let mut held = PutBack {
+            local: self,
+            ident,
+            value: self.take_or_init(ident),
+        };
+        f(held.value.as_mut())
     }
 }
 

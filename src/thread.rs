@@ -92,7 +92,7 @@ enum Kind {
 pub(crate) struct Inner {
     kind: Kind,
     /// The Python class name shown in the repr: `Thread`, `Timer`, a `Run` type's name, ...
-    class: &'static str,
+    class: String,
     name: Mutex<String>,
     daemon: AtomicBool,
     /// INITIAL/STARTED/STOPPED plus JOIN_WAITERS. Release when stopping, Acquire when
@@ -140,17 +140,43 @@ pub struct Builder {
     name: Option<String>,
     daemon: Option<bool>,
     target: Option<Box<dyn Run>>,
-    target_name: Option<&'static str>,
-    class: &'static str,
+    target_name: Option<String>,
+    class: String,
 }
 
-/// The last path segment of a type name without generics; `None` for closures.
-fn short_name(full: &'static str) -> Option<&'static str> {
-    if full.contains("{{closure}}") {
+/// The name of a fn item or a type, from `std::any::type_name`: the last path segment, with
+/// generic arguments (`<...>` groups, which also hold `<T as Trait>` qualifications) removed.
+/// `None` for what has no name in Python's sense: closures, fn pointers, boxed or borrowed
+/// callables, tuples, slices.
+fn short_name(full: &str) -> Option<String> {
+    let unnamed = [
+        "fn(",
+        "&",
+        "*",
+        "dyn ",
+        "(",
+        "[",
+        "alloc::boxed::Box<",
+        "alloc::sync::Arc<",
+    ];
+    if full.contains("{{closure}}")
+        || full.contains("fn(")
+        || unnamed.iter().any(|p| full.starts_with(p))
+    {
         return None;
     }
-    let base = full.split('<').next().unwrap_or(full);
-    base.rsplit("::").next()
+    let mut depth = 0usize;
+    let mut path = String::with_capacity(full.len());
+    for c in full.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => path.push(c),
+            _ => {}
+        }
+    }
+    let last = path.rsplit("::").next().unwrap_or("").trim();
+    (!last.is_empty()).then(|| last.to_owned())
 }
 
 static NAME_COUNTER: StdAtomicU64 = StdAtomicU64::new(1);
@@ -167,7 +193,7 @@ impl Builder {
             daemon: None,
             target: None,
             target_name: None,
-            class: "Thread",
+            class: "Thread".into(),
         }
     }
 
@@ -194,14 +220,14 @@ impl Builder {
     /// A [`Run`] value whose `run` is the thread's activity (Python's subclass pattern); the
     /// type's name becomes the repr's class name.
     pub fn run<R: Run>(mut self, r: R) -> Self {
-        self.class = short_name(std::any::type_name::<R>()).unwrap_or("Thread");
+        self.class = short_name(std::any::type_name::<R>()).unwrap_or_else(|| "Thread".into());
         self.target = Some(Box::new(r));
         self.target_name = None;
         self
     }
 
-    pub(crate) fn class(mut self, class: &'static str) -> Self {
-        self.class = class;
+    pub(crate) fn class(mut self, class: &str) -> Self {
+        self.class = class.into();
         self
     }
 
@@ -215,7 +241,7 @@ impl Builder {
             },
         };
         let daemon = self.daemon.unwrap_or_else(|| current_thread().is_daemon());
-        Thread::make(Kind::Normal, self.class, name, daemon, 0, 0, self.target)
+        Thread::make(Kind::Normal, &self.class, name, daemon, 0, 0, self.target)
     }
 }
 
@@ -237,7 +263,7 @@ impl Thread {
 
     fn make(
         kind: Kind,
-        class: &'static str,
+        class: &str,
         name: String,
         daemon: bool,
         ident: u64,
@@ -252,7 +278,7 @@ impl Thread {
         Thread {
             inner: Arc::new(Inner {
                 kind,
-                class,
+                class: class.into(),
                 name: Mutex::new(name),
                 daemon: AtomicBool::new(daemon),
                 state: AtomicU32::new(state),
