@@ -89,6 +89,7 @@ impl RLock {
         self.inner.count.store(count, Relaxed);
     }
 
+    #[inline]
     fn acquire_for(&self, t: Option<Option<Duration>>) -> bool {
         let me = get_ident();
         if let Some(r) = self.reenter(me) {
@@ -132,6 +133,7 @@ impl RLock {
     }
 
     /// Releases one level. `Err(Runtime)` if the calling thread does not own the lock.
+    #[inline]
     pub fn release(&self) -> Result<()> {
         let i = &*self.inner;
         if i.owner.load(Relaxed) != get_ident() {

@@ -361,6 +361,12 @@ impl Thread {
     /// thread, and for dummy threads. A panic in the thread is not re-raised here.
     pub fn join(&self) -> Result<()> {
         self.check_joinable()?;
+        // The first joiner joins the OS thread directly: one sleep, as `std`'s join (on wasm the
+        // seam's join only detaches, and the wait below does the waiting).
+        let handle = lock(&self.inner.handle).take();
+        if let Some(h) = handle {
+            h.join();
+        }
         self.wait_stopped(Deadline::NEVER);
         Ok(())
     }
@@ -559,19 +565,24 @@ impl Drop for CurrentSlot {
 /// assert_ne!(here, there);
 /// assert_eq!(here, threading::current_thread().ident().unwrap());
 /// ```
+#[inline]
 pub fn get_ident() -> u64 {
-    IDENT.with(|c| match c.get() {
-        0 => {
-            let id = if sys::is_main_thread() {
-                MAIN_IDENT
-            } else {
-                NEXT_IDENT.fetch_add(1, Relaxed)
-            };
-            c.set(id);
-            id
-        }
+    match IDENT.with(Cell::get) {
+        0 => assign_ident(),
         id => id,
-    })
+    }
+}
+
+/// First `get_ident()` in a thread the crate did not start.
+#[cold]
+fn assign_ident() -> u64 {
+    let id = if sys::is_main_thread() {
+        MAIN_IDENT
+    } else {
+        NEXT_IDENT.fetch_add(1, Relaxed)
+    };
+    IDENT.with(|c| c.set(id));
+    id
 }
 
 /// The OS's id for the calling thread (Python's `threading.get_native_id()`); on wasm a unique
