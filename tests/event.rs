@@ -159,6 +159,29 @@ fn e_04_set_and_clear_untimed_wait() {
     })
 }
 
+/// E-04, repeated: the set-then-clear race is timing-dependent (a woken waiter that runs
+/// before `clear()` passes even in a buggy implementation), so run several rounds on the same
+/// Event to make a waiter that re-checks the flag fail reliably.
+#[test]
+fn e_04_set_and_clear_repeated() {
+    watchdog(|| {
+        const N: usize = 5;
+        const ROUNDS: usize = 5;
+        let event = Event::new();
+        for round in 0..ROUNDS {
+            let results = Log::new();
+            let (e2, r2) = (event.clone(), results.clone());
+            let bunch = Bunch::start(N, move || r2.push(e2.wait_timeout(10.0)));
+            wait_threads_blocked(N);
+            std::thread::sleep(Duration::from_millis(100));
+            event.set();
+            event.clear();
+            bunch.join();
+            assert_eq!(results.get(), vec![Ok(true); N], "round {round}");
+        }
+    })
+}
+
 /// E-06: the repr matches `<\w+\.Event at .*: unset>`, then `<\w+\.Event at .*: set>`.
 #[test]
 fn e_06_repr() {
