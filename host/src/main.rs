@@ -11,7 +11,9 @@
 //! Threads (wasi-threads) are implemented here rather than by `wasmtime-wasi-threads`, because
 //! that crate ends the whole process when any spawned thread traps. Each `wasi::thread-spawn`
 //! call instantiates the module again (same shared memory, same WASI context) on a new host
-//! thread and calls its `wasi_thread_start(tid, start_arg)` export.
+//! thread and calls its `wasi_thread_start(tid, start_arg)` export. When a guest thread
+//! returns, its host thread and instance wait a few seconds to run the next spawned thread
+//! (see [`spawn_thread`]); thread ids are never reused (1, 2, 3, ... up to 0x1FFFFFFF).
 //!
 //! Thread trap protocol: when `wasi_thread_start` traps in a spawned thread and the module
 //! exports a function `__pythreading_thread_trapped: () -> ()`, the host calls it on the *same*
@@ -28,14 +30,16 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
 
 use wasi_common::sync::{ambient_authority, Dir, WasiCtxBuilder};
 use wasi_common::{I32Exit, WasiCtx};
 use wasmtime::{
-    Config, Engine, ExternType, FuncType, InstancePre, Linker, Module, SharedMemory, Store, Trap,
-    ValType,
+    Config, Engine, ExternType, FuncType, Instance, InstancePre, Linker, Module, SharedMemory,
+    Store, Trap, ValType,
 };
 
 /// Export that starts a spawned thread (wasi-threads specification).
@@ -56,6 +60,10 @@ const EAGAIN: i32 = 6;
 /// 512 KiB wasm stack limit plus host frames. Explicit so that a `RUST_MIN_STACK` meant for
 /// the guest does not change the host.
 const HOST_THREAD_STACK: usize = 4 << 20;
+/// How long a host thread whose guest thread finished waits to run another one.
+const IDLE_WORKER_TIMEOUT: Duration = Duration::from_secs(5);
+/// At most this many host threads wait for work; more end when their guest thread ends.
+const MAX_IDLE_WORKERS: usize = 64;
 
 const USAGE: &str = "usage: pythreading-host [--dir HOST[::GUEST]]... MODULE.wasm [ARGS...]";
 
@@ -73,6 +81,12 @@ struct Threads {
     pre: OnceLock<InstancePre<Host>>,
     /// Last thread id handed out (the main thread has none).
     last_tid: AtomicI32,
+    /// Host threads waiting to run another guest thread (most recently idle last).
+    idle: Mutex<Vec<IdleWorker>>,
+    /// Source of worker ids.
+    next_worker: AtomicU64,
+    /// Whether finished workers wait for more jobs (`PYTHREADING_HOST_THREAD_POOL`).
+    reuse: bool,
 }
 
 impl Threads {
@@ -83,6 +97,11 @@ impl Threads {
             })
             .ok()
             .map(|t| t + 1)
+    }
+
+    fn idle_workers(&self) -> MutexGuard<'_, Vec<IdleWorker>> {
+        // Host code never panics while holding the lock; recover the list if it ever did.
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -140,6 +159,9 @@ fn run() -> Result<i32, Failure> {
     let threads = Arc::new(Threads {
         pre: OnceLock::new(),
         last_tid: AtomicI32::new(0),
+        idle: Mutex::new(Vec::new()),
+        next_worker: AtomicU64::new(0),
+        reuse: std::env::var_os("PYTHREADING_HOST_THREAD_POOL").is_none_or(|v| v != "0"),
     });
     let host = Host {
         wasi,
@@ -373,45 +395,130 @@ fn build_wasi(opts: &Options, module_name: &str) -> Result<WasiCtx, Failure> {
 }
 
 /// Implementation of `wasi::thread-spawn`: returns the new thread's id, or a negative errno.
+///
+/// A host thread whose guest thread returned keeps its store and instance and waits (up to
+/// [`IDLE_WORKER_TIMEOUT`]) to run the next spawned thread: `wasi_thread_start` sets the stack
+/// pointer and TLS base from its argument, so an instance can run one guest thread after
+/// another, and a spawn then costs a channel send instead of an OS thread, a store and an
+/// instantiation. `PYTHREADING_HOST_THREAD_POOL=0` turns the reuse off.
 fn spawn_thread(host: Host, start_arg: i32) -> i32 {
     let Some(tid) = host.threads.next_tid() else {
         return -EAGAIN;
     };
+    let job = Job { tid, start_arg };
+    let idle = host.threads.idle_workers().pop();
+    if let Some(worker) = idle {
+        // The worker is blocked on its channel (or about to be), and the channel holds one job.
+        if worker.send(job).is_ok() {
+            return tid;
+        }
+    }
+    let (send, receive) = mpsc::sync_channel(1);
     let spawned = std::thread::Builder::new()
         .name(format!("wasi-thread-{tid}"))
         .stack_size(HOST_THREAD_STACK)
-        .spawn(move || run_thread(host, tid, start_arg));
+        .spawn(move || run_worker(host, job, send, receive));
     match spawned {
         Ok(_detached) => tid,
         Err(_) => -EAGAIN,
     }
 }
 
-/// Body of a spawned host thread: a new instance of the module runs `wasi_thread_start`.
-fn run_thread(host: Host, tid: i32, start_arg: i32) {
+/// One guest thread to run: `wasi_thread_start(tid, start_arg)`.
+#[derive(Clone, Copy)]
+struct Job {
+    tid: i32,
+    start_arg: i32,
+}
+
+/// An idle host thread, identified by its channel.
+#[derive(Clone)]
+struct IdleWorker {
+    id: u64,
+    send: SyncSender<Job>,
+}
+
+impl IdleWorker {
+    fn send(self, job: Job) -> Result<(), TrySendError<Job>> {
+        self.send.try_send(job)
+    }
+}
+
+/// Body of a host thread: a new instance of the module runs `wasi_thread_start` for `job`,
+/// then for each job handed to it while idle.
+fn run_worker(host: Host, first: Job, send: SyncSender<Job>, receive: Receiver<Job>) {
     let threads = host.threads.clone();
     let pre = threads.pre.get().expect("spawn happens after linking");
     let mut store = Store::new(pre.module().engine(), host);
     let instance = match pre.instantiate(&mut store) {
         Ok(instance) => instance,
-        Err(e) => thread_fatal(tid, "could not be instantiated", &e),
+        Err(e) => thread_fatal(first.tid, "could not be instantiated", &e),
     };
     let start = match instance.get_typed_func::<(i32, i32), ()>(&mut store, THREAD_START) {
         Ok(start) => start,
-        Err(e) => thread_fatal(tid, "has no entry point", &e),
+        Err(e) => thread_fatal(first.tid, "has no entry point", &e),
     };
-    let error = match start.call(&mut store, (tid, start_arg)) {
-        Ok(()) => return,
-        Err(e) => e,
-    };
+    let id = threads.next_worker.fetch_add(1, Ordering::Relaxed);
+    let mut job = first;
+    loop {
+        if let Err(error) = start.call(&mut store, (job.tid, job.start_arg)) {
+            thread_failed(&mut store, instance, job.tid, error);
+            // The guest has recorded the failure; this instance is not reused.
+            return;
+        }
+        match wait_for_job(&threads, id, &send, &receive) {
+            Some(next) => job = next,
+            None => return,
+        }
+    }
+}
+
+/// Parks an idle worker; returns its next job, or `None` when it should end.
+fn wait_for_job(
+    threads: &Threads,
+    id: u64,
+    send: &SyncSender<Job>,
+    receive: &Receiver<Job>,
+) -> Option<Job> {
+    if !threads.reuse {
+        return None;
+    }
+    {
+        let mut idle = threads.idle_workers();
+        if idle.len() >= MAX_IDLE_WORKERS {
+            return None;
+        }
+        idle.push(IdleWorker {
+            id,
+            send: send.clone(),
+        });
+    }
+    match receive.recv_timeout(IDLE_WORKER_TIMEOUT) {
+        Ok(job) => Some(job),
+        Err(_) => {
+            let mut idle = threads.idle_workers();
+            if let Some(at) = idle.iter().position(|w| w.id == id) {
+                idle.remove(at);
+                return None;
+            }
+            drop(idle);
+            // A spawner took this worker off the list just now: its job is on the way.
+            receive.recv().ok()
+        }
+    }
+}
+
+/// A guest thread ended with an error: `proc_exit` ends the process; after a trap the
+/// guest's `__pythreading_thread_trapped` runs on the same instance, or, without it, the
+/// process ends with 134.
+fn thread_failed(store: &mut Store<Host>, instance: Instance, tid: i32, error: wasmtime::Error) {
     if let Some(exit) = error.downcast_ref::<I32Exit>() {
         exit_process(exit.0);
     }
-    // The thread trapped (or a host call failed). Let the guest clean up on the same instance.
-    let Ok(hook) = instance.get_typed_func::<(), ()>(&mut store, THREAD_TRAPPED) else {
+    let Ok(hook) = instance.get_typed_func::<(), ()>(&mut *store, THREAD_TRAPPED) else {
         thread_fatal(tid, "trapped", &error)
     };
-    if let Err(e) = hook.call(&mut store, ()) {
+    if let Err(e) = hook.call(&mut *store, ()) {
         if let Some(exit) = e.downcast_ref::<I32Exit>() {
             exit_process(exit.0);
         }
@@ -421,7 +528,6 @@ fn run_thread(host: Host, tid: i32, start_arg: i32) {
         );
         thread_fatal(tid, &format!("trapped again in `{THREAD_TRAPPED}`"), &e)
     }
-    // The guest has recorded the failure; this host thread ends quietly.
 }
 
 fn thread_fatal(tid: i32, what: &str, e: &wasmtime::Error) -> ! {

@@ -460,3 +460,18 @@ fn panic_in_main_thread_exits_134() {
     );
     assert_no_rust_panic(&run.stderr);
 }
+
+#[test]
+fn sequential_and_batched_threads_get_fresh_state() {
+    let path = guest("many_threads");
+    let expected = "threads=300 distinct_ids=300 stale_tls=0\n";
+    let run = host(&[&path]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, expected);
+    // Same result with host-thread reuse turned off.
+    let run = host_with(&[&path], |cmd| {
+        cmd.env("PYTHREADING_HOST_THREAD_POOL", "0");
+    });
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, expected);
+}
