@@ -21,6 +21,9 @@
 # Other modes:
 #   scripts/wasi-runner.sh --build-host   build (or refresh) the host and print its path
 #   scripts/wasi-runner.sh --host-path    print the host binary's path without building
+#   scripts/wasi-runner.sh --test-host [CARGO TEST ARGS]
+#                                         run the host's own tests (host/tests/cli.rs) with the
+#                                         same profile and target dir
 #
 # Note on libtest under this target: it never spawns threads for tests (cfg target_family =
 # "wasm"), so tests run one after another on the main thread whatever `--test-threads` says,
@@ -32,19 +35,24 @@ cache="${PYTHREADING_CACHE:-$HOME/.cache/pythreading}"
 target_dir="$cache/host-target"
 host="$target_dir/host/pythreading-host"
 
-build_host() {
-    local flags=()
+# Cargo options selecting the host's profile and target directory.
+host_cargo_flags() {
+    flags=(--manifest-path "$root/Cargo.toml" -p pythreading-host --profile host
+           --target-dir "$target_dir")
     # The `host` profile belongs in the workspace root Cargo.toml; until it is there, define
     # the same profile on the command line.
     if ! grep -q '^\[profile\.host\]' "$root/Cargo.toml"; then
-        flags=(--config 'profile.host.inherits="dev"'
-               --config 'profile.host.debug=false'
-               --config 'profile.host.package."*".opt-level=1')
+        flags+=(--config 'profile.host.inherits="dev"'
+                --config 'profile.host.debug=false'
+                --config 'profile.host.package."*".opt-level=1')
     fi
-    local log
+}
+
+build_host() {
+    local flags log
+    host_cargo_flags
     log="$(mktemp)"
-    if ! cargo build --manifest-path "$root/Cargo.toml" -p pythreading-host --bin pythreading-host \
-            --profile host --target-dir "$target_dir" "${flags[@]}" >"$log" 2>&1; then
+    if ! cargo build "${flags[@]}" --bin pythreading-host >"$log" 2>&1; then
         cat "$log" >&2
         rm -f "$log"
         echo "wasi-runner: building pythreading-host failed" >&2
@@ -67,6 +75,11 @@ case "${1:-}" in
     --host-path)
         echo "$host"
         exit 0
+        ;;
+    --test-host)
+        shift
+        host_cargo_flags
+        exec cargo test "${flags[@]}" "$@"
         ;;
     "")
         echo "usage: $0 MODULE.wasm [ARGS...] | --build-host | --host-path" >&2
