@@ -5,10 +5,13 @@
 //!
 //! The hook is global, so every test here takes `HOOK` and restores `default_excepthook`.
 //!
-//! PANIC UNWINDING: the tests that make a thread panic or call `exit_thread()` need
-//! `panic = "unwind"`; on `panic = "abort"` targets (wasm) they are ignored, since a panic there
-//! ends the program. The pure `ExceptHookArgs::render()` / direct `excepthook()` tests run
-//! everywhere.
+//! PANICS: natively panics unwind. Under wasm they abort (trap); the wasmtime host's trap
+//! handler then reports the panic and stops the thread like an unwinding one, so the tests in
+//! which a *crate thread* panics or calls `exit_thread()` run natively and under wasmtime
+//! (`target_os = "wasi"`) and are ignored elsewhere (browsers) until that platform reports
+//! trapped workers. Tests where a panic must be *caught* (a hook that panics, a thread that
+//! catches its own panic) need real unwinding and are ignored on every `panic = "abort"`
+//! target. The pure `ExceptHookArgs::render()` / direct `excepthook()` tests run everywhere.
 //!
 //! Text written to stderr by the default hook is checked through `render()` here and in
 //! tests/exit.rs (subprocesses capture the real stderr: H-01, H-03, H-05, H-06, X-06).
@@ -193,7 +196,10 @@ fn h06_default_excepthook_stays_available_and_restores() {
 // Panicking threads (need unwinding)
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn h04_custom_hook_receives_panic_from_thread() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -212,7 +218,10 @@ fn h04_custom_hook_receives_panic_from_thread() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn h04_formatted_panic_message_is_the_value() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -228,7 +237,10 @@ fn h04_formatted_panic_message_is_the_value() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn x06_panic_does_not_reach_join_and_others_carry_on() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -259,7 +271,10 @@ fn x06_panic_does_not_reach_join_and_others_carry_on() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding (exit_thread)")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn h03_exit_thread_is_silent() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -287,7 +302,10 @@ fn h03_exit_thread_is_silent() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding (exit_thread)")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn h03_exit_thread_from_nested_calls_and_run_impl() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -314,7 +332,10 @@ fn h03_exit_thread_from_nested_calls_and_run_impl() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: the hook's own panic is caught (under wasm it traps a second time)"
+)]
 fn h05_hook_that_panics_does_not_kill_anything() {
     // stderr ("Exception in threading.excepthook:" + the default report of the hook's panic)
     // is checked in tests/exit.rs; here: the thread still ends cleanly and joiners return.
@@ -341,7 +362,10 @@ fn h05_hook_that_panics_does_not_kill_anything() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn h06_custom_hook_replaces_output_and_can_be_swapped() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -366,7 +390,10 @@ fn h06_custom_hook_replaces_output_and_can_be_swapped() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn panics_in_run_impl_and_many_threads_are_all_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -400,7 +427,10 @@ fn panics_in_run_impl_and_many_threads_are_all_reported() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn panicking_thread_reports_a_traceback_string() {
     // The report carries something in exc_traceback (CPython: the traceback object), so the
     // default rendering includes the "Traceback (most recent call last):" header.
@@ -431,7 +461,10 @@ fn panicking_thread_reports_a_traceback_string() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn hook_runs_in_the_failing_thread_before_it_stops() {
     // CPython calls the hook from the failing thread's bootstrap: the thread is still alive
     // and its thread-local data still exists while the hook runs.
@@ -461,7 +494,10 @@ fn hook_runs_in_the_failing_thread_before_it_stops() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: the thread catches a panic itself"
+)]
 fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -516,7 +552,10 @@ fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports(
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn panic_with_non_string_payload_is_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;

@@ -374,7 +374,10 @@ fn local_in_foreign_threads_is_independent() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: the test catches a panic"
+)]
 fn value_survives_a_panic_inside_with() {
     // A panic in the closure given to with() (caught by the caller) must not lose the thread's
     // value: Python's attribute stays set when code using it raises.
@@ -396,7 +399,10 @@ fn value_survives_a_panic_inside_with() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn values_dropped_when_thread_ends_by_panic_or_exit_thread() {
     // However the thread ends, its values are gone once join() returns.
     let drops = counter();

@@ -57,14 +57,17 @@ fn current_thread_in_crate_thread_is_its_thread() {
 #[test]
 fn current_thread_in_foreign_thread_is_a_dummy() {
     let _g = serial(&SERIAL);
-    let me = threading::current_thread();
-    assert_eq!(me, threading::current_thread());
-    assert!(me.is_alive());
-    assert!(me.is_daemon());
-    assert!(format!("{me:?}").starts_with("<_DummyThread("), "{me:?}");
-    assert_eq!(me.ident(), Some(threading::get_ident()));
-    assert_eq!(me.native_id(), Some(threading::get_native_id()));
-    assert_ne!(me, threading::main_thread());
+    let main = threading::main_thread();
+    in_foreign_thread(move || {
+        let me = threading::current_thread();
+        assert_eq!(me, threading::current_thread());
+        assert!(me.is_alive());
+        assert!(me.is_daemon());
+        assert!(format!("{me:?}").starts_with("<_DummyThread("), "{me:?}");
+        assert_eq!(me.ident(), Some(threading::get_ident()));
+        assert_eq!(me.native_id(), Some(threading::get_native_id()));
+        assert_ne!(me, main);
+    });
 }
 
 #[test]
@@ -77,23 +80,28 @@ fn t17_main_thread_from_other_threads() {
     assert_eq!(main.ident(), Some(1), "the OS main thread has ident 1");
     assert_eq!(main, threading::main_thread());
     // T-17c: in another thread, main_thread().ident != current_thread().ident.
-    assert_ne!(main.ident(), threading::current_thread().ident());
+    // (Natively this test runs on a libtest thread, under wasm on the main thread itself, so
+    // the "other thread" is always a crate thread started here.)
     let seen = Arc::new(Mutex::new(None));
     let s = seen.clone();
     let t = Thread::new(move || {
+        let main = threading::main_thread();
+        // Joining the (still running) main thread with a timeout just times out.
+        let joined = main.join_timeout(0.01);
         *s.lock().unwrap() = Some((
-            threading::main_thread(),
+            main.clone(),
             threading::current_thread().ident(),
+            joined,
+            main.is_alive(),
         ));
     });
     t.start().unwrap();
     join_bounded(&t);
-    let (m, cur) = seen.lock().unwrap().take().unwrap();
+    let (m, cur, joined, alive) = seen.lock().unwrap().take().unwrap();
     assert_eq!(m, main);
     assert_ne!(m.ident(), cur);
-    // Joining the (still running) main thread with a timeout just times out.
-    assert_eq!(main.join_timeout(0.01), Ok(()));
-    assert!(main.is_alive());
+    assert_eq!(joined, Ok(()));
+    assert!(alive);
     assert!(
         main.set_daemon(true).is_err(),
         "main thread is started: X-04"

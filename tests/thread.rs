@@ -2,16 +2,19 @@
 //! `ThreadingExceptionTests` (X-xx), see `cpython-threading-behaviours.md` sections 11 and 13.
 //!
 //! Where the tests run: everything here is platform-neutral (no filesystem, no subprocess).
-//! Tests that rely on panics unwinding (T-13 with a panicking / `exit_thread` target) are marked
-//! `ignore` on `panic = "abort"` targets (wasm), where a panic ends the program.
+//! T-13 with a panicking / `exit_thread` target needs unwinding (under panic=abort the dead
+//! thread's captures are never dropped) and is ignored on `panic = "abort"` targets; the test of a
+//! panicking thread's state runs natively and under wasmtime (whose host reports trapped threads).
 //!
 //! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!
-//! Note: cargo's test threads are *foreign* threads (not created by the crate); their
+//! Note: natively, cargo's test threads are *foreign* threads (not created by the crate); their
 //! `current_thread()` is a daemonic dummy, so threads created directly in a `#[test]` default to
-//! daemon=true, exactly as in Python. Tests that need a non-daemon thread say `.daemon(false)`.
+//! daemon=true, exactly as in Python. Under wasm, libtest runs every test on the main thread
+//! (non-daemon). So tests never assume either: they set `.daemon(..)` explicitly where the repr
+//! or the flag matters, and use `in_foreign_thread` for foreign-thread behaviour.
 //!
 //! Covered here: T-01a-f, T-03a-d, T-04, T-05, T-06, T-07a-c, T-10, T-11, T-12, T-13, T-15,
 //! T-19a-b, T-26, T-27, X-01, X-02 (from a crate thread and a foreign thread), X-03, X-04, X-05,
@@ -568,7 +571,10 @@ fn t13_run_in_calling_thread_drops_target() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding (exit_thread)")]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
+)]
 fn t13_target_dropped_after_exit_thread() {
     let owner = Arc::new(());
     let o = owner.clone();
@@ -582,7 +588,10 @@ fn t13_target_dropped_after_exit_thread() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
+)]
 fn t13_target_dropped_after_panic() {
     let _g = serial(&STACK_SIZE);
     let owner = Arc::new(());
@@ -728,7 +737,14 @@ fn x02_joining_current_thread_is_runtime_error() {
         "join_timeout(): {res:?}"
     );
     assert!(res.2, "still alive after the refused self-join");
-    // From a foreign (test) thread: its dummy cannot join itself either.
+    // From a foreign thread: its dummy cannot join itself either.
+    let (joined, alive) = in_foreign_thread(|| {
+        let me = threading::current_thread();
+        (me.join(), me.is_alive())
+    });
+    assert!(is_runtime(joined));
+    assert!(alive);
+    // Nor can this test's thread (a dummy natively, the main thread under wasm).
     let me = threading::current_thread();
     assert!(is_runtime(me.join()));
     assert!(me.is_alive());
@@ -874,9 +890,19 @@ fn run_executes_target_in_calling_thread() {
 
 #[test]
 fn daemon_default_is_inherited_from_creating_thread() {
-    // A foreign thread (this test thread) has a daemonic dummy.
-    assert!(threading::current_thread().is_daemon());
-    assert!(Thread::new(noop).is_daemon());
+    // A foreign thread has a daemonic dummy, so its threads default to daemon.
+    let (dummy_daemon, child_daemon) = in_foreign_thread(|| {
+        (
+            threading::current_thread().is_daemon(),
+            Thread::new(noop).is_daemon(),
+        )
+    });
+    assert!(dummy_daemon && child_daemon);
+    // Whatever this test thread is (a dummy natively, the main thread under wasm).
+    assert_eq!(
+        Thread::new(noop).is_daemon(),
+        threading::current_thread().is_daemon()
+    );
     let results = Arc::new(Mutex::new(Vec::new()));
     for parent_daemon in [false, true] {
         let r = results.clone();
@@ -1007,7 +1033,10 @@ fn m03_set_name_from_inside_is_visible() {
 }
 
 #[test]
-#[cfg_attr(not(panic = "unwind"), ignore = "needs panic unwinding")]
+#[cfg_attr(
+    not(any(panic = "unwind", target_os = "wasi")),
+    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
+)]
 fn panicking_thread_is_not_alive_and_join_is_ok() {
     let _g = serial(&STACK_SIZE);
     // The excepthook side is tests/excepthook.rs; here only the Thread state matters.

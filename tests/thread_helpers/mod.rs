@@ -52,6 +52,18 @@ pub fn within<R: Send + 'static>(
     }
 }
 
+/// Run `f` in a *foreign* thread (`std::thread::spawn`, a thread the crate did not create),
+/// bounded like [`within`]. Tests use it instead of assuming that the test's own thread is
+/// foreign: natively libtest runs tests on its own threads, but under wasm it runs them on the
+/// main thread.
+pub fn in_foreign_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    within(BOUND, "foreign thread", move || {
+        std::thread::spawn(f)
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
+}
+
 /// Poll `pred` every 5 ms for up to `secs`; true as soon as it holds.
 pub fn wait_until(secs: f64, mut pred: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + Duration::from_secs_f64(secs);
