@@ -4,7 +4,7 @@
 #
 #   bash scripts/demo.sh                       # every example, every platform
 #   bash scripts/demo.sh threading_timer ...   # only these examples
-#   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms
+#   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms (default: native wasmtime)
 #
 # Each platform P provides build_P (run once) and run_P NAME (run one example, its logging on
 # stderr merged into stdout so the output reads like the PyMOTW transcripts).
@@ -36,7 +36,7 @@ EXAMPLES=(
   threading_local
   threading_local_defaults
 )
-read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native}"
+read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native wasmtime}"
 
 # --- native ---------------------------------------------------------------------------------
 target_dir() {
@@ -53,6 +53,21 @@ run_native() {
   local name=$1
   echo "== $name (native)"
   "$NATIVE_BIN/$name" 2>&1
+}
+
+# --- wasmtime -------------------------------------------------------------------------------
+# The wasm32-wasip1-threads examples under the project's wasmtime host (pythreading-host),
+# which scripts/wasi-runner.sh builds and caches (a few minutes the first time).
+build_wasmtime() {
+  cargo build --quiet --target wasm32-wasip1-threads --examples
+  WASM_BIN="$(target_dir)/wasm32-wasip1-threads/debug/examples"
+  WASM_HOST="$(bash scripts/wasi-runner.sh --build-host)"
+}
+
+run_wasmtime() {
+  local name=$1
+  echo "== $name (wasmtime)"
+  "$WASM_HOST" "$WASM_BIN/$name.wasm" 2>&1
 }
 
 # --- main -----------------------------------------------------------------------------------
