@@ -20,24 +20,46 @@
 //!   rounds. Between requests it blocks on stdin and costs nothing. (Run alone, the script
 //!   prints its own medians as JSON.)
 //!
+//! - `-- --wasmtime` adds two columns sampled in the same rounds: pythreading and std built
+//!   for `wasm32-wasip1-threads`, running under the project's wasmtime host, and prints a
+//!   second table (native vs wasmtime, ours vs std on wasm) with the wasm goals. The bench
+//!   builds its own wasm module first (`cargo build --release --target wasm32-wasip1-threads
+//!   --bench primitives`, or the module named by `PYTHREADING_BENCH_WASM`) and starts
+//!   `scripts/wasi-runner.sh MODULE --serve` (which builds the host on first use). Under the
+//!   host, this same binary with `--serve` prints a greeting line and then answers each stdin
+//!   line `run KEY IMPL N` (IMPL: `pythreading`, `std`) with the elapsed ns of one sample, so
+//!   the wasm samples take part in the native rounds like CPython's. `scripts/bench.sh` is the
+//!   one command for everything.
+//!
 //! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them.
 
 #[path = "workloads/mod.rs"]
 mod workloads;
 
 use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use workloads::{Impl, Workload, WORKLOADS};
+use workloads::{Impl, Variant, Workload, WORKLOADS};
 
 /// Rounds (samples per column); `PYTHREADING_BENCH_ROUNDS` overrides.
 const ROUNDS: usize = 201;
 /// Target duration of one sample.
 const SAMPLE_NS: u64 = 2_000_000;
+/// The variants the wasm module runs: parking_lot's parker on wasm needs parking_lot_core's
+/// `nightly` feature; without it, parking panics ("Parking not supported on this platform").
+const WASM_IMPLS: &[Impl] = &[Impl::Pythreading, Impl::Std];
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--serve") {
+        // The wasm side of `--wasmtime` (works natively too, for debugging the protocol).
+        let stdin = std::io::stdin();
+        serve(stdin.lock(), std::io::stdout().lock()).expect("serve: stdin/stdout failed");
+        return;
+    }
     let bench_mode = args.iter().any(|a| a == "--bench");
     let no_cpython = args.iter().any(|a| a == "--no-cpython");
+    let wasmtime = args.iter().any(|a| a == "--wasmtime");
     let filters: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with("--"))
@@ -60,53 +82,123 @@ fn main() {
         .unwrap_or(ROUNDS);
 
     let mut cpython = if no_cpython {
-        CPython::Skipped("left out with --no-cpython".into())
+        Server::Skipped("left out with --no-cpython".into())
     } else {
-        CPython::start()
+        Server::cpython()
     };
+    let mut wasm = wasmtime.then(Server::wasmtime);
 
     let rows: Vec<Row> = selected
         .iter()
         .map(|w| {
             eprintln!("bench: {} ...", w.key);
-            measure(w, rounds, &mut cpython)
+            measure(w, rounds, &mut cpython, wasm.as_mut())
         })
         .collect();
 
-    print_report(&rows, &cpython, rounds);
+    print_report(&rows, &cpython, rounds, wasm.as_ref());
 }
 
-/// Under `cargo test`: run everything briefly to prove the workloads (and the CPython script,
-/// when python3 is there) work; measure nothing.
+/// Under `cargo test`: run everything briefly to prove the workloads, the `--serve` protocol
+/// and the CPython script (when python3 is there) work; measure nothing.
 fn smoke(selected: &[&Workload]) {
     let mut n = 0;
     for w in selected {
-        for v in w.variants {
+        for v in w.variants.iter().filter(|v| runs_here(v.imp)) {
             (v.run)(3);
             n += 1;
         }
     }
-    let mut cpython = CPython::start();
+
+    // The protocol `--wasmtime` speaks to the wasm module, in memory.
+    let mut out = Vec::new();
+    serve(&b"run lock pythreading 3\nrun lock nope 3\n"[..], &mut out).expect("serve");
+    let out = String::from_utf8(out).expect("utf-8");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "serve answered {out:?}");
+    assert!(json_string_field(lines[0], "target").is_some(), "{out:?}");
+    assert!(lines[1].parse::<u64>().is_ok(), "{out:?}");
+    assert!(lines[2].starts_with("error: "), "{out:?}");
+
+    let mut cpython = if cfg!(target_family = "wasm") {
+        Server::Skipped("no child processes on wasm".into())
+    } else {
+        Server::cpython()
+    };
     for w in selected {
-        cpython.run(w.key, 3);
+        cpython.run_cpython(w.key, 3);
     }
     let cpython = match &cpython {
-        CPython::Running { .. } => "CPython script ok".to_string(),
-        CPython::Skipped(why) => format!("CPython: skipped ({why})"),
+        Server::Running { .. } => "CPython script ok".to_string(),
+        Server::Skipped(why) => format!("CPython: skipped ({why})"),
     };
     println!(
-        "primitives: smoke run of {n} variants ok, {cpython} (numbers: cargo bench --bench primitives)"
+        "primitives: smoke run of {n} variants ok, --serve ok, {cpython} (numbers: cargo bench \
+         --bench primitives)"
     );
+}
+
+/// Whether this build can run variants of `imp` (all of them natively; see [`WASM_IMPLS`]).
+fn runs_here(imp: Impl) -> bool {
+    !cfg!(target_family = "wasm") || WASM_IMPLS.contains(&imp)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serving samples (the wasm module's side of `--wasmtime`)
+
+/// Prints `{"target": "ARCH-OS"}`, then answers each line `run KEY IMPL N` with the elapsed
+/// ns of one sample of N iterations (or `error: ...`), until the input ends.
+fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{{\"target\": \"{}-{}\"}}",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    )?;
+    out.flush()?;
+    for line in input.lines() {
+        let line = line?;
+        let answer = match parse_request(&line) {
+            Ok((v, n)) => (v.run)(n).to_string(),
+            Err(why) => format!("error: {why}"),
+        };
+        writeln!(out, "{answer}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn parse_request(line: &str) -> Result<(&'static Variant, u64), String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let ["run", key, imp, n] = words[..] else {
+        return Err(format!("expected `run KEY IMPL N`, got {line:?}"));
+    };
+    let w = WORKLOADS
+        .iter()
+        .find(|w| w.key == key)
+        .ok_or_else(|| format!("no workload {key:?}"))?;
+    let v = w
+        .variants
+        .iter()
+        .find(|v| imp_name(v.imp) == imp)
+        .ok_or_else(|| format!("workload {key:?} has no variant {imp:?}"))?;
+    if !runs_here(v.imp) {
+        return Err(format!("{imp} does not run on this target"));
+    }
+    let n = n.parse().map_err(|e| format!("bad N {n:?}: {e}"))?;
+    Ok((v, n))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// A column of a row: one of the workload's Rust variants, or CPython.
+/// A column of a row: one of the workload's Rust variants, CPython, or a variant run by the
+/// wasm module under wasmtime.
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
     Rust(usize),
     CPython,
+    Wasm(Impl),
 }
 
 /// One workload's samples (ns/op), one per round, per column; column 0 is pythreading.
@@ -131,6 +223,10 @@ impl Row {
         &self.samples[0]
     }
 
+    fn wasm(&self, imp: Impl) -> Option<&[f64]> {
+        self.column(Col::Wasm(imp))
+    }
+
     /// ours/std (or ours/parking_lot) over the rounds.
     fn ours_over(&self, imp: Impl) -> Option<Quartiles> {
         let peer = self.peer(imp)?;
@@ -140,6 +236,24 @@ impl Row {
     /// CPython/ours over the rounds.
     fn cpython_over_ours(&self) -> Option<Quartiles> {
         Some(round_ratios(self.column(Col::CPython)?, self.ours()))
+    }
+
+    /// pythreading on wasmtime / pythreading native, over the rounds.
+    fn wasm_over_native(&self) -> Option<Quartiles> {
+        Some(round_ratios(self.wasm(Impl::Pythreading)?, self.ours()))
+    }
+
+    /// std on wasmtime / std native, over the rounds.
+    fn wasm_std_over_native_std(&self) -> Option<Quartiles> {
+        Some(round_ratios(self.wasm(Impl::Std)?, self.peer(Impl::Std)?))
+    }
+
+    /// ours/std, both on wasmtime, over the rounds.
+    fn wasm_ours_over_std(&self) -> Option<Quartiles> {
+        Some(round_ratios(
+            self.wasm(Impl::Pythreading)?,
+            self.wasm(Impl::Std)?,
+        ))
     }
 }
 
@@ -161,22 +275,36 @@ fn calibrate(mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
     }
 }
 
-fn measure(w: &'static Workload, rounds: usize, cpython: &mut CPython) -> Row {
+fn measure(
+    w: &'static Workload,
+    rounds: usize,
+    cpython: &mut Server,
+    mut wasm: Option<&mut Server>,
+) -> Row {
     let mut cols: Vec<Col> = (0..w.variants.len()).map(Col::Rust).collect();
     let mut iters: Vec<u64> = w
         .variants
         .iter()
         .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
         .collect();
-    if let Some(n) = calibrate(|n| cpython.run(w.key, n)) {
+    if let Some(n) = calibrate(|n| cpython.run_cpython(w.key, n)) {
         cols.push(Col::CPython);
         iters.push(n);
+    }
+    if let Some(wasm) = wasm.as_deref_mut() {
+        for v in w.variants.iter().filter(|v| WASM_IMPLS.contains(&v.imp)) {
+            if let Some(n) = calibrate(|n| wasm.run_wasm(w.key, v.imp, n)) {
+                cols.push(Col::Wasm(v.imp));
+                iters.push(n);
+            }
+        }
     }
 
     let mut sample = |col: Col, n: u64| -> Option<f64> {
         let ns = match col {
             Col::Rust(i) => (w.variants[i].run)(n),
-            Col::CPython => cpython.run(w.key, n)?,
+            Col::CPython => cpython.run_cpython(w.key, n)?,
+            Col::Wasm(imp) => wasm.as_deref_mut()?.run_wasm(w.key, imp, n)?,
         };
         Some(ns as f64 / n as f64)
     };
@@ -190,7 +318,7 @@ fn measure(w: &'static Workload, rounds: usize, cpython: &mut CPython) -> Row {
             match sample(cols[i], iters[i]) {
                 Some(ns) => samples[i].push(ns),
                 None => {
-                    // CPython died mid-row: keep the complete rounds only.
+                    // A child process died mid-row: keep the complete rounds only.
                     let complete = samples.iter().map(Vec::len).min().unwrap_or(0);
                     samples.iter_mut().for_each(|s| s.truncate(complete));
                     break 'rounds;
@@ -199,8 +327,8 @@ fn measure(w: &'static Workload, rounds: usize, cpython: &mut CPython) -> Row {
         }
     }
     if samples[0].is_empty() {
-        // No complete round with CPython: measure again without it.
-        return measure(w, rounds, cpython);
+        // No complete round with the children: measure again without the one that died.
+        return measure(w, rounds, cpython, wasm);
     }
     Row {
         workload: w,
@@ -236,11 +364,12 @@ fn median(xs: &[f64]) -> f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPython, as a child process serving samples
+// Child processes serving samples: CPython, and this bench built for wasm under wasmtime
 
-enum CPython {
+enum Server {
     Running {
-        version: String,
+        /// CPython's version, or the wasm module's path.
+        label: String,
         child: Child,
         stdin: ChildStdin,
         stdout: BufReader<ChildStdout>,
@@ -248,34 +377,28 @@ enum CPython {
     Skipped(String),
 }
 
-impl CPython {
-    /// Starts `python3 benches/cpython_bench.py --serve`; its first line is
-    /// `{"python": "3.x.y"}`.
-    fn start() -> CPython {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_bench.py");
-        let spawned = Command::new("python3")
-            .arg(script)
-            .arg("--serve")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
+impl Server {
+    /// Starts `cmd` with piped stdio; its first line must be a one-line JSON object with the
+    /// string field `field`, whose value becomes the label.
+    fn start(mut cmd: Command, what: &str, field: &str) -> Server {
+        let spawned = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn();
         let mut child = match spawned {
             Ok(child) => child,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return CPython::Skipped("python3 not found".into());
+                return Server::Skipped(format!("{what} not found"));
             }
-            Err(e) => return CPython::Skipped(format!("python3 did not start: {e}")),
+            Err(e) => return Server::Skipped(format!("{what} did not start: {e}")),
         };
         let stdin = child.stdin.take().expect("piped stdin");
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let mut hello = String::new();
-        let version = stdout
+        let label = stdout
             .read_line(&mut hello)
             .ok()
-            .and_then(|_| json_string_field(&hello, "python"));
-        match version {
-            Some(version) => CPython::Running {
-                version,
+            .and_then(|_| json_string_field(&hello, field));
+        match label {
+            Some(label) => Server::Running {
+                label,
                 child,
                 stdin,
                 stdout,
@@ -283,27 +406,63 @@ impl CPython {
             None => {
                 let _ = child.kill();
                 let _ = child.wait();
-                CPython::Skipped(format!("unexpected greeting {:?}", hello.trim()))
+                Server::Skipped(format!("{what}: unexpected greeting {:?}", hello.trim()))
             }
         }
     }
 
-    /// One sample: `n` iterations of workload `key`; the elapsed ns. `None` when CPython is
-    /// not running; a failure stops it (and says why in the report).
-    fn run(&mut self, key: &str, n: u64) -> Option<u64> {
-        let CPython::Running { stdin, stdout, .. } = self else {
+    /// `python3 benches/cpython_bench.py --serve`; its first line is `{"python": "3.x.y"}`.
+    fn cpython() -> Server {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_bench.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).arg("--serve");
+        Server::start(cmd, "python3", "python")
+    }
+
+    /// This bench built for wasm32-wasip1-threads, `--serve`d under the project's wasmtime
+    /// host through `scripts/wasi-runner.sh` (which builds the host when it is missing or
+    /// stale). The label is the module's path.
+    fn wasmtime() -> Server {
+        let module = match wasm_module() {
+            Ok(module) => module,
+            Err(why) => return Server::Skipped(why),
+        };
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut cmd = Command::new(format!("{root}/scripts/wasi-runner.sh"));
+        cmd.arg(&module).arg("--serve").current_dir(root);
+        let mut server = Server::start(cmd, "scripts/wasi-runner.sh", "target");
+        if let Server::Running { label, .. } = &mut server {
+            *label = module.display().to_string();
+        }
+        server
+    }
+
+    /// One CPython sample: `n` iterations of workload `key`; the elapsed ns.
+    fn run_cpython(&mut self, key: &str, n: u64) -> Option<u64> {
+        self.request(&format!("run {key} {n}"))
+    }
+
+    /// One wasm sample: `n` iterations of `imp`'s variant of workload `key`; the elapsed ns.
+    fn run_wasm(&mut self, key: &str, imp: Impl, n: u64) -> Option<u64> {
+        self.request(&format!("run {key} {} {n}", imp_name(imp)))
+    }
+
+    /// Sends one request line; the answer as a number. `None` when the server is not running;
+    /// a failure stops it (and says why in the report).
+    fn request(&mut self, line: &str) -> Option<u64> {
+        let Server::Running { stdin, stdout, .. } = self else {
             return None;
         };
         let mut answer = String::new();
-        let result = writeln!(stdin, "run {key} {n}")
+        let result = writeln!(stdin, "{line}")
             .and_then(|()| stdin.flush())
             .and_then(|()| stdout.read_line(&mut answer));
         match (result, answer.trim().parse()) {
             (Ok(_), Ok(ns)) => Some(ns),
             (result, _) => {
                 let why = match result {
-                    Err(e) => format!("failed during {key}: {e}"),
-                    Ok(_) => format!("failed during {key}: {:?}", answer.trim()),
+                    Err(e) => format!("failed during `{line}`: {e}"),
+                    Ok(_) => format!("failed during `{line}`: {:?}", answer.trim()),
                 };
                 self.stop(why);
                 None
@@ -312,24 +471,62 @@ impl CPython {
     }
 
     fn stop(&mut self, why: String) {
-        if let CPython::Running { child, .. } = self {
+        if let Server::Running { child, .. } = self {
             let _ = child.kill();
             let _ = child.wait();
         }
-        *self = CPython::Skipped(why);
+        *self = Server::Skipped(why);
     }
 }
 
-impl Drop for CPython {
+impl Drop for Server {
     fn drop(&mut self) {
-        if let CPython::Running { child, .. } = self {
+        if let Server::Running { child, .. } = self {
             let _ = child.kill();
             let _ = child.wait();
         }
     }
 }
 
-/// The string value of `"field": "..."` in a one-line JSON object (the script's greeting).
+/// The wasm32-wasip1-threads build of this bench: `PYTHREADING_BENCH_WASM` if set, else built
+/// now with `cargo build --release --target wasm32-wasip1-threads --bench primitives` (its
+/// output on our stderr) and found in cargo's JSON messages.
+fn wasm_module() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("PYTHREADING_BENCH_WASM") {
+        return Ok(path.into());
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    eprintln!("bench: cargo build --release --target wasm32-wasip1-threads --bench primitives");
+    let output = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-wasip1-threads",
+            "--bench",
+            "primitives",
+            "--message-format=json-render-diagnostics",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cargo did not start: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "building the wasm module failed ({})",
+            output.status
+        ));
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.contains("\"compiler-artifact\"") && l.contains("\"name\":\"primitives\""))
+        .find_map(|l| json_string_field(l, "executable"))
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo built no primitives .wasm".to_string())
+}
+
+/// The string value of `"field": "..."` in a one-line JSON object (a greeting, a cargo
+/// message).
 fn json_string_field(json: &str, field: &str) -> Option<String> {
     let key = format!("\"{field}\"");
     let rest = &json[json.find(&key)? + key.len()..];
@@ -371,7 +568,7 @@ fn fmt_ratio(q: &Quartiles) -> String {
     )
 }
 
-fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
+fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Server>) {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -389,10 +586,10 @@ fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
         SAMPLE_NS as f64 / 1e6
     );
     match cpython {
-        CPython::Running { version, .. } => {
-            println!("CPython: {version} (`python3 benches/cpython_bench.py --serve`).")
+        Server::Running { label, .. } => {
+            println!("CPython: {label} (`python3 benches/cpython_bench.py --serve`).")
         }
-        CPython::Skipped(why) => println!("CPython: skipped ({why})"),
+        Server::Skipped(why) => println!("CPython: skipped ({why})"),
     }
     println!();
     println!(
@@ -426,6 +623,101 @@ fn print_report(rows: &[Row], cpython: &CPython, rounds: usize) {
     }
     println!();
     print_goals(rows);
+    if let Some(wasm) = wasm {
+        println!();
+        print_wasm_report(rows, wasm);
+    }
+}
+
+/// The second table of `--wasmtime`: pythreading native vs wasmtime, and ours vs std on wasm,
+/// from the same rounds as the first table, with the wasm goals.
+fn print_wasm_report(rows: &[Row], wasm: &Server) {
+    println!("## pythreading under wasmtime");
+    println!();
+    println!(
+        "Command: `cargo bench --bench primitives -- --wasmtime` (or `scripts/bench.sh`). The \
+         wasm columns were sampled in the same interleaved rounds as the table above, by this \
+         bench built for wasm32-wasip1-threads (release) and run with `--serve` under \
+         pythreading-host (wasmtime 46.0.3, wasi-threads) through `scripts/wasi-runner.sh`."
+    );
+    match wasm {
+        Server::Running { label, .. } => println!("Module: `{label}`."),
+        Server::Skipped(why) => println!("wasmtime: skipped ({why})"),
+    }
+    println!();
+    println!(
+        "| workload | native pythreading | wasmtime pythreading | wasmtime std | wasm/native | \
+         ours/std on wasm | std wasm/native |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    let dash = || "—".to_string();
+    for row in rows {
+        let time = |s: Option<&[f64]>| s.map(|s| fmt_ns(median(s))).unwrap_or_else(dash);
+        let ratio = |q: Option<Quartiles>| q.map(|q| fmt_ratio(&q)).unwrap_or_else(dash);
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.workload.title,
+            fmt_ns(median(row.ours())),
+            time(row.wasm(Impl::Pythreading)),
+            time(row.wasm(Impl::Std)),
+            ratio(row.wasm_over_native()),
+            ratio(row.wasm_ours_over_std()),
+            ratio(row.wasm_std_over_native_std()),
+        );
+    }
+    println!();
+    println!(
+        "The std column on wasm is each row's std peer from the table above (parking_lot does not \
+         run there: its wasm parker needs parking_lot_core's `nightly` feature)."
+    );
+    println!();
+    let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
+    let vs_native = |key: &str, title: &str, max: f64| {
+        goal(find(key).and_then(Row::wasm_over_native), title, max)
+    };
+    println!("Goals (wasmtime):");
+    println!(
+        "- uncontended lock ≤ 1.2× native: {}; {}",
+        vs_native("lock", "Lock", 1.2),
+        vs_native("rlock", "RLock", 1.2)
+    );
+    println!(
+        "- ping-pong ≤ 1.5× native: {}; {}",
+        vs_native("event_pingpong", "Event", 1.5),
+        vs_native("condition_pingpong", "Condition", 1.5)
+    );
+    println!(
+        "- start+join ≤ 2× native: {}",
+        vs_native("thread_start_join", "Thread", 2.0)
+    );
+    let vs_std: Vec<String> = rows
+        .iter()
+        .filter(|r| r.wasm(Impl::Std).is_some())
+        .map(|r| goal(r.wasm_ours_over_std(), r.workload.key, 1.0))
+        .collect();
+    println!(
+        "- no slower than std on wasm (ours/std ≤ 1.0×): {}",
+        if vs_std.is_empty() {
+            "n/a".to_string()
+        } else {
+            vs_std.join("; ")
+        }
+    );
+}
+
+/// `TITLE 1.234× [p25–p75] PASS` when the median ratio is at most `max`, else MISS; n/a when
+/// the ratio could not be measured.
+fn goal(q: Option<Quartiles>, title: &str, max: f64) -> String {
+    match q {
+        Some(q) => format!(
+            "{title} {:.3}× [{:.3}–{:.3}] {}",
+            q.median,
+            q.p25,
+            q.p75,
+            verdict(q.median <= max)
+        ),
+        None => format!("{title} n/a"),
+    }
 }
 
 /// The goals of the core issue, each PASS or MISS on the median ratio, with its quartiles so
