@@ -540,6 +540,8 @@ thread_local! {
     pub(crate) static IN_RUN: Cell<bool> = const { Cell::new(false) };
     /// Set by `exit_thread()`: the thread's end is silent (Python's SystemExit).
     static EXITING: Cell<bool> = const { Cell::new(false) };
+    /// How many times the host's trap handler entered `after_trap` on this thread.
+    static TRAP_STAGE: Cell<u8> = const { Cell::new(0) };
 }
 
 struct CurrentSlot(OnceCell<Thread>);
@@ -762,14 +764,24 @@ fn finish(me: &Thread) {
 
 /// The host's trap handler landed here, on the instance of a crate thread whose panic aborted
 /// (wasm): report the panic like an unwinding one, then stop the thread.
+///
+/// Re-entrant by design: if reporting traps too (a custom excepthook that panics), the host
+/// calls this again on the same instance, and the second call reports the hook's failure as
+/// Python does (`Exception in threading.excepthook:`) and stops the thread; a third call only
+/// stops it.
 #[allow(dead_code)]
 pub(crate) fn after_trap() {
     let me = match CURRENT.try_with(|slot| slot.0.get().cloned()) {
         Ok(Some(t)) if t.inner.kind == Kind::Normal && t.is_alive() => t,
         _ => return,
     };
-    if !EXITING.with(Cell::get) {
-        excepthook::excepthook(&ExceptHookArgs::from_panic(Some(me.clone()), None));
+    let stage = TRAP_STAGE.with(|s| s.replace(s.get().saturating_add(1)));
+    match stage {
+        0 if !EXITING.with(Cell::get) => {
+            excepthook::excepthook(&ExceptHookArgs::from_panic(Some(me.clone()), None));
+        }
+        1 => excepthook::report_hook_failure(None),
+        _ => {}
     }
     IN_RUN.with(|f| f.set(false));
     finish(&me);

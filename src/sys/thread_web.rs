@@ -1,6 +1,37 @@
-//! Browsers: `wasm32-unknown-unknown` with atomics, threads on Web Workers. The worker-based
-//! spawn is the browser issue's work; until then `spawn` reports `Unsupported`, which
-//! `Thread::start` turns into `Err(Runtime)`, never a hang.
+//! Browsers: `wasm32-unknown-unknown` with atomics, threads on Web Workers sharing one
+//! `WebAssembly.Memory`.
+//!
+//! # Design
+//!
+//! A new Worker does not start until the thread that created it returns to its event loop,
+//! and a thread blocked in `join` never does; so `spawn` must never need a new Worker:
+//!
+//! * **A pool of workers started ahead of time.** Each pool worker (`www/worker.js`, role
+//!   `pythreading-thread`) loads the same module and memory and runs [`worker_main`]: it waits on
+//!   a job queue that lives in the shared memory (a Rust static behind a spin lock, plus a futex
+//!   word), takes one job (a thread's boxed bootstrap closure) and runs it. `spawn` pushes the
+//!   closure and wakes an idle worker: no JS, works from any thread.
+//! * **A spawner worker** (role `pythreading-spawner`), created once by [`init`]
+//!   (`initThreads(n)` in JS). It never blocks: it waits with `Atomics.waitAsync` on a word in the
+//!   shared memory and creates pool workers when `spawn` asks for more. The pool keeps `n` idle
+//!   workers beyond the queued jobs (`spares`), so a start finds a worker ready; if a burst of
+//!   starts drains it, the jobs wait in the queue until the spawner's new workers take them. As
+//!   long as some thread will take every queued job, start-then-join never deadlocks; the
+//!   accounting keeps `queued jobs <= idle workers + workers starting`.
+//! * **One thread per worker, for now.** After its job a worker returns, frees its stack and
+//!   TLS (`__wbindgen_thread_destroy`) and closes; the spawner replaces it. Reusing workers
+//!   (`REUSE`) needs the crate's per-thread state (`current_thread()`'s slot) to be reset
+//!   between jobs, which `thread.rs` does not offer yet; the loop already supports it.
+//! * **Panics trap** (panic=abort). The worker's JS catches the trap and calls
+//!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
+//!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
+//!   return. The worker then closes like any other.
+//! * **MainThread** is the first thread outside the pool that asks for its identity: the page,
+//!   or the worker that runs the program (wasm-bindgen-test's dedicated worker in tests).
+//!
+//! The page's UI thread may not block (`memory.atomic.wait32` throws there): `spawn` itself never
+//! blocks (spin lock, `Atomics.notify`), but `join` and contended waits do; see the README's
+//! browser section for the policy.
 
 #[cfg(not(target_feature = "atomics"))]
 compile_error!(
@@ -9,33 +40,272 @@ compile_error!(
      -Zbuild-std=panic_abort,std (the repository's .cargo/config.toml sets these)"
 );
 
+#[path = "web/glue.rs"]
+mod glue;
+
+use core::cell::{Cell, UnsafeCell};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
+use std::collections::VecDeque;
+
 /// `std::time::Instant` panics on this target; `web-time` reads `performance.now()`.
 pub(crate) use web_time::Instant;
 
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 
-pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
+/// Whether a pool worker takes another job after finishing one (see the module docs).
+const REUSE: bool = false;
 
-impl JoinHandle {
-    pub(crate) fn join(self) {
-        drop(self.0);
+/// Give up re-creating workers after this many failed to load (a broken deployment would
+/// otherwise create workers forever).
+const MAX_LOST: u32 = 16;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// A lock for the pool's queue that never blocks (spins), so that `spawn` is safe on the UI
+/// thread; its critical sections are a few instructions long.
+struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the value is only reached through a guard, and guards are exclusive (`locked`).
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+struct SpinGuard<'a, T>(&'a SpinLock<T>);
+
+impl<T> SpinLock<T> {
+    const fn new(value: T) -> Self {
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    fn lock(&self) -> SpinGuard<'_, T> {
+        // Acquire pairs with the Release in the guard's drop.
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Acquire, Relaxed)
+            .is_err()
+        {
+            core::hint::spin_loop();
+        }
+        SpinGuard(self)
     }
 }
 
+impl<T> core::ops::Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard holds the lock.
+        unsafe { &*self.0.value.get() }
+    }
+}
+
+impl<T> core::ops::DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the guard holds the lock exclusively.
+        unsafe { &mut *self.0.value.get() }
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
+    fn drop(&mut self) {
+        self.0.locked.store(false, Release);
+    }
+}
+
+struct Pool {
+    /// Bootstrap closures of started threads that no worker has taken yet.
+    jobs: VecDeque<Job>,
+    /// Workers waiting for a job.
+    idle: usize,
+    /// Workers asked of the spawner that have not reached `worker_main` yet.
+    starting: usize,
+    /// Idle workers to keep beyond the queued jobs (`initThreads(n)`).
+    spares: usize,
+    /// Workers that failed to load.
+    lost: u32,
+}
+
+static POOL: SpinLock<Pool> = SpinLock::new(Pool {
+    jobs: VecDeque::new(),
+    idle: 0,
+    starting: 0,
+    spares: 0,
+    lost: 0,
+});
+
+/// Futex word of idle workers: bumped (under the pool lock) on every push.
+static JOB_SEQ: AtomicU32 = AtomicU32::new(0);
+/// The spawner's wake word (`Atomics.waitAsync` in JS; JS bumps it in `notifySpawner`).
+static SPAWNER_CTL: AtomicU32 = AtomicU32::new(0);
+/// Workers the spawner should create next time it runs.
+static NEED: AtomicU32 = AtomicU32::new(0);
+/// Set to 1 by the spawner once it and the first `spares` workers run.
+static READY: AtomicU32 = AtomicU32::new(0);
+/// Whether `init` ran (0/1).
+static INITIALISED: AtomicU32 = AtomicU32::new(0);
+
+/// The index of a word in the memory seen as an `Int32Array`.
+fn word_index(w: &AtomicU32) -> u32 {
+    (w as *const AtomicU32 as usize / 4) as u32
+}
+
+/// Workers to ask for so that every queued job and `spares` more find a worker; counted as
+/// starting. Called with the pool locked.
+fn deficit(p: &mut Pool) -> usize {
+    let need = (p.jobs.len() + p.spares).saturating_sub(p.idle + p.starting);
+    p.starting += need;
+    need
+}
+
+fn ask_spawner(n: usize) {
+    if n > 0 {
+        NEED.fetch_add(n as u32, SeqCst);
+        glue::notify_spawner(wasm_bindgen::memory(), word_index(&SPAWNER_CTL));
+    }
+}
+
+/// `initThreads(spares)`: starts the spawner and `spares` pool workers (once), and returns a
+/// promise resolved when they run.
+pub(crate) fn init(spares: u32) -> js_sys::Promise {
+    let memory = wasm_bindgen::memory();
+    if INITIALISED.compare_exchange(0, 1, AcqRel, Acquire).is_ok() {
+        let need = {
+            let mut p = POOL.lock();
+            p.spares = spares as usize;
+            deficit(&mut p)
+        };
+        NEED.fetch_add(need as u32, SeqCst);
+        glue::start_spawner(
+            &glue::glue_url(),
+            wasm_bindgen::module(),
+            memory.clone(),
+            word_index(&SPAWNER_CTL),
+            word_index(&READY),
+        );
+    }
+    glue::when_set(memory, word_index(&READY))
+}
+
+thread_local! {
+    /// True on the pool's workers and the spawner.
+    static IN_POOL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The spawner asks how many workers to create now.
+pub(crate) fn spawner_take() -> u32 {
+    IN_POOL.with(|c| c.set(true));
+    NEED.swap(0, SeqCst)
+}
+
+/// A pool worker's life: wait for a job, run it; return when the worker should close.
+pub(crate) fn worker_main() {
+    IN_POOL.with(|c| c.set(true));
+    let mut p = POOL.lock();
+    p.starting = p.starting.saturating_sub(1);
+    p.idle += 1;
+    loop {
+        let job = loop {
+            if let Some(job) = p.jobs.pop_front() {
+                p.idle -= 1;
+                break job;
+            }
+            // Read under the lock: a push after this changes the word, so the wait returns.
+            let seq = JOB_SEQ.load(SeqCst);
+            drop(p);
+            super::wait(&JOB_SEQ, seq, None);
+            p = POOL.lock();
+        };
+        let more = !p.jobs.is_empty();
+        drop(p);
+        if more {
+            // Pass the baton: a wake may have reached this worker for another job.
+            super::wake_one(&JOB_SEQ);
+        }
+        job();
+        if !REUSE {
+            return;
+        }
+        p = POOL.lock();
+        p.idle += 1;
+    }
+}
+
+/// The job of this worker trapped (a panic aborts on this target).
+pub(crate) fn worker_trapped() {
+    crate::thread::after_trap();
+}
+
+/// A worker the spawner created failed to load: ask for another (a bounded number of times).
+pub(crate) fn worker_lost() {
+    let need = {
+        let mut p = POOL.lock();
+        p.starting = p.starting.saturating_sub(1);
+        p.lost += 1;
+        if p.lost > MAX_LOST {
+            0
+        } else {
+            deficit(&mut p)
+        }
+    };
+    ask_spawner(need);
+}
+
+/// Threads on this target are detached workers: the crate's own "stopped" state (set by the
+/// thread, or by [`worker_trapped`]) is what `Thread::join` waits on.
+pub(crate) struct JoinHandle;
+
+impl JoinHandle {
+    pub(crate) fn join(self) {}
+}
+
 pub(crate) fn spawn(
-    name: &str,
-    stack_size: usize,
+    _name: &str,
+    _stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
-    super::std_spawn(name, stack_size, f).map(JoinHandle)
+    if INITIALISED.load(Acquire) == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            "browser threads are not initialised: await initThreads(n) (JS) or \
+             pythreading::init_threads(n) (Rust) once, on a thread that returns to its event \
+             loop, before starting threads",
+        ));
+    }
+    let need = {
+        let mut p = POOL.lock();
+        p.jobs.push_back(f);
+        JOB_SEQ.fetch_add(1, SeqCst);
+        deficit(&mut p)
+    };
+    super::wake_one(&JOB_SEQ);
+    ask_spawner(need);
+    Ok(JoinHandle)
 }
 
 pub(crate) fn native_id() -> u64 {
     super::counter_native_id()
 }
 
+static MAIN_NATIVE_ID: AtomicU64 = AtomicU64::new(0);
+
 pub(crate) fn is_main_thread() -> bool {
-    false
+    if IN_POOL.with(Cell::get) {
+        return false;
+    }
+    let me = native_id();
+    match MAIN_NATIVE_ID.compare_exchange(0, me, AcqRel, Acquire) {
+        Ok(_) => true,
+        Err(main) => main == me,
+    }
+}
+
+/// Whether the calling thread may block (false on the page's UI thread).
+#[allow(dead_code)]
+pub(crate) fn can_block() -> bool {
+    glue::can_block()
 }
 
 pub(crate) fn main_native_id() -> Option<u64> {

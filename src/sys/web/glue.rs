@@ -1,0 +1,79 @@
+//! The JS side of the browser backend: imports from `www/worker.js` (a wasm-bindgen snippet,
+//! copied next to the generated glue) and the exports that the workers call.
+//!
+//! Exported names start with `__pythreading_` (internal, called only by `worker.js`), except
+//! `initThreads`, the public JS entry point.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/www/worker.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = canBlock)]
+    pub(super) fn can_block() -> bool;
+
+    #[wasm_bindgen(js_name = startSpawner)]
+    pub(super) fn start_spawner(
+        glue_url: &str,
+        module: JsValue,
+        memory: JsValue,
+        ctl: u32,
+        ready: u32,
+    );
+
+    #[wasm_bindgen(js_name = notifySpawner)]
+    pub(super) fn notify_spawner(memory: JsValue, ctl: u32);
+
+    #[wasm_bindgen(js_name = whenSet)]
+    pub(super) fn when_set(memory: JsValue, index: u32) -> js_sys::Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `import.meta.url` evaluated inside the wasm-bindgen glue module: the URL that workers
+    /// `import()` to load the same glue (whatever name `wasm-bindgen --out-name` gave it).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: String;
+}
+
+pub(super) fn glue_url() -> String {
+    GLUE_URL.with(String::clone)
+}
+
+/// Starts the browser thread pool: a spawner worker plus `spares` pool workers kept ready, so
+/// that `Thread::start` never waits for a new Worker. Resolves once they run. Await it once,
+/// from a thread that can return to its event loop (the page, or the worker that will run the
+/// program), before starting threads; later calls return the same readiness.
+///
+/// ```js
+/// import init, { initThreads } from './pkg/pythreading.js';
+/// await init();
+/// await initThreads(4);
+/// ```
+#[wasm_bindgen(js_name = initThreads)]
+pub fn init_threads(spares: u32) -> js_sys::Promise {
+    super::init(spares)
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn __pythreading_spawner_take() -> u32 {
+    super::spawner_take()
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn __pythreading_worker_main() {
+    super::worker_main()
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn __pythreading_worker_trapped() {
+    super::worker_trapped()
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn __pythreading_worker_lost() {
+    super::worker_lost()
+}
