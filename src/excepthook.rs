@@ -183,13 +183,20 @@ pub fn excepthook(args: &ExceptHookArgs) {
     let outcome = catch_unwind(AssertUnwindSafe(|| hook(args)));
     IN_RUN.with(|f| f.set(was_in_run));
     if let Err(payload) = outcome {
-        let failed = ExceptHookArgs::from_panic(None, Some(&*payload));
-        let text = format!(
-            "Exception in threading.excepthook:\n{}",
-            failed.render_exception()
-        );
-        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+        report_hook_failure(Some(&*payload));
     }
+}
+
+/// Python's report of an excepthook that raised: a fixed first line, then the hook's own
+/// exception as `sys.excepthook` prints it. `payload: None` when the hook's panic aborted (wasm)
+/// and only the panic hook's record is left.
+pub(crate) fn report_hook_failure(payload: Option<&(dyn Any + Send)>) {
+    let failed = ExceptHookArgs::from_panic(None, payload);
+    let text = format!(
+        "Exception in threading.excepthook:\n{}",
+        failed.render_exception()
+    );
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Python's default hook (`threading.__excepthook__`): writes [`ExceptHookArgs::render`] to
