@@ -3,11 +3,22 @@
 # machine and on every run (each step is skipped when already done).
 #
 #   bash scripts/setup.sh            # native + wasm checks (rustup components and targets)
+#   bash scripts/setup.sh --browser  # also the browser test tools: Debian's chromium and
+#                                    # chromium-driver, and wasm-bindgen-cli at the exact
+#                                    # version of wasm-bindgen in Cargo.lock
 #
 # Toolchains: the machine's stable Rust for native and wasm32-wasip1-threads (rustc >= 1.94.1
 # is required there), and a pinned nightly with rust-src for wasm32-unknown-unknown (browsers),
 # which needs -Zbuild-std.
 set -euo pipefail
+
+BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) BROWSER=1 ;;
+    *) echo "[setup] unknown argument: $arg (known: --browser)" >&2; exit 2 ;;
+  esac
+done
 
 NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -36,3 +47,31 @@ if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
 fi
 have_component "$NIGHTLY" rust-src || rustup component add --toolchain "$NIGHTLY" rust-src
 log "toolchains ready: $STABLE, $NIGHTLY"
+
+[ "$BROWSER" = 1 ] || exit 0
+
+# ---- browser tools (opt-in) ----------------------------------------------------------------
+# Headless Chromium and its WebDriver from Debian: /usr/bin/chromium, /usr/bin/chromedriver.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "installing chromium and chromium-driver (apt)"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+
+# wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) must equal the wasm-bindgen crate
+# in Cargo.lock exactly, or the generated glue and the test runner refuse the module.
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+if [ -z "$WB_VERSION" ]; then
+  echo "[setup] no wasm-bindgen entry in Cargo.lock; run cargo generate-lockfile first" >&2
+  exit 1
+fi
+HAVE_WB="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$HAVE_WB" != "$WB_VERSION" ]; then
+  log "installing wasm-bindgen-cli $WB_VERSION (have: ${HAVE_WB:-none}); a few minutes"
+  # Not --locked: an index entry of its lockfile was missing once (platform notes).
+  cargo install wasm-bindgen-cli --version "=$WB_VERSION"
+fi
+log "browser tools ready: $(chromium --version 2>/dev/null | head -1), chromedriver $(chromedriver --version | awk '{print $2}'), wasm-bindgen $WB_VERSION"
