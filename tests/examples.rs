@@ -1,9 +1,22 @@
 //! Runs every seed example (`examples/threading_*.rs`, PyMOTW 3's threading chapter) as a
-//! subprocess, natively, and checks what its output guarantees whatever the scheduling: the set
-//! of lines, per-thread order, counts, and the orderings the program enforces (joins, events,
-//! barriers, locks). Expected lines were taken from CPython 3.11 running the Python originals
-//! (quoted at the top of each example); where Rust names differ from 3.11 (a closure target has
-//! no `(func)` suffix) the examples keep PyMOTW's own `Thread-N`.
+//! subprocess and checks what its output guarantees whatever the scheduling: the set of lines,
+//! per-thread order, counts, and the orderings the program enforces (joins, events, barriers,
+//! locks).
+//!
+//! Platforms, chosen by the environment variable `PYTHREADING_EXAMPLES_PLATFORM`:
+//! - unset or `native`: the native example binaries (`target/<profile>/examples/NAME`);
+//! - `wasmtime`: the wasm32-wasip1-threads examples
+//!   (`target/wasm32-wasip1-threads/<profile>/examples/NAME.wasm`) under the project's wasmtime
+//!   host, `$PYTHREADING_HOST` or else the one `scripts/wasi-runner.sh --build-host` builds
+//!   and caches: `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples`.
+//!
+//! Either way the examples are built first when missing or older than the sources, and the
+//! checks are the same. This test binary itself runs natively: built for a wasm target (where
+//! a guest cannot spawn processes) every test is ignored, with that reason.
+//!
+//! Expected lines were taken from CPython 3.11 running the Python originals (quoted at the top
+//! of each example); where Rust names differ from 3.11 (a closure target has no `(func)`
+//! suffix) the examples keep PyMOTW's own `Thread-N`.
 //!
 //! As in Python, `print` goes to stdout and `logging` to stderr, so each stream is checked on
 //! its own and the one an example does not write must stay empty (no panic, no excepthook).
@@ -13,14 +26,34 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-/// Generous: the whole set runs in about 10 s; a loaded machine may be much slower.
+/// Generous: the whole set runs in about 10 s natively and under a minute under wasmtime (each
+/// run compiles its module); a loaded machine may be much slower.
 const TIMEOUT: Duration = Duration::from_secs(90);
 
 // ---------------------------------------------------------------------------------------------
 // Running the example binaries.
+
+/// Where the examples run, from `PYTHREADING_EXAMPLES_PLATFORM`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Platform {
+    Native,
+    Wasmtime,
+}
+
+const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
+const WASM_TARGET: &str = "wasm32-wasip1-threads";
+
+fn platform() -> Platform {
+    match std::env::var(PLATFORM_VAR) {
+        Err(std::env::VarError::NotPresent) => Platform::Native,
+        Ok(value) if value.is_empty() || value == "native" => Platform::Native,
+        Ok(value) if value == "wasmtime" => Platform::Wasmtime,
+        other => panic!("{PLATFORM_VAR}={other:?}: expected `native` or `wasmtime`"),
+    }
+}
 
 /// `target/<profile>/`, the directory of this test binary's parent (`.../deps/`).
 fn profile_dir() -> PathBuf {
@@ -31,10 +64,50 @@ fn profile_dir() -> PathBuf {
         .to_path_buf()
 }
 
-fn example_path(name: &str) -> PathBuf {
-    profile_dir()
-        .join("examples")
-        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+fn example_path(platform: Platform, name: &str) -> PathBuf {
+    match platform {
+        Platform::Native => profile_dir()
+            .join("examples")
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
+        // `target/<profile>/` -> `target/wasm32-wasip1-threads/<profile>/`.
+        Platform::Wasmtime => {
+            let profile = profile_dir();
+            let target = profile.parent().expect("target/<profile>/ has a parent");
+            target
+                .join(WASM_TARGET)
+                .join(profile.file_name().expect("a profile directory name"))
+                .join("examples")
+                .join(format!("{name}.wasm"))
+        }
+    }
+}
+
+/// The wasmtime host: `$PYTHREADING_HOST`, or the one `scripts/wasi-runner.sh --build-host`
+/// builds (on first use; a few minutes) and caches, which prints its path.
+fn host() -> &'static Path {
+    static HOST: OnceLock<PathBuf> = OnceLock::new();
+    HOST.get_or_init(|| {
+        if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
+            return PathBuf::from(host);
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let output = Command::new("bash")
+            .arg(root.join("scripts/wasi-runner.sh"))
+            .arg("--build-host")
+            .current_dir(root)
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run scripts/wasi-runner.sh --build-host");
+        assert!(
+            output.status.success(),
+            "scripts/wasi-runner.sh --build-host failed: {}",
+            output.status
+        );
+        let stdout = String::from_utf8(output.stdout).expect("a UTF-8 path");
+        let path = PathBuf::from(stdout.lines().last().expect("the host's path").trim());
+        assert!(path.is_file(), "no host at {}", path.display());
+        path
+    })
 }
 
 fn newest_source_mtime() -> SystemTime {
@@ -58,11 +131,12 @@ fn newest_source_mtime() -> SystemTime {
     newest
 }
 
-/// `cargo test` builds the examples before the integration tests; `cargo test --test examples`
-/// does not. Build them (once) when a binary is missing or older than the sources.
-fn ensure_built(name: &str) -> PathBuf {
+/// `cargo test` builds the native examples before the integration tests; `cargo test --test
+/// examples` does not, and nothing builds the wasm ones. Build them (once) when a binary is
+/// missing or older than the sources.
+fn ensure_built(platform: Platform, name: &str) -> PathBuf {
     static BUILD: Once = Once::new();
-    let path = example_path(name);
+    let path = example_path(platform, name);
     let fresh = |p: &Path| {
         std::fs::metadata(p)
             .and_then(|m| m.modified())
@@ -74,11 +148,14 @@ fn ensure_built(name: &str) -> PathBuf {
             let mut cmd = Command::new(cargo);
             cmd.args(["build", "--examples"])
                 .current_dir(env!("CARGO_MANIFEST_DIR"));
+            if platform == Platform::Wasmtime {
+                cmd.args(["--target", WASM_TARGET]);
+            }
             if profile_dir().file_name().is_some_and(|n| n == "release") {
                 cmd.arg("--release");
             }
             let status = cmd.status().expect("run cargo build --examples");
-            assert!(status.success(), "cargo build --examples failed: {status}");
+            assert!(status.success(), "{cmd:?} failed: {status}");
         });
     }
     assert!(
@@ -131,13 +208,22 @@ fn kill(child: &mut Child) {
 
 /// Runs the example, fails on a hang (after `TIMEOUT`) or a non-zero exit status.
 fn run(name: &str) -> Output {
-    let path = ensure_built(name);
-    let mut child = Command::new(&path)
+    let platform = platform();
+    let path = ensure_built(platform, name);
+    let mut command = match platform {
+        Platform::Native => Command::new(&path),
+        Platform::Wasmtime => {
+            let mut command = Command::new(host());
+            command.arg(&path);
+            command
+        }
+    };
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("spawn {}: {e}", path.display()));
+        .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
     let stdout = read_all(child.stdout.take().expect("stdout pipe"));
     let stderr = read_all(child.stderr.take().expect("stderr pipe"));
     let started = Instant::now();
@@ -153,7 +239,7 @@ fn run(name: &str) -> Output {
             }
             Err(e) => {
                 kill(&mut child);
-                panic!("waiting for {name}: {e}");
+                panic!("waiting for {name} ({platform:?}): {e}");
             }
         }
     };
@@ -163,12 +249,12 @@ fn run(name: &str) -> Output {
     };
     match status {
         None => panic!(
-            "{name} hung: killed after {TIMEOUT:?}\n--- stdout:\n{}--- stderr:\n{}",
+            "{name} ({platform:?}) hung: killed after {TIMEOUT:?}\n--- stdout:\n{}--- stderr:\n{}",
             output.stdout, output.stderr
         ),
         Some(status) => assert!(
             status.success(),
-            "{name} exited with {status}\n--- stdout:\n{}--- stderr:\n{}",
+            "{name} ({platform:?}) exited with {status}\n--- stdout:\n{}--- stderr:\n{}",
             output.stdout,
             output.stderr
         ),
@@ -271,6 +357,10 @@ fn strip_asctime(line: &str) -> &str {
 // Thread objects.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_simple() {
     check("threading_simple", |out| {
         assert_eq!(out.printed(), ["Worker"; 5]);
@@ -278,6 +368,10 @@ fn threading_simple() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_simpleargs() {
     check("threading_simpleargs", |out| {
         let expected: Vec<String> = (0..5).map(|i| format!("Worker: {i}")).collect();
@@ -304,6 +398,10 @@ fn check_names(lines: &[&str], prefix: &str, column: fn(&str) -> String) {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_names() {
     check("threading_names", |out| {
         check_names(&out.printed(), "", str::to_string);
@@ -311,6 +409,10 @@ fn threading_names() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_names_log() {
     check("threading_names_log", |out| {
         check_names(&out.logged(), "[DEBUG] ", col);
@@ -330,6 +432,10 @@ fn without_daemon_starting<'a>(lines: &[&'a str]) -> Vec<&'a str> {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_daemon_exit_does_not_wait_for_daemon() {
     check("threading_daemon", |out| {
         // The non-daemon thread is joined at exit; the daemon is still sleeping and is not:
@@ -346,6 +452,10 @@ fn threading_daemon_exit_does_not_wait_for_daemon() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_daemon_join_waits_for_daemon() {
     check("threading_daemon_join", |out| {
         let lines = out.logged();
@@ -362,6 +472,10 @@ fn threading_daemon_join_waits_for_daemon() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_daemon_join_timeout_leaves_daemon_alive() {
     check("threading_daemon_join_timeout", |out| {
         // join(0.1) returns while the daemon sleeps 0.2 s; the program then ends without it.
@@ -380,6 +494,10 @@ fn threading_daemon_join_timeout_leaves_daemon_alive() {
 // Enumerating all threads.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_enumerate_joins_every_worker() {
     check("threading_enumerate", |out| {
         let lines = out.logged();
@@ -410,6 +528,10 @@ fn threading_enumerate_joins_every_worker() {
 // Subclassing Thread.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_subclass() {
     check("threading_subclass", |out| {
         let expected: Vec<String> = (1..=5)
@@ -420,6 +542,10 @@ fn threading_subclass() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_subclass_args() {
     check("threading_subclass_args", |out| {
         // Names are given at construction, in loop order: Thread-(i+1) got args (i,).
@@ -439,6 +565,10 @@ fn threading_subclass_args() {
 // Timer threads.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_timer_runs_after_done_and_cancel_holds() {
     check("threading_timer", |out| {
         // t2 is canceled; t1 is a non-daemon thread joined at exit, so it prints after "done".
@@ -459,6 +589,10 @@ fn threading_timer_runs_after_done_and_cancel_holds() {
 // Signaling between threads.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_event() {
     check("threading_event", |out| {
         let lines = out.logged();
@@ -481,6 +615,10 @@ fn threading_event() {
 // Controlling access to resources.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_lock_counts_every_increment() {
     check("threading_lock", |out| {
         let lines = out.logged();
@@ -505,6 +643,10 @@ fn threading_lock_counts_every_increment() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_lock_noblock() {
     check("threading_lock_noblock", |out| {
         let lines = out.logged();
@@ -557,6 +699,10 @@ fn threading_lock_noblock() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_lock_reacquire() {
     check("threading_lock_reacquire", |out| {
         assert_eq!(out.printed(), ["First try : True", "Second try: False"]);
@@ -564,6 +710,10 @@ fn threading_lock_reacquire() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_rlock() {
     check("threading_rlock", |out| {
         assert_eq!(out.printed(), ["First try : True", "Second try: True"]);
@@ -571,6 +721,10 @@ fn threading_rlock() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_lock_with() {
     check("threading_lock_with", |out| {
         assert_same_lines(
@@ -587,6 +741,10 @@ fn threading_lock_with() {
 // Synchronizing threads.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_condition() {
     check("threading_condition", |out| {
         let stderr = out.logged();
@@ -631,6 +789,10 @@ fn check_barrier_arrivals(lines: &[&str], threads: usize) {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_barrier() {
     check("threading_barrier", |out| {
         let lines = out.printed();
@@ -655,6 +817,10 @@ fn threading_barrier() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_barrier_abort() {
     check("threading_barrier_abort", |out| {
         let lines = out.printed();
@@ -683,6 +849,10 @@ fn threading_barrier_abort() {
 // Limiting concurrent access to resources.
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_semaphore_admits_at_most_two() {
     check("threading_semaphore", |out| {
         let stderr = out.logged();
@@ -738,6 +908,10 @@ fn assert_random_value(message: &str) {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_local_values_are_per_thread() {
     check("threading_local", |out| {
         let lines = out.logged();
@@ -757,6 +931,10 @@ fn threading_local_values_are_per_thread() {
 }
 
 #[test]
+#[cfg_attr(
+    target_family = "wasm",
+    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
+)]
 fn threading_local_defaults_initialises_each_thread() {
     check("threading_local_defaults", |out| {
         let lines = out.logged();
