@@ -19,6 +19,13 @@ step "native: cargo test"
 cargo test --all-targets
 cargo test --doc
 
+# The seed examples built for wasm32-wasip1-threads, under the project's wasmtime host, with
+# the same output checks as natively (tests/examples.rs). The host is built and cached on
+# first use (a few minutes from scratch); build it first so that its output and time are its own.
+step "wasmtime: seed examples"
+bash scripts/wasi-runner.sh --build-host
+PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
+
 step "loom models (RUSTFLAGS=--cfg loom)"
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom
 
