@@ -121,6 +121,21 @@ fn c_02_unacquired_wait_is_runtime_error() {
     })
 }
 
+/// C-02 with an invalid timeout as well: CPython checks ownership first (`Condition.wait`
+/// raises "cannot wait on un-acquired lock" before it looks at the timeout), so an unowned
+/// `wait(nan)` / `wait(1e100)` / `wait_for(pred, nan)` is a RuntimeError, not a
+/// ValueError/OverflowError. Checked with python3: `Condition().wait(float("nan"))` ->
+/// RuntimeError.
+#[test]
+fn c_02_unacquired_wait_with_bad_timeout_is_runtime_error() {
+    let cond = Condition::new();
+    for t in [f64::NAN, 1e100, threading::TIMEOUT_MAX + 1.0] {
+        assert_err(cond.wait_timeout(t), Kind::Runtime, &["wait"]);
+        assert_err(cond.wait_for_timeout(|| false, t), Kind::Runtime, &["wait"]);
+    }
+    assert!(!cond.locked());
+}
+
 /// C-03: `notify()` / `notify_all()` without holding the lock raise RuntimeError.
 #[test]
 fn c_03_unacquired_notify_is_runtime_error() {
