@@ -20,7 +20,9 @@
 //! instance (its stack pointer and TLS globals still belong to the dead thread, so the guest can
 //! find its own thread-local state, report the failure, mark the thread stopped in shared memory
 //! and wake its joiners); when it returns, the host thread ends quietly and the program carries
-//! on. Without that export the host prints `pythreading-host: thread N trapped: MESSAGE` and
+//! on. If the export traps too, the host calls it again (at most three calls in all: the guest
+//! makes each call do less). Without that export the host prints
+//! `pythreading-host: thread N trapped: MESSAGE` and
 //! exits with 134, like the stock wasi-threads host. `proc_exit` in any thread ends the whole
 //! process with that code; a trap in the main thread prints one line and exits with 134.
 //!
@@ -508,9 +510,14 @@ fn wait_for_job(
     }
 }
 
+/// How often the host enters `__pythreading_thread_trapped` on one thread: the export may trap
+/// too (the guest's excepthook may itself panic), and the guest's handler is written to be
+/// entered again, each time doing less (report; report the hook's failure; just stop).
+const TRAP_HANDLER_CALLS: usize = 3;
+
 /// A guest thread ended with an error: `proc_exit` ends the process; after a trap the
-/// guest's `__pythreading_thread_trapped` runs on the same instance, or, without it, the
-/// process ends with 134.
+/// guest's `__pythreading_thread_trapped` runs on the same instance (again, up to
+/// [`TRAP_HANDLER_CALLS`] times, if it traps itself), or, without it, the process ends with 134.
 fn thread_failed(store: &mut Store<Host>, instance: Instance, tid: i32, error: wasmtime::Error) {
     if let Some(exit) = error.downcast_ref::<I32Exit>() {
         exit_process(exit.0);
@@ -518,16 +525,24 @@ fn thread_failed(store: &mut Store<Host>, instance: Instance, tid: i32, error: w
     let Ok(hook) = instance.get_typed_func::<(), ()>(&mut *store, THREAD_TRAPPED) else {
         thread_fatal(tid, "trapped", &error)
     };
-    if let Err(e) = hook.call(&mut *store, ()) {
-        if let Some(exit) = e.downcast_ref::<I32Exit>() {
-            exit_process(exit.0);
+    let mut last = None;
+    for _ in 0..TRAP_HANDLER_CALLS {
+        match hook.call(&mut *store, ()) {
+            Ok(()) => return,
+            Err(e) => {
+                if let Some(exit) = e.downcast_ref::<I32Exit>() {
+                    exit_process(exit.0);
+                }
+                last = Some(e);
+            }
         }
-        eprintln!(
-            "pythreading-host: thread {tid} trapped: {}",
-            describe(&error)
-        );
-        thread_fatal(tid, &format!("trapped again in `{THREAD_TRAPPED}`"), &e)
     }
+    eprintln!(
+        "pythreading-host: thread {tid} trapped: {}",
+        describe(&error)
+    );
+    let e = last.expect("the loop ran at least once and every call failed");
+    thread_fatal(tid, &format!("trapped again in `{THREAD_TRAPPED}`"), &e)
 }
 
 fn thread_fatal(tid: i32, what: &str, e: &wasmtime::Error) -> ! {
