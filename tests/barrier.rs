@@ -438,6 +438,74 @@ fn b_05_action_runs_in_a_waiting_thread() {
     })
 }
 
+/// Python: if the action raises, the barrier is put into the broken state and the error
+/// propagates in the thread that ran it; the other waiters get BrokenBarrierError. `reset()`
+/// repairs it. Relies on unwinding (the action panics), so not run under panic=abort.
+#[cfg(panic = "unwind")]
+#[test]
+fn b_05_action_panic_breaks_barrier() {
+    watchdog(|| {
+        let barrier = Barrier::builder(2)
+            .action(|| panic!("action failed"))
+            .build()
+            .unwrap();
+        let b = barrier.clone();
+        let other = Bunch::start(1, move || {
+            let r = b.wait_timeout(LONG_TIMEOUT);
+            assert!(is_broken_barrier(&r), "{r:?}");
+        });
+        wait_until("the other party waits", || barrier.n_waiting() == 1);
+        let b = barrier.clone();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            b.wait_timeout(LONG_TIMEOUT)
+        }));
+        let msg = common::panic_message(&*r.expect_err("the action's panic must propagate"));
+        assert!(msg.contains("action failed"), "{msg}");
+        other.join();
+        assert!(barrier.broken());
+        assert_eq!(barrier.n_waiting(), 0);
+        barrier.reset();
+        assert!(!barrier.broken());
+    })
+}
+
+/// BL-14 analogue for Barrier: handles hold no hidden strong references, so dropping the
+/// last handle (after use from several threads) frees the barrier and with it the action
+/// closure and everything it captured.
+#[test]
+fn b_14_dropping_last_handle_frees_action() {
+    watchdog(|| {
+        let sentinel = Arc::new(());
+        let s = Arc::clone(&sentinel);
+        let barrier = Barrier::builder(2)
+            .action(move || {
+                let _ = &s;
+            })
+            .timeout(LONG_TIMEOUT)
+            .build()
+            .unwrap();
+        assert_eq!(Arc::strong_count(&sentinel), 2);
+        let b = barrier.clone();
+        Bunch::start(2, move || {
+            b.wait().unwrap();
+        })
+        .join();
+        let c = barrier.clone();
+        drop(barrier);
+        assert_eq!(
+            Arc::strong_count(&sentinel),
+            2,
+            "a live clone keeps it alive"
+        );
+        drop(c);
+        assert_eq!(
+            Arc::strong_count(&sentinel),
+            1,
+            "the last handle did not free the barrier"
+        );
+    })
+}
+
 /// Handles: identity equality and `Send + Sync`.
 #[test]
 fn b_handles() {
