@@ -245,8 +245,18 @@ impl Condition {
     /// A negative timeout does not wait. Errors: not holding the lock -> `Runtime`; NaN ->
     /// `Value`; above `TIMEOUT_MAX` -> `Overflow`.
     pub fn wait_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
+        self.check_owned("cannot wait on un-acquired lock")?;
         let t = t.into().for_wait()?;
         self.wait_until(Deadline::after(Some(t)))
+    }
+
+    /// Python checks that the caller holds the lock before anything else (C-02, C-03).
+    fn check_owned(&self, msg: &str) -> Result<()> {
+        if self.inner.lock.is_owned() {
+            Ok(())
+        } else {
+            Err(Error::runtime(msg))
+        }
     }
 
     fn wait_until(&self, deadline: Deadline) -> Result<bool> {
@@ -312,6 +322,7 @@ impl Condition {
         pred: impl FnMut() -> bool,
         t: impl Into<Timeout>,
     ) -> Result<bool> {
+        self.check_owned("cannot wait on un-acquired lock")?;
         let t = t.into().for_wait()?;
         self.wait_for_until(pred, Some(t))
     }
