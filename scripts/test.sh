@@ -4,8 +4,10 @@
 #   bash scripts/test.sh
 #
 # 1. native: unit, integration, example-output and doc tests (`cargo test`);
-# 2. loom models of the lock-free cores (`--cfg loom`, own target dir);
-# 3. the crate builds for both wasm targets (wasm32-wasip1-threads, and
+# 2. wasmtime: the seed examples, the test suite and the host's tests under the project's
+#    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
+# 3. loom models of the lock-free cores (`--cfg loom`, own target dir);
+# 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
 #    wasm32-unknown-unknown with atomics on the pinned nightly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +27,14 @@ cargo test --doc
 step "wasmtime: seed examples"
 bash scripts/wasi-runner.sh --build-host
 PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
+
+# The same test sources, built for wasm32-wasip1-threads and run under the host (the cargo
+# runner, .cargo/config.toml): tests that cannot apply there are listed as ignored with a reason.
+# Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
+step "wasmtime: the test suite under the host"
+cargo test --target wasm32-wasip1-threads --tests
+step "wasmtime: the host's own tests"
+bash scripts/wasi-runner.sh --test-host
 
 step "loom models (RUSTFLAGS=--cfg loom)"
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom
