@@ -1,0 +1,227 @@
+//! Browser smoke tests: threads on Web Workers in headless Chromium (wasm-bindgen-test, in a
+//! dedicated worker where blocking is allowed). Run with
+//! `bash scripts/test-browser.sh browser_smoke` (or see that script for the cargo command).
+//!
+//! Every test awaits the pool's initialisation first (`initThreads`, idempotent): a thread
+//! blocked in `join` cannot let a new Worker start, so the pool must exist before the first
+//! `start()` (see src/sys/thread_web.rs).
+#![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+
+use pythreading as threading;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+#[wasm_bindgen(inline_js = "export function initThreadsAt(url, n) { \
+                            return import(url).then((glue) => glue.initThreads(n)); }")]
+extern "C" {
+    #[wasm_bindgen(js_name = initThreadsAt)]
+    fn init_threads_at(glue_url: &str, spares: u32) -> js_sys::Promise;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The wasm-bindgen glue's own URL (`import.meta.url` evaluated in the glue module).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static TEST_GLUE_URL: String;
+}
+
+/// `await initThreads(4)` through the glue's JS export.
+async fn init() {
+    let url = TEST_GLUE_URL.with(String::clone);
+    wasm_bindgen_futures::JsFuture::from(init_threads_at(&url, 4))
+        .await
+        .expect("initThreads failed");
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[wasm_bindgen_test]
+async fn start_join_runs_target_on_another_worker() {
+    init().await;
+    let here = threading::get_ident();
+    let seen = Arc::new(std::sync::Mutex::new(None));
+    let s2 = Arc::clone(&seen);
+    let t = threading::Thread::builder()
+        .name("w1")
+        .target(move || {
+            let me = threading::current_thread();
+            *s2.lock().unwrap() = Some((me.name(), threading::get_ident(), me.native_id()));
+        })
+        .build();
+    t.start().unwrap();
+    t.join().unwrap();
+    assert!(!t.is_alive());
+    let (name, ident, native) = seen.lock().unwrap().clone().expect("target did not run");
+    assert_eq!(name, "w1");
+    assert_eq!(Some(ident), t.ident());
+    assert_ne!(ident, here);
+    assert_eq!(native, t.native_id());
+    assert_ne!(native, Some(threading::get_native_id()));
+}
+
+#[wasm_bindgen_test]
+async fn main_thread_is_the_test_worker() {
+    init().await;
+    assert_eq!(threading::get_ident(), 1);
+    assert_eq!(threading::current_thread(), threading::main_thread());
+}
+
+#[wasm_bindgen_test]
+async fn lock_counter_across_threads() {
+    init().await;
+    let lock = threading::Lock::new();
+    let count = Arc::new(AtomicUsize::new(0));
+    let plain = Arc::new(std::sync::Mutex::new(0usize));
+    let threads: Vec<_> = (0..6)
+        .map(|_| {
+            let (lock, count, plain) = (lock.clone(), count.clone(), plain.clone());
+            threading::Thread::new(move || {
+                for _ in 0..2000 {
+                    let _g = lock.guard();
+                    // A read-modify-write that only the lock makes atomic.
+                    let v = count.load(Ordering::Relaxed);
+                    count.store(v + 1, Ordering::Relaxed);
+                }
+                *plain.lock().unwrap() += 1;
+            })
+        })
+        .collect();
+    for t in &threads {
+        t.start().unwrap();
+    }
+    for t in &threads {
+        t.join().unwrap();
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 6 * 2000);
+    assert_eq!(*plain.lock().unwrap(), 6);
+}
+
+#[wasm_bindgen_test]
+async fn event_and_condition_wake_a_blocked_thread() {
+    init().await;
+    let ev = threading::Event::new();
+    let cond = threading::Condition::new();
+    let ready = Arc::new(AtomicUsize::new(0));
+    let (e2, c2, r2) = (ev.clone(), cond.clone(), ready.clone());
+    let t = threading::Thread::new(move || {
+        assert!(e2.wait_timeout(20.0).unwrap(), "event not set in time");
+        let _g = c2.guard();
+        r2.store(1, Ordering::SeqCst);
+        c2.notify_all().unwrap();
+    });
+    let g = cond.guard();
+    t.start().unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    ev.set();
+    let ok = cond
+        .wait_for_timeout(|| ready.load(Ordering::SeqCst) == 1, 20.0)
+        .unwrap();
+    drop(g);
+    assert!(ok, "condition not notified");
+    t.join_timeout(20.0).unwrap();
+    assert!(!t.is_alive());
+}
+
+#[wasm_bindgen_test]
+async fn thread_starts_and_joins_a_thread() {
+    init().await;
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    let outer = threading::Thread::new(move || {
+        let h2 = h.clone();
+        let inner = threading::Thread::new(move || {
+            h2.fetch_add(1, Ordering::SeqCst);
+        });
+        inner.start().unwrap();
+        inner.join().unwrap();
+        h.fetch_add(1, Ordering::SeqCst);
+    });
+    outer.start().unwrap();
+    outer.join_timeout(20.0).unwrap();
+    assert!(!outer.is_alive());
+    assert_eq!(hits.load(Ordering::SeqCst), 2);
+}
+
+#[wasm_bindgen_test]
+async fn burst_of_starts_beyond_the_pool() {
+    init().await;
+    // More threads at once than spare workers: the spawner grows the pool while the first
+    // ones already run; all of them block on a barrier, so all must run concurrently.
+    let n = 12;
+    let barrier = threading::Barrier::new(n + 1).unwrap();
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let b = barrier.clone();
+            threading::Thread::new(move || {
+                b.wait_timeout(30.0).unwrap();
+            })
+        })
+        .collect();
+    for t in &threads {
+        t.start().unwrap();
+    }
+    barrier.wait_timeout(30.0).unwrap();
+    for t in &threads {
+        t.join_timeout(30.0).unwrap();
+        assert!(!t.is_alive());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn panic_in_a_thread_marks_it_dead_and_others_carry_on() {
+    init().await;
+    let hooked = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let h = hooked.clone();
+    threading::set_excepthook(move |args| {
+        h.lock().unwrap().push(args.render());
+    });
+    let bad = threading::Thread::builder()
+        .name("bad")
+        .target(|| panic!("boom in a worker"))
+        .build();
+    bad.start().unwrap();
+    bad.join_timeout(20.0).unwrap();
+    assert!(!bad.is_alive(), "the trapped thread must be marked dead");
+    let reports = hooked.lock().unwrap().clone();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(
+        reports[0].starts_with("Exception in thread bad:"),
+        "{}",
+        reports[0]
+    );
+    // Another thread still starts and runs.
+    let ok = Arc::new(AtomicUsize::new(0));
+    let o = ok.clone();
+    let good = threading::Thread::new(move || {
+        o.store(1, Ordering::SeqCst);
+    });
+    good.start().unwrap();
+    good.join_timeout(20.0).unwrap();
+    assert_eq!(ok.load(Ordering::SeqCst), 1);
+}
+
+#[wasm_bindgen_test]
+async fn sequential_start_join_cycles() {
+    init().await;
+    let n = 200;
+    let t0 = now_ms();
+    for i in 0..n {
+        let done = Arc::new(AtomicUsize::new(0));
+        let d = done.clone();
+        let t = threading::Thread::new(move || {
+            d.store(i + 1, Ordering::SeqCst);
+        });
+        t.start().unwrap();
+        t.join_timeout(20.0).unwrap();
+        assert_eq!(done.load(Ordering::SeqCst), i + 1);
+    }
+    let per = (now_ms() - t0) / n as f64;
+    console_log!("start+join: {per:.3} ms per thread over {n} sequential threads");
+}
