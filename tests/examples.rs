@@ -47,11 +47,11 @@ const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
 const WASM_TARGET: &str = "wasm32-wasip1-threads";
 
 fn platform() -> Platform {
-    match std::env::var(PLATFORM_VAR) {
-        Err(std::env::VarError::NotPresent) => Platform::Native,
-        Ok(value) if value.is_empty() || value == "native" => Platform::Native,
-        Ok(value) if value == "wasmtime" => Platform::Wasmtime,
-        other => panic!("{PLATFORM_VAR}={other:?}: expected `native` or `wasmtime`"),
+    let value = std::env::var_os(PLATFORM_VAR).unwrap_or_default();
+    match value.to_str() {
+        Some("" | "native") => Platform::Native,
+        Some("wasmtime") => Platform::Wasmtime,
+        _ => panic!("{PLATFORM_VAR}={value:?}: expected `native` or `wasmtime`"),
     }
 }
 
