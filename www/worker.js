@@ -32,6 +32,33 @@ export function canBlock() {
   return inWorker;
 }
 
+// wait/wake on words of the shared memory (src/sys/web/futex.rs). Each thread has its own copy
+// of this module, so the view is per thread; it is replaced when the memory has grown.
+let futexMemory = null;
+let futexView = null;
+
+/// Hands this thread's copy of the helpers the shared memory.
+export function futexInit(memory) {
+  futexMemory = memory;
+  futexView = new Int32Array(memory.buffer);
+}
+
+function view(index) {
+  if (index >= futexView.length) futexView = new Int32Array(futexMemory.buffer);
+  return futexView;
+}
+
+/// `Atomics.wait` (workers only): returns when woken, when the word differs from `expected`,
+/// or after `ms` milliseconds (Infinity: no timeout).
+export function futexWait(index, expected, ms) {
+  Atomics.wait(view(index), index, expected, ms);
+}
+
+/// Wakes up to `count` waiters on the word (any thread, including the UI thread).
+export function futexWake(index, count) {
+  Atomics.notify(view(index), index, count >= 0x7fffffff ? Infinity : count);
+}
+
 /// Starts the spawner worker. `ctl` is the index (in 32-bit words) of the spawner's wake word,
 /// `ready` the index of the word set to 1 once the spawner and the first pool workers run.
 export function startSpawner(glueUrl, module, memory, ctl, ready) {

@@ -19,7 +19,7 @@
 //! |---|---|---|
 //! | Linux / Android | the `futex(2)` syscall (`FUTEX_WAIT/WAKE_PRIVATE`) | std threads, `gettid` |
 //! | `wasm32-wasip1-threads` | parking queue over std `park`, which std lowers to `memory.atomic.wait32/notify` | std threads (wasi-threads) |
-//! | `wasm32-unknown-unknown` + atomics | parking queue (browser workers: issue 4) | not yet: `start()` returns `Err(Runtime)` |
+//! | `wasm32-unknown-unknown` + atomics | `Atomics.wait/notify` on the word; polling on the UI thread | a pool of Web Workers fed from a queue in shared memory, grown by a spawner worker (`initThreads`) |
 //! | other unix | parking queue over std `park` | std threads |
 //! | `cfg(loom)` | a loom `Mutex`+`Condvar` model of a futex | loom threads (models only) |
 
@@ -49,9 +49,18 @@ mod futex;
 #[path = "linux_futex.rs"]
 mod futex;
 
-#[cfg(all(not(loom), not(any(target_os = "linux", target_os = "android"))))]
+#[cfg(all(
+    not(loom),
+    not(any(target_os = "linux", target_os = "android")),
+    not(all(target_arch = "wasm32", target_os = "unknown"))
+))]
 #[path = "parking_futex.rs"]
 mod futex;
+
+// Browsers: `Atomics.wait/notify` on the word itself, polling on the page's UI thread, which may
+// not block (src/sys/web/futex.rs, declared in thread_web.rs next to the JS glue it calls).
+#[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
+use thread::futex;
 
 pub(crate) use futex::{wait, wake_all, wake_one};
 

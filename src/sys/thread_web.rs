@@ -43,6 +43,9 @@ compile_error!(
 #[path = "web/glue.rs"]
 mod glue;
 
+#[path = "web/futex.rs"]
+pub(super) mod futex;
+
 use core::cell::{Cell, UnsafeCell};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
 use std::collections::VecDeque;
@@ -303,10 +306,8 @@ pub(crate) fn is_main_thread() -> bool {
 }
 
 /// Whether the calling thread may block (false on the page's UI thread).
-#[allow(dead_code)]
-pub(crate) fn can_block() -> bool {
-    glue::can_block()
-}
+#[allow(unused_imports)]
+pub(crate) use futex::can_block;
 
 pub(crate) fn main_native_id() -> Option<u64> {
     None

@@ -23,6 +23,15 @@ extern "C" {
     #[wasm_bindgen(js_name = notifySpawner)]
     pub(super) fn notify_spawner(memory: JsValue, ctl: u32);
 
+    #[wasm_bindgen(js_name = futexInit)]
+    pub(super) fn futex_init(memory: JsValue);
+
+    #[wasm_bindgen(js_name = futexWait)]
+    pub(super) fn futex_wait(index: u32, expected: i32, ms: f64);
+
+    #[wasm_bindgen(js_name = futexWake)]
+    pub(super) fn futex_wake(index: u32, count: u32);
+
     #[wasm_bindgen(js_name = whenSet)]
     pub(super) fn when_set(memory: JsValue, index: u32) -> js_sys::Promise;
 }
