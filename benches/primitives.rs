@@ -149,12 +149,13 @@ fn runs_here(imp: Impl) -> bool {
 /// Prints `{"target": "ARCH-OS"}`, then answers each line `run KEY IMPL N` with the elapsed
 /// ns of one sample of N iterations (or `error: ...`), until the input ends.
 fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
-    writeln!(
-        out,
-        "{{\"target\": \"{}-{}\"}}",
-        std::env::consts::ARCH,
+    // `consts::OS` is empty on wasm32-wasip1-threads.
+    let os = if cfg!(target_os = "wasi") {
+        "wasi"
+    } else {
         std::env::consts::OS
-    )?;
+    };
+    writeln!(out, "{{\"target\": \"{}-{os}\"}}", std::env::consts::ARCH)?;
     out.flush()?;
     for line in input.lines() {
         let line = line?;
