@@ -11,7 +11,6 @@ use crate::thread::{get_ident, in_run, Thread, IN_RUN};
 use std::any::Any;
 use std::cell::RefCell;
 use std::fmt;
-use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Once, RwLock};
 
@@ -196,14 +195,13 @@ pub(crate) fn report_hook_failure(payload: Option<&(dyn Any + Send)>) {
         "Exception in threading.excepthook:\n{}",
         failed.render_exception()
     );
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    crate::sys::write_stderr(&text);
 }
 
 /// Python's default hook (`threading.__excepthook__`): writes [`ExceptHookArgs::render`] to
-/// stderr.
+/// stderr (in browsers, to `console.error`).
 pub fn default_excepthook(args: &ExceptHookArgs) {
-    // One write, so lines from concurrent reports do not interleave.
-    let _ = std::io::stderr().lock().write_all(args.render().as_bytes());
+    crate::sys::write_stderr(&args.render());
 }
 
 impl fmt::Display for ExceptHookArgs {

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::excepthook::{self, ExceptHookArgs};
 use crate::sys::{self, wait, wake_all};
 use crate::timeout::{Deadline, Timeout};
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -534,7 +534,7 @@ static NEXT_IDENT: StdAtomicU64 = StdAtomicU64::new(MAIN_IDENT + 1);
 
 thread_local! {
     static IDENT: Cell<u64> = const { Cell::new(0) };
-    static CURRENT: CurrentSlot = const { CurrentSlot(OnceCell::new()) };
+    static CURRENT: CurrentSlot = const { CurrentSlot(RefCell::new(None)) };
     /// True while a crate thread runs its target (and its excepthook): panics there are
     /// reported through the excepthook instead of std's panic message.
     pub(crate) static IN_RUN: Cell<bool> = const { Cell::new(false) };
@@ -544,12 +544,25 @@ thread_local! {
     static TRAP_STAGE: Cell<u8> = const { Cell::new(0) };
 }
 
-struct CurrentSlot(OnceCell<Thread>);
+/// The calling thread's `Thread`. Overwritable: a platform may run several crate threads one
+/// after the other on one OS thread (browser workers are reused), and each sets its own.
+struct CurrentSlot(RefCell<Option<Thread>>);
+
+impl CurrentSlot {
+    fn get(&self) -> Option<Thread> {
+        self.0.borrow().clone()
+    }
+
+    fn set(&self, t: Option<Thread>) {
+        let old = self.0.replace(t);
+        drop(old); // outside the borrow
+    }
+}
 
 impl Drop for CurrentSlot {
     fn drop(&mut self) {
         // A foreign thread's dummy leaves the registry when the OS thread exits (T-07c).
-        if let Some(t) = self.0.get() {
+        if let Some(t) = self.0.get_mut().take() {
             if t.inner.kind == Kind::Dummy {
                 t.mark_stopped();
             }
@@ -668,7 +681,13 @@ fn make_current() -> Thread {
 /// ```
 pub fn current_thread() -> Thread {
     CURRENT
-        .try_with(|slot| slot.0.get_or_init(make_current).clone())
+        .try_with(|slot| {
+            slot.get().unwrap_or_else(|| {
+                let t = make_current();
+                slot.set(Some(t.clone()));
+                t
+            })
+        })
         // During this thread's TLS teardown: an unregistered stand-in.
         .unwrap_or_else(|_| {
             Thread::make(
@@ -732,7 +751,9 @@ fn bootstrap(me: Thread) {
     if inner.native_published.swap(1, Release) == 2 {
         wake_all(&inner.native_published);
     }
-    let _ = CURRENT.try_with(|slot| slot.0.set(me.clone()));
+    let _ = CURRENT.try_with(|slot| slot.set(Some(me.clone())));
+    EXITING.with(|e| e.set(false));
+    TRAP_STAGE.with(|s| s.set(0));
     IN_RUN.with(|f| f.set(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         if let Some(hook) = gettrace() {
@@ -760,6 +781,9 @@ fn finish(me: &Thread) {
     // join() returns.
     crate::local::thread_exit(me.inner.ident.load(Relaxed));
     me.mark_stopped();
+    // The OS thread may outlive (or, on a reused worker, run another) crate thread: forget
+    // this one so its TLS does not keep the finished Thread alive.
+    let _ = CURRENT.try_with(|slot| slot.set(None));
 }
 
 /// The host's trap handler landed here, on the instance of a crate thread whose panic aborted
@@ -771,7 +795,7 @@ fn finish(me: &Thread) {
 /// stops it.
 #[allow(dead_code)]
 pub(crate) fn after_trap() {
-    let me = match CURRENT.try_with(|slot| slot.0.get().cloned()) {
+    let me = match CURRENT.try_with(CurrentSlot::get) {
         Ok(Some(t)) if t.inner.kind == Kind::Normal && t.is_alive() => t,
         _ => return,
     };

@@ -90,6 +90,22 @@ pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
 };
 
+// ---- diagnostics -------------------------------------------------------------------------
+
+/// Writes a report (the excepthook's) where the platform shows errors, in one piece so that
+/// concurrent reports do not interleave.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub(crate) fn write_stderr(s: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_all(s.as_bytes());
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+#[path = "web_console.rs"]
+mod web_console;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use web_console::write_stderr;
+
 /// A process-wide counter for platforms without OS thread ids: unique, never 0, never reused.
 #[allow(dead_code)]
 pub(crate) fn counter_native_id() -> u64 {
