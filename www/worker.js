@@ -135,18 +135,26 @@ async function runThread([glueUrl, module, memory]) {
   const glue = await import(glueUrl);
   const wasm = glue.initSync({ module, memory });
   postMessage('ready');
-  try {
-    glue.__pythreading_worker_main();
-  } catch (e) {
-    // A panic aborts (panic=abort), which traps: report it on this worker's instance, whose
-    // globals still belong to the dead thread, so the thread is marked dead and joiners return.
+  for (;;) {
+    let again = 0;
     try {
-      glue.__pythreading_worker_trapped();
-    } catch (e2) {
-      console.error('pythreading: cleaning up after a trapped thread failed:', e2);
+      again = glue.__pythreading_worker_main();
+    } catch (e) {
+      // A panic aborts (panic=abort), which traps: report it on this worker's instance, whose
+      // globals still belong to the dead thread, so the thread is marked dead and joiners
+      // return. The worker then closes.
+      try {
+        glue.__pythreading_worker_trapped();
+      } catch (e2) {
+        console.error('pythreading: cleaning up after a trapped thread failed:', e2);
+      }
     }
+    // Free this thread's stack and TLS (TLS destructors do not run on this target).
+    wasm.__wbindgen_thread_destroy();
+    if (!again) break;
+    // Reuse the worker: fresh stack and TLS on the same instance for the next thread.
+    wasm.__wbindgen_start();
   }
-  if (wasm.__wbindgen_thread_destroy) wasm.__wbindgen_thread_destroy();
   postMessage('exit');
   close();
 }

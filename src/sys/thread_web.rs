@@ -13,15 +13,19 @@
 //!   closure and wakes an idle worker: no JS, works from any thread.
 //! * **A spawner worker** (role `pythreading-spawner`), created once by [`init`]
 //!   (`initThreads(n)` in JS). It never blocks: it waits with `Atomics.waitAsync` on a word in the
-//!   shared memory and creates pool workers when `spawn` asks for more. The pool keeps `n` idle
-//!   workers beyond the queued jobs (`spares`), so a start finds a worker ready; if a burst of
-//!   starts drains it, the jobs wait in the queue until the spawner's new workers take them. As
-//!   long as some thread will take every queued job, start-then-join never deadlocks; the
-//!   accounting keeps `queued jobs <= idle workers + workers starting`.
-//! * **One thread per worker, for now.** After its job a worker returns, frees its stack and
-//!   TLS (`__wbindgen_thread_destroy`) and closes; the spawner replaces it. Reusing workers
-//!   (`REUSE`) needs the crate's per-thread state (`current_thread()`'s slot) to be reset
-//!   between jobs, which `thread.rs` does not offer yet; the loop already supports it.
+//!   shared memory and creates pool workers when `spawn` asks for more. `initThreads(n)` starts
+//!   `n` workers, so a start finds a worker ready; if a burst of starts drains the pool, the
+//!   jobs wait in the queue until the spawner's new workers take them, and the pool keeps its
+//!   new size. As long as some thread will take every queued job, start-then-join never
+//!   deadlocks; the accounting keeps `queued jobs <= idle workers + workers starting`.
+//! * **Workers are reused, with fresh thread-locals per thread.** After its job a worker
+//!   returns to JS, which frees its stack and TLS (`__wbindgen_thread_destroy`) and allocates
+//!   new ones on the same instance (`__wbindgen_start`), then calls [`worker_main`] again: the
+//!   next thread sees pristine thread-locals (the crate's `current_thread()` slot, std's
+//!   panic count...), no new Worker is needed, and the stack and TLS blocks are recycled.
+//!   Values owned by the old thread-locals are not dropped (TLS destructors never run on this
+//!   target), a few hundred bytes per thread; `AfterJob::Continue` avoids that once
+//!   `thread.rs` can reset its per-thread state between threads.
 //! * **Panics trap** (panic=abort). The worker's JS catches the trap and calls
 //!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
@@ -55,8 +59,22 @@ pub(crate) use web_time::Instant;
 
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 
-/// Whether a pool worker takes another job after finishing one (see the module docs).
-const REUSE: bool = false;
+/// How a pool worker goes on after a job (see the module docs).
+#[allow(dead_code)]
+#[derive(PartialEq, Eq)]
+enum AfterJob {
+    /// Take the next job right away, on the same TLS (needs the crate's per-thread state to be
+    /// reset between threads: not yet offered by thread.rs).
+    Continue,
+    /// Return to JS, which frees this worker's stack and TLS (`__wbindgen_thread_destroy`) and
+    /// allocates fresh ones on the same instance (`__wbindgen_start`), then comes back: every
+    /// thread starts with pristine thread-locals, the worker (and its compiled module) is reused.
+    FreshTls,
+    /// Return to JS, which frees the stack and TLS and closes the worker.
+    Close,
+}
+
+const AFTER_JOB: AfterJob = AfterJob::FreshTls;
 
 /// Give up re-creating workers after this many failed to load (a broken deployment would
 /// otherwise create workers forever).
@@ -125,7 +143,7 @@ struct Pool {
     idle: usize,
     /// Workers asked of the spawner that have not reached `worker_main` yet.
     starting: usize,
-    /// Idle workers to keep beyond the queued jobs (`initThreads(n)`).
+    /// Workers started by `initThreads(n)` before any thread needs them.
     spares: usize,
     /// Workers that failed to load.
     lost: u32,
@@ -155,10 +173,12 @@ fn word_index(w: &AtomicU32) -> u32 {
     (w as *const AtomicU32 as usize / 4) as u32
 }
 
-/// Workers to ask for so that every queued job and `spares` more find a worker; counted as
-/// starting. Called with the pool locked.
+/// Workers to ask for so that every queued job finds a worker; counted as starting. Called
+/// with the pool locked. Only real need counts (not `spares`): a worker that has just finished
+/// a thread is not idle yet when its joiner starts the next thread, and asking for spares then
+/// would grow the pool (and the memory: a stack per worker) on every such race.
 fn deficit(p: &mut Pool) -> usize {
-    let need = (p.jobs.len() + p.spares).saturating_sub(p.idle + p.starting);
+    let need = p.jobs.len().saturating_sub(p.idle + p.starting);
     p.starting += need;
     need
 }
@@ -178,7 +198,8 @@ pub(crate) fn init(spares: u32) -> js_sys::Promise {
         let need = {
             let mut p = POOL.lock();
             p.spares = spares as usize;
-            deficit(&mut p)
+            p.starting += p.spares;
+            p.spares + deficit(&mut p)
         };
         NEED.fetch_add(need as u32, SeqCst);
         glue::start_spawner(
@@ -203,8 +224,9 @@ pub(crate) fn spawner_take() -> u32 {
     NEED.swap(0, SeqCst)
 }
 
-/// A pool worker's life: wait for a job, run it; return when the worker should close.
-pub(crate) fn worker_main() {
+/// A pool worker's life: wait for a job, run it. Returns 1 if JS should give the worker fresh
+/// TLS and call again, 0 if it should close.
+pub(crate) fn worker_main() -> u32 {
     IN_POOL.with(|c| c.set(true));
     let mut p = POOL.lock();
     p.starting = p.starting.saturating_sub(1);
@@ -228,11 +250,16 @@ pub(crate) fn worker_main() {
             super::wake_one(&JOB_SEQ);
         }
         job();
-        if !REUSE {
-            return;
-        }
         p = POOL.lock();
-        p.idle += 1;
+        match AFTER_JOB {
+            AfterJob::Continue => p.idle += 1,
+            AfterJob::FreshTls => {
+                // Counted as starting until it is back in this function.
+                p.starting += 1;
+                return 1;
+            }
+            AfterJob::Close => return 0,
+        }
     }
 }
 

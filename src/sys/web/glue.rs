@@ -71,7 +71,7 @@ pub fn __pythreading_spawner_take() -> u32 {
 
 #[doc(hidden)]
 #[wasm_bindgen]
-pub fn __pythreading_worker_main() {
+pub fn __pythreading_worker_main() -> u32 {
     super::worker_main()
 }
 
