@@ -230,8 +230,6 @@ async fn sequential_start_join_cycles() {
 /// thread's stack (wasm-bindgen's default thread stack, 2 MiB). Memory never shrinks, so any
 /// per-thread leak shows up as growth.
 #[wasm_bindgen_test]
-#[ignore = "needs workers reused on the same TLS (notes/requests-browser.md R2): with fresh TLS \
-            per thread, the re-allocated 2 MiB stacks fragment the heap (+15 MB measured)"]
 async fn ten_thousand_threads_do_not_grow_memory() {
     init().await;
     let pages = || core::arch::wasm32::memory_size(0) * 65536;

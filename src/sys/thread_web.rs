@@ -18,14 +18,13 @@
 //!   jobs wait in the queue until the spawner's new workers take them, and the pool keeps its
 //!   new size. As long as some thread will take every queued job, start-then-join never
 //!   deadlocks; the accounting keeps `queued jobs <= idle workers + workers starting`.
-//! * **Workers are reused, with fresh thread-locals per thread.** After its job a worker
-//!   returns to JS, which frees its stack and TLS (`__wbindgen_thread_destroy`) and allocates
-//!   new ones on the same instance (`__wbindgen_start`), then calls [`worker_main`] again: the
-//!   next thread sees pristine thread-locals (the crate's `current_thread()` slot, std's
-//!   panic count...), no new Worker is needed, and the stack and TLS blocks are recycled.
-//!   Values owned by the old thread-locals are not dropped (TLS destructors never run on this
-//!   target), a few hundred bytes per thread; `AfterJob::Continue` avoids that once
-//!   `thread.rs` can reset its per-thread state between threads.
+//! * **Workers are reused.** After its job a worker registers as idle again and takes the next
+//!   job on the same stack and TLS: no new Worker, no new allocation per thread, so memory stays
+//!   flat over any number of sequential threads. The crate's per-thread state (`current_thread()`'s
+//!   slot, the exit flag) is reset by `thread.rs` when a thread starts and finishes.
+//!   (`AfterJob::FreshTls`, fresh stack and TLS per thread on the same instance, and
+//!   `AfterJob::Close`, one Worker per thread, are kept for diagnosis: both recycle 2 MiB stacks
+//!   through the allocator, which fragments the heap.)
 //! * **Panics trap** (panic=abort). The worker's JS catches the trap and calls
 //!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
@@ -63,8 +62,8 @@ pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 #[allow(dead_code)]
 #[derive(PartialEq, Eq)]
 enum AfterJob {
-    /// Take the next job right away, on the same TLS (needs the crate's per-thread state to be
-    /// reset between threads: not yet offered by thread.rs).
+    /// Take the next job right away, on the same stack and TLS (thread.rs resets the crate's
+    /// per-thread state between threads).
     Continue,
     /// Return to JS, which frees this worker's stack and TLS (`__wbindgen_thread_destroy`) and
     /// allocates fresh ones on the same instance (`__wbindgen_start`), then comes back: every
@@ -74,7 +73,7 @@ enum AfterJob {
     Close,
 }
 
-const AFTER_JOB: AfterJob = AfterJob::FreshTls;
+const AFTER_JOB: AfterJob = AfterJob::Continue;
 
 /// Give up re-creating workers after this many failed to load (a broken deployment would
 /// otherwise create workers forever).
