@@ -3,25 +3,41 @@
 //! `locked()` and the repr's owner/count are global; `is_owned()` and
 //! `recursion_count()` are relative to the calling thread.
 //!
-//! Built on the same [`RawLock`] as `Lock`, plus the owner's thread ident and a count.
+//! The owner word is the lock, a futex word like `Lock`'s: `0` free, else the owner's key
+//! shifted left by one, with bit 0 set when a waiter may be asleep. An uncontended
+//! acquire+release is one compare-and-swap and one swap, like `Lock` and std's `Mutex`; the
+//! recursion depth beyond the first level lives in `extra`, written only by the owner and only
+//! on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on wasm every
+//! atomic store is sequentially consistent and costs a full fence under wasmtime.)
+//!
+//! A key is the thread's ident folded into 31 bits; idents are never reused, so keys only
+//! repeat after 2^31 threads, and then only matter if one of them owns this lock.
 
 use crate::error::{Error, Result};
-use crate::lock::{acquire_args, RawLock};
-use crate::sys::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+use crate::lock::acquire_args;
+use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::{wait, wake_one};
 use crate::thread::get_ident;
-use crate::timeout::Timeout;
+use crate::timeout::{Deadline, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+const WAITERS: u32 = 1;
+
+/// The calling thread's owner word (without the waiter bit).
+#[inline]
+fn key(ident: u64) -> u32 {
+    ((((ident - 1) % 0x7FFF_FFFF) + 1) as u32) << 1
+}
+
 pub(crate) struct RLockInner {
-    lock: RawLock,
-    /// Ident of the owning thread, 0 when unowned. Relaxed is enough: a thread can only read its
-    /// own ident here if it stored it itself (program order), and other threads only compare it
-    /// against their own, different, ident. The RawLock's Acquire/Release orders the data.
-    owner: AtomicU64,
-    /// Recursion depth; written only by the owner, read by anyone for the repr.
-    count: AtomicUsize,
+    /// 0 free; `key | WAITERS?` when owned. Acquire on taking it, Release on giving it up:
+    /// the owner's writes are visible to the next owner.
+    state: AtomicU32,
+    /// Recursion levels beyond the first. Only the owner writes it (Relaxed: the owner reads
+    /// its own writes; others read it only for the repr).
+    extra: AtomicUsize,
 }
 
 /// A reentrant lock, as Python's `threading.RLock()`.
@@ -64,49 +80,71 @@ impl RLock {
     pub fn new() -> RLock {
         RLock {
             inner: Arc::new(RLockInner {
-                lock: RawLock::new(),
-                owner: AtomicU64::new(0),
-                count: AtomicUsize::new(0),
+                state: AtomicU32::new(0),
+                extra: AtomicUsize::new(0),
             }),
         }
     }
 
-    /// Re-entry by the owner; `None` when the caller does not own the lock.
+    /// True if `me` (a key) owns the lock. Relaxed: a thread can only read its own key here if
+    /// it stored it itself (program order); other threads never see their own key.
     #[inline]
-    fn reenter(&self, me: u64) -> Option<bool> {
-        let i = &*self.inner;
-        if i.owner.load(Relaxed) == me {
-            i.count.store(i.count.load(Relaxed) + 1, Relaxed);
-            Some(true)
-        } else {
-            None
-        }
-    }
-
-    #[inline]
-    fn take(&self, me: u64, count: usize) {
-        self.inner.owner.store(me, Relaxed);
-        self.inner.count.store(count, Relaxed);
+    fn owned_by(&self, me: u32) -> bool {
+        self.inner.state.load(Relaxed) & !WAITERS == me
     }
 
     #[inline]
     fn acquire_for(&self, t: Option<Option<Duration>>) -> bool {
-        let me = get_ident();
-        if let Some(r) = self.reenter(me) {
-            return r;
+        let me = key(get_ident());
+        let i = &*self.inner;
+        if self.owned_by(me) {
+            i.extra.store(i.extra.load(Relaxed) + 1, Relaxed);
+            return true;
         }
-        let got = match t {
-            None => self.inner.lock.try_lock(),
-            Some(None) => {
-                self.inner.lock.lock();
-                true
+        if i.state.compare_exchange(0, me, Acquire, Relaxed).is_ok() {
+            return true;
+        }
+        match t {
+            None => false,
+            Some(t) => self.lock_contended(me, Deadline::after(t)),
+        }
+    }
+
+    #[cold]
+    fn lock_contended(&self, me: u32, deadline: Deadline) -> bool {
+        let state = &self.inner.state;
+        loop {
+            let s = state.load(Relaxed);
+            if s == 0 {
+                // Others may sleep on it: take it with the waiter bit, so our release wakes one.
+                if state
+                    .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
+                    .is_ok()
+                {
+                    return true;
+                }
+                continue;
             }
-            Some(Some(t)) => self.inner.lock.lock_for(Some(t)),
-        };
-        if got {
-            self.take(me, 1);
+            if s & WAITERS == 0
+                && state
+                    .compare_exchange(s, s | WAITERS, Relaxed, Relaxed)
+                    .is_err()
+            {
+                continue;
+            }
+            match deadline.remaining() {
+                Err(()) => return false,
+                Ok(t) => wait(state, s | WAITERS, t),
+            }
         }
-        got
+    }
+
+    /// Gives the lock up entirely (the caller owns it), waking a waiter if one may sleep.
+    #[inline]
+    fn unlock(&self) {
+        if self.inner.state.swap(0, Release) & WAITERS != 0 {
+            wake_one(&self.inner.state);
+        }
     }
 
     /// Blocks until acquired (or re-entered); always `true`.
@@ -135,34 +173,33 @@ impl RLock {
     /// Releases one level. `Err(Runtime)` if the calling thread does not own the lock.
     #[inline]
     pub fn release(&self) -> Result<()> {
-        let i = &*self.inner;
-        if i.owner.load(Relaxed) != get_ident() {
+        if !self.owned_by(key(get_ident())) {
             return Err(Error::runtime("cannot release un-acquired lock"));
         }
-        let c = i.count.load(Relaxed) - 1;
-        i.count.store(c, Relaxed);
-        if c == 0 {
-            i.owner.store(0, Relaxed);
-            i.lock.unlock();
+        let extra = self.inner.extra.load(Relaxed);
+        if extra > 0 {
+            self.inner.extra.store(extra - 1, Relaxed);
+        } else {
+            self.unlock();
         }
         Ok(())
     }
 
     /// True if any thread holds the lock (global, like Python 3.14's `RLock.locked()`).
     pub fn locked(&self) -> bool {
-        self.inner.lock.is_locked()
+        self.inner.state.load(Relaxed) != 0
     }
 
     /// True if the calling thread owns the lock (Python's `_is_owned()`).
     pub fn is_owned(&self) -> bool {
-        self.inner.owner.load(Relaxed) == get_ident()
+        self.owned_by(key(get_ident()))
     }
 
     /// The calling thread's recursion depth; 0 if it does not own the lock
     /// (Python's `_recursion_count()`).
     pub fn recursion_count(&self) -> usize {
         if self.is_owned() {
-            self.inner.count.load(Relaxed)
+            self.inner.extra.load(Relaxed) + 1
         } else {
             0
         }
@@ -177,21 +214,18 @@ impl RLock {
     /// Fully releases the lock for `Condition::wait`, returning the depth to restore
     /// (Python's `_release_save`). `Err(Runtime)` if the caller does not own it.
     pub(crate) fn release_save(&self) -> Result<usize> {
-        let i = &*self.inner;
-        if i.owner.load(Relaxed) != get_ident() {
+        if !self.is_owned() {
             return Err(Error::runtime("cannot release un-acquired lock"));
         }
-        let c = i.count.load(Relaxed);
-        i.count.store(0, Relaxed);
-        i.owner.store(0, Relaxed);
-        i.lock.unlock();
-        Ok(c)
+        let depth = self.inner.extra.swap(0, Relaxed) + 1;
+        self.unlock();
+        Ok(depth)
     }
 
     /// Re-acquires after `Condition::wait` with the saved depth (Python's `_acquire_restore`).
-    pub(crate) fn acquire_restore(&self, count: usize) {
-        self.inner.lock.lock();
-        self.take(get_ident(), count);
+    pub(crate) fn acquire_restore(&self, depth: usize) {
+        self.acquire();
+        self.inner.extra.store(depth.saturating_sub(1), Relaxed);
     }
 
     pub(crate) fn addr(&self) -> usize {
@@ -218,14 +252,18 @@ impl fmt::Debug for RLockGuard<'_> {
 }
 
 impl fmt::Debug for RLock {
-    /// Python's repr: `<locked pythreading.RLock object owner=7 count=2 at 0x...>`.
+    /// Python's repr: `<locked pythreading.RLock object owner=7 count=2 at 0x...>` (the owner
+    /// is its thread's ident; count is the owner's depth, seen from any thread).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = if self.locked() { "locked" } else { "unlocked" };
+        let s = self.inner.state.load(Relaxed);
+        let (state, owner, count) = if s == 0 {
+            ("unlocked", 0, 0)
+        } else {
+            ("locked", s >> 1, self.inner.extra.load(Relaxed) + 1)
+        };
         write!(
             f,
-            "<{state} pythreading.RLock object owner={} count={} at {:#x}>",
-            self.inner.owner.load(Relaxed),
-            self.inner.count.load(Relaxed),
+            "<{state} pythreading.RLock object owner={owner} count={count} at {:#x}>",
             self.addr()
         )
     }

@@ -7,7 +7,7 @@
 //! registered sleepers so that a release with nobody waiting never calls into the platform.
 
 use crate::error::{Error, Result};
-use crate::sys::atomic::{fence, AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_all, wake_one};
 use crate::timeout::{Deadline, Timeout};
 use std::fmt;
@@ -51,12 +51,14 @@ impl RawSemaphore {
     fn acquire_slow(&self, deadline: Deadline) -> bool {
         loop {
             let epoch = self.epoch.load(Acquire);
-            // Register, then re-check. The SeqCst fences here and in `release` order
-            // "register; fence; read value" against "add permits; fence; read waiters": either
-            // this re-check sees the new permits, or the releaser sees the registration and
-            // bumps `epoch`, which makes the wait below return at once.
-            self.waiters.fetch_add(1, Relaxed);
-            fence(SeqCst);
+            // Register, then re-check. The registration is an Acquire RMW and the releaser
+            // reads `waiters` with a Release RMW (`fetch_add(0)`): if the releaser's read comes
+            // first in `waiters`' order, our registration reads from it and synchronises with
+            // it, so the permits it added before are visible to the re-check below; otherwise
+            // the releaser sees us and bumps `epoch`, and the wait returns at once. (RMWs
+            // instead of SeqCst fences: a fence costs a full barrier on wasm under wasmtime,
+            // and loom models RMW synchronisation exactly.)
+            self.waiters.fetch_add(1, Acquire);
             if self.value.load(Relaxed) > 0 {
                 self.waiters.fetch_sub(1, Relaxed);
                 if self.try_acquire() {
@@ -99,8 +101,8 @@ impl RawSemaphore {
                 Err(now) => v = now,
             }
         }
-        fence(SeqCst); // see acquire_slow
-        if self.waiters.load(Relaxed) > 0 {
+        if self.waiters.fetch_add(0, Release) > 0 {
+            // see acquire_slow
             self.epoch.fetch_add(1, Release);
             if n == 1 {
                 wake_one(&self.epoch);

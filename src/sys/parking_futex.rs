@@ -6,14 +6,36 @@
 //! *while holding its bucket's mutex* and wakers take the same mutex after changing the word, so
 //! a wake cannot slip between the check and the sleep.
 
-use super::atomic::{AtomicBool, AtomicU32, Ordering};
+use super::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// A thread's entry in a queue. Each thread reuses one (no allocation and no thread-handle
+/// clone per wait), so waits are numbered: a waker records the number of the wait it took off
+/// the queue, and a waiter returns only for its own number. A late waker of an earlier wait
+/// (which returned on timeout) cannot end a later wait whose entry is still queued, which would
+/// waste a `wake_one` on a thread that is not waiting.
 struct Waiter {
-    addr: usize,
+    /// The word waited on; read by wakers under the bucket lock.
+    addr: AtomicUsize,
+    /// Number of the current wait; written by the owner before queueing.
+    seq: AtomicUsize,
+    /// Highest wait number a waker took off the queue (`fetch_max`: late wakers never lower it).
+    woken: AtomicUsize,
     thread: std::thread::Thread,
-    woken: AtomicBool,
+}
+
+fn new_waiter() -> Arc<Waiter> {
+    Arc::new(Waiter {
+        addr: AtomicUsize::new(0),
+        seq: AtomicUsize::new(0),
+        woken: AtomicUsize::new(0),
+        thread: std::thread::current(),
+    })
+}
+
+thread_local! {
+    static NODE: Arc<Waiter> = new_waiter();
 }
 
 const BUCKETS: usize = 64;
@@ -28,11 +50,12 @@ fn queue(addr: usize) -> MutexGuard<'static, Vec<Arc<Waiter>>> {
 
 pub(crate) fn wait(a: &AtomicU32, expected: u32, timeout: Option<Duration>) {
     let addr = a as *const AtomicU32 as usize;
-    let me = Arc::new(Waiter {
-        addr,
-        thread: std::thread::current(),
-        woken: AtomicBool::new(false),
-    });
+    // During TLS teardown: a fresh entry.
+    let me = NODE.try_with(Arc::clone).unwrap_or_else(|_| new_waiter());
+    // Relaxed: read by wakers only under the bucket lock taken below.
+    let my = me.seq.load(Ordering::Relaxed) + 1;
+    me.seq.store(my, Ordering::Relaxed);
+    me.addr.store(addr, Ordering::Relaxed);
     {
         let mut q = queue(addr);
         // SeqCst pairs with the waker's modification of the word, which happens before it
@@ -44,8 +67,8 @@ pub(crate) fn wait(a: &AtomicU32, expected: u32, timeout: Option<Duration>) {
     }
     let deadline = timeout.and_then(|t| super::Instant::now().checked_add(t));
     loop {
-        // Acquire pairs with the waker's Release store of `woken`.
-        if me.woken.load(Ordering::Acquire) {
+        // Acquire pairs with the waker's Release `fetch_max` of `woken`.
+        if me.woken.load(Ordering::Acquire) >= my {
             return;
         }
         match (timeout, deadline) {
@@ -55,7 +78,7 @@ pub(crate) fn wait(a: &AtomicU32, expected: u32, timeout: Option<Duration>) {
                 if now >= d {
                     let mut q = queue(addr);
                     if let Some(pos) = q.iter().position(|w| Arc::ptr_eq(w, &me)) {
-                        q.swap_remove(pos);
+                        q.remove(pos); // keep the others in FIFO order
                     }
                     return;
                 }
@@ -72,9 +95,11 @@ fn wake(a: &AtomicU32, all: bool) {
         let mut q = queue(addr);
         let mut i = 0;
         while i < q.len() {
-            if q[i].addr == addr {
+            if q[i].addr.load(Ordering::Relaxed) == addr {
                 // Keep FIFO order among the remaining waiters.
-                woken.push(q.remove(i));
+                let w = q.remove(i);
+                let seq = w.seq.load(Ordering::Relaxed);
+                woken.push((w, seq));
                 if !all {
                     break;
                 }
@@ -83,8 +108,8 @@ fn wake(a: &AtomicU32, all: bool) {
             }
         }
     }
-    for w in woken {
-        w.woken.store(true, Ordering::Release);
+    for (w, seq) in woken {
+        w.woken.fetch_max(seq, Ordering::Release);
         w.thread.unpark();
     }
 }
