@@ -1,35 +1,93 @@
-//! `Barrier`: Python's `threading.Barrier` (behaviours B-01 to B-13), the same state machine as
-//! CPython's `Lib/threading.py`, written over this crate's [`Condition`] on a plain [`Lock`]:
-//! states filling / draining / resetting / broken; the last thread to arrive runs the action
-//! (before anyone is released) and releases the others; a timeout or an `abort()` breaks the
-//! barrier for every current and later waiter until `reset()`.
+//! `Barrier`: Python's `threading.Barrier` (behaviours B-01 to B-13): the last of `parties`
+//! threads to arrive runs the action (before anyone is released) and releases the others; a
+//! timeout or an `abort()` breaks the barrier for every current and later waiter until
+//! `reset()`; `reset()` sends the current waiters `BrokenBarrier` and leaves the barrier usable.
+//!
+//! Generation-counted, over the platform seam: each cycle has its own wake-up word
+//! (`Generation`: waiting → passed or broken), so a waiter sleeps once per cycle and the last
+//! arrival wakes everyone with one `wake_all`. (CPython's version, a draining state machine over
+//! a Condition, makes each thread sleep twice per cycle.) The bookkeeping (arrivals, current
+//! generation, broken flag) is guarded by a small internal lock.
 
-use crate::condition::Condition;
 use crate::error::{Error, Result};
-use crate::lock::Lock;
-use crate::timeout::Timeout;
+use crate::lock::RawLock;
+use crate::sys::atomic::{AtomicU32, Ordering::*};
+use crate::sys::{wait, wake_all};
+use crate::timeout::{Deadline, Timeout};
+use std::cell::UnsafeCell;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicI8, AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
-const FILLING: i8 = 0;
-const DRAINING: i8 = 1;
-const RESETTING: i8 = -1;
-const BROKEN: i8 = -2;
+const WAITING: u32 = 0;
+const PASSED: u32 = 1;
+const BROKEN: u32 = 2;
+
+/// One cycle's outcome, the word its waiters sleep on. Release when it is decided, Acquire when
+/// a waiter reads it: the action's effects are visible to every released thread.
+struct Generation {
+    word: AtomicU32,
+}
+
+impl Generation {
+    fn new() -> Arc<Generation> {
+        Arc::new(Generation {
+            word: AtomicU32::new(WAITING),
+        })
+    }
+
+    fn decide(&self, outcome: u32) {
+        self.word.swap(outcome, Release);
+        wake_all(&self.word);
+    }
+}
+
+struct State {
+    /// Threads waiting in the current generation.
+    count: usize,
+    current: Arc<Generation>,
+    broken: bool,
+}
 
 type Action = Box<dyn Fn() + Send + Sync>;
 
 struct Inner {
-    cond: Condition,
     parties: usize,
     action: Option<Action>,
     timeout: Option<Duration>,
-    // Only read and written while `cond`'s lock is held: the lock orders them, so Relaxed
-    // atomics are used just to keep the code free of `unsafe`.
-    state: AtomicI8,
-    count: AtomicUsize,
+    lock: RawLock,
+    state: UnsafeCell<State>,
+}
+
+// SAFETY: `state` is only accessed while `lock` is held (see `with_state`).
+unsafe impl Sync for Inner {}
+unsafe impl Send for Inner {}
+
+impl Inner {
+    fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        /// Unlocks even if `f` (which may run the user's action) panics.
+        struct Unlock<'a>(&'a RawLock);
+        impl Drop for Unlock<'_> {
+            fn drop(&mut self) {
+                self.0.unlock();
+            }
+        }
+        self.lock.lock();
+        let _unlock = Unlock(&self.lock);
+        // SAFETY: the lock is held, so this is the only reference to the state; `f` does not
+        // re-enter `with_state` (the action runs inside it but cannot reach this barrier's
+        // state except through public methods, which would block on the lock: documented).
+        f(unsafe { &mut *self.state.get() })
+    }
+}
+
+/// Breaks the current generation: its waiters get `BrokenBarrier`.
+fn break_current(st: &mut State, stay_broken: bool) {
+    st.broken = stay_broken;
+    st.count = 0;
+    let g = std::mem::replace(&mut st.current, Generation::new());
+    g.decide(BROKEN);
 }
 
 /// A barrier for a fixed number of threads, as Python's
@@ -52,6 +110,9 @@ struct Inner {
 /// t.join().unwrap();
 /// assert!(matches!(threading::Barrier::new(0), Err(threading::Error::Value(_))));
 /// ```
+///
+/// The action runs while the barrier's internal lock is held: it must not call this barrier's
+/// methods.
 #[derive(Clone)]
 pub struct Barrier {
     inner: Arc<Inner>,
@@ -87,12 +148,15 @@ impl BarrierBuilder {
         let timeout = self.timeout.map(|t| t.for_wait()).transpose()?;
         Ok(Barrier {
             inner: Arc::new(Inner {
-                cond: Condition::with_lock(Lock::new()),
                 parties: self.parties,
                 action: self.action,
                 timeout,
-                state: AtomicI8::new(FILLING),
-                count: AtomicUsize::new(0),
+                lock: RawLock::new(),
+                state: UnsafeCell::new(State {
+                    count: 0,
+                    current: Generation::new(),
+                    broken: false,
+                }),
             }),
         })
     }
@@ -113,14 +177,6 @@ impl Barrier {
         }
     }
 
-    fn state(&self) -> i8 {
-        self.inner.state.load(Relaxed)
-    }
-
-    fn set_state(&self, s: i8) {
-        self.inner.state.store(s, Relaxed)
-    }
-
     /// Waits until all parties have called `wait`, with the barrier's default timeout.
     /// Returns this thread's arrival index in `0..parties`. `Err(BrokenBarrier)` if the
     /// barrier is or becomes broken (abort, reset, or a timeout).
@@ -138,82 +194,78 @@ impl Barrier {
 
     fn wait_for(&self, timeout: Option<Duration>) -> Result<usize> {
         let inner = &*self.inner;
-        let _g = inner.cond.guard();
-        // Block while the barrier drains or resets.
-        while matches!(self.state(), DRAINING | RESETTING) {
-            inner.cond.wait()?;
+        enum Arrival {
+            Last(usize),
+            Wait(usize, Arc<Generation>),
+            ActionPanicked(Box<dyn std::any::Any + Send>),
         }
-        if self.state() < 0 {
-            return Err(Error::BrokenBarrier);
-        }
-        let index = inner.count.fetch_add(1, Relaxed);
-        let result = if index + 1 == inner.parties {
-            self.release_all().map(|()| index)
-        } else {
-            self.wait_release(timeout).map(|()| index)
+        let arrival = inner.with_state(|st| {
+            if st.broken {
+                return Err(Error::BrokenBarrier);
+            }
+            let index = st.count;
+            st.count += 1;
+            if st.count < inner.parties {
+                return Ok(Arrival::Wait(index, st.current.clone()));
+            }
+            if let Some(action) = &inner.action {
+                if let Err(panic) = catch_unwind(AssertUnwindSafe(action)) {
+                    // Python: the barrier breaks and the action's exception propagates.
+                    break_current(st, true);
+                    return Ok(Arrival::ActionPanicked(panic));
+                }
+            }
+            st.count = 0;
+            let passed = std::mem::replace(&mut st.current, Generation::new());
+            passed.decide(PASSED);
+            Ok(Arrival::Last(index))
+        })?;
+        let (index, generation) = match arrival {
+            Arrival::Last(index) => return Ok(index),
+            Arrival::ActionPanicked(panic) => resume_unwind(panic),
+            Arrival::Wait(index, generation) => (index, generation),
         };
-        // Python's `_exit`: the last thread out lets the next cycle fill.
-        let left = inner.count.fetch_sub(1, Relaxed) - 1;
-        if left == 0 && matches!(self.state(), DRAINING | RESETTING) {
-            self.set_state(FILLING);
-            inner.cond.notify_all()?;
-        }
-        result
-    }
-
-    fn release_all(&self) -> Result<()> {
-        if let Some(action) = &self.inner.action {
-            if let Err(panic) = catch_unwind(AssertUnwindSafe(action)) {
-                self.break_barrier();
-                // Undo our arrival before the panic leaves `wait` (the guard unlocks).
-                self.inner.count.fetch_sub(1, Relaxed);
-                resume_unwind(panic);
+        let deadline = Deadline::after(timeout);
+        loop {
+            match generation.word.load(Acquire) {
+                PASSED => return Ok(index),
+                BROKEN => return Err(Error::BrokenBarrier),
+                _ => {}
+            }
+            match deadline.remaining() {
+                Ok(t) => wait(&generation.word, WAITING, t),
+                Err(()) => {
+                    // Timed out: break the barrier for everyone, unless this generation was
+                    // decided meanwhile (decisions happen under the lock).
+                    inner.with_state(|st| {
+                        if Arc::ptr_eq(&st.current, &generation) {
+                            break_current(st, true);
+                        }
+                    });
+                    return match generation.word.load(Acquire) {
+                        PASSED => Ok(index),
+                        _ => Err(Error::BrokenBarrier),
+                    };
+                }
             }
         }
-        self.set_state(DRAINING);
-        self.inner.cond.notify_all()
-    }
-
-    fn wait_release(&self, timeout: Option<Duration>) -> Result<()> {
-        let released = self
-            .inner
-            .cond
-            .wait_for_until(|| self.state() != FILLING, timeout)?;
-        if !released {
-            self.break_barrier();
-            return Err(Error::BrokenBarrier);
-        }
-        if self.state() < 0 {
-            return Err(Error::BrokenBarrier);
-        }
-        Ok(())
-    }
-
-    fn break_barrier(&self) {
-        self.set_state(BROKEN);
-        let _ = self.inner.cond.notify_all();
     }
 
     /// Returns the barrier to its initial state. Threads waiting in it get
     /// `Err(BrokenBarrier)`; a broken barrier is repaired.
     pub fn reset(&self) {
-        let inner = &*self.inner;
-        let _g = inner.cond.guard();
-        if inner.count.load(Relaxed) > 0 {
-            if matches!(self.state(), FILLING | BROKEN) {
-                self.set_state(RESETTING);
+        self.inner.with_state(|st| {
+            if st.count > 0 {
+                break_current(st, false);
             }
-        } else {
-            self.set_state(FILLING);
-        }
-        let _ = inner.cond.notify_all();
+            st.broken = false;
+        });
     }
 
     /// Breaks the barrier: current and future `wait` calls get `Err(BrokenBarrier)` until
     /// `reset()`.
     pub fn abort(&self) {
-        let _g = self.inner.cond.guard();
-        self.break_barrier();
+        self.inner.with_state(|st| break_current(st, true));
     }
 
     /// The number of threads required to pass the barrier.
@@ -223,18 +275,13 @@ impl Barrier {
 
     /// The number of threads currently waiting in the barrier.
     pub fn n_waiting(&self) -> usize {
-        let _g = self.inner.cond.guard();
-        if self.state() == FILLING {
-            self.inner.count.load(Relaxed)
-        } else {
-            0
-        }
+        self.inner
+            .with_state(|st| if st.broken { 0 } else { st.count })
     }
 
     /// True if the barrier is broken.
     pub fn broken(&self) -> bool {
-        let _g = self.inner.cond.guard();
-        self.state() == BROKEN
+        self.inner.with_state(|st| st.broken)
     }
 }
 
@@ -242,13 +289,13 @@ impl fmt::Debug for Barrier {
     /// Python's repr: `<pythreading.Barrier at 0x...: waiters=2/3>` or `...: broken>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let addr = Arc::as_ptr(&self.inner) as usize;
-        if self.broken() {
+        let (broken, waiting) = self.inner.with_state(|st| (st.broken, st.count));
+        if broken {
             write!(f, "<pythreading.Barrier at {addr:#x}: broken>")
         } else {
             write!(
                 f,
-                "<pythreading.Barrier at {addr:#x}: waiters={}/{}>",
-                self.n_waiting(),
+                "<pythreading.Barrier at {addr:#x}: waiters={waiting}/{}>",
                 self.parties()
             )
         }
