@@ -27,6 +27,21 @@ const inWorker =
 // Workers stay referenced while alive (some engines collect unreferenced workers).
 const live = new Set();
 
+// A spawner started as soon as this file is imported on a thread outside the pool (the page, or
+// the worker that runs the program): its script loads while that thread still returns to its
+// event loop (e.g. while it awaits the glue's `init()`), so that a later synchronous first
+// `Thread::start` (without `await initThreads(n)`) can hand it the module and memory and need
+// no event-loop turn of its own. The cost is one idle worker on threads that never start one.
+let prewarmed = null;
+if (typeof Worker !== 'undefined' && !(inWorker && self.name.startsWith('pythreading-'))) {
+  try {
+    prewarmed = new Worker(new URL(import.meta.url), { type: 'module', name: 'pythreading-spawner' });
+    live.add(prewarmed);
+  } catch (e) {
+    prewarmed = null; // e.g. a context that may not create workers: initThreads creates one later
+  }
+}
+
 /// True in any worker (blocking with `Atomics.wait` is allowed), false on the page's UI thread.
 export function canBlock() {
   return inWorker;
@@ -62,7 +77,8 @@ export function futexWake(index, count) {
 /// Starts the spawner worker. `ctl` is the index (in 32-bit words) of the spawner's wake word,
 /// `ready` the index of the word set to 1 once the spawner and the first pool workers run.
 export function startSpawner(glueUrl, module, memory, ctl, ready) {
-  const w = new Worker(new URL(import.meta.url), { type: 'module', name: SPAWNER });
+  const w = prewarmed || new Worker(new URL(import.meta.url), { type: 'module', name: SPAWNER });
+  prewarmed = null;
   live.add(w);
   w.onerror = (e) => console.error('pythreading: the spawner worker failed to load:', e.message || e);
   w.postMessage([glueUrl, module, memory, ctl, ready]);

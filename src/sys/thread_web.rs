@@ -282,6 +282,39 @@ pub(crate) fn worker_lost() {
     ask_spawner(need);
 }
 
+/// Workers the pool starts with when the first `start()` initialises it (no `initThreads`).
+const LAZY_SPARES: u32 = 4;
+
+/// How long a first `start()` without `initThreads` waits for the pool to run.
+const LAZY_INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A `start()` before the pool runs (no `await initThreads(n)`): hand the module and memory to the
+/// spawner that `worker.js` started when the glue was imported on this thread (its script
+/// loaded while this thread still ran its event loop), and wait until it and the first workers
+/// run. If the spawner could not load meanwhile (this thread never yielded since it imported
+/// the glue), fail with a clear error instead of hanging.
+fn lazy_init() -> std::io::Result<()> {
+    // Idempotent: only the first call starts the spawner.
+    drop(init(LAZY_SPARES));
+    if !can_block() {
+        // The UI thread returns to its event loop anyway; queued threads start when it does.
+        return Ok(());
+    }
+    let deadline = Instant::now() + LAZY_INIT_TIMEOUT;
+    while READY.load(Acquire) == 0 {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the browser worker pool did not start: await initThreads(n) (JS) once, on a \
+                 thread that returns to its event loop, before starting threads",
+            ));
+        }
+        super::wait(&READY, 0, Some(deadline - now));
+    }
+    Ok(())
+}
+
 /// Threads on this target are detached workers: the crate's own "stopped" state (set by the
 /// thread, or by [`worker_trapped`]) is what `Thread::join` waits on.
 pub(crate) struct JoinHandle;
@@ -295,13 +328,8 @@ pub(crate) fn spawn(
     _stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
-    if INITIALISED.load(Acquire) == 0 {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::Unsupported,
-            "browser threads are not initialised: await initThreads(n) (JS) or \
-             pythreading::init_threads(n) (Rust) once, on a thread that returns to its event \
-             loop, before starting threads",
-        ));
+    if READY.load(Acquire) == 0 {
+        lazy_init()?;
     }
     let need = {
         let mut p = POOL.lock();
