@@ -28,6 +28,15 @@ const WAITERS: u32 = 1;
 /// The calling thread's owner word (without the waiter bit).
 #[inline]
 fn key(ident: u64) -> u32 {
+    if ident <= 0x7FFF_FFFF {
+        (ident as u32) << 1
+    } else {
+        fold(ident)
+    }
+}
+
+#[cold]
+fn fold(ident: u64) -> u32 {
     ((((ident - 1) % 0x7FFF_FFFF) + 1) as u32) << 1
 }
 
