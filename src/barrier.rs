@@ -302,14 +302,4 @@ impl fmt::Debug for Barrier {
     }
 }
 
-impl PartialEq for Barrier {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-impl Eq for Barrier {}
-impl std::hash::Hash for Barrier {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.inner) as usize).hash(state)
-    }
-}
+identity_eq!(Barrier, |b| Arc::as_ptr(&b.inner) as usize);

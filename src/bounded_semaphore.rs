@@ -115,14 +115,4 @@ impl fmt::Debug for BoundedSemaphore {
     }
 }
 
-impl PartialEq for BoundedSemaphore {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-impl Eq for BoundedSemaphore {}
-impl std::hash::Hash for BoundedSemaphore {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.inner) as usize).hash(state)
-    }
-}
+identity_eq!(BoundedSemaphore, |s| Arc::as_ptr(&s.inner) as usize);

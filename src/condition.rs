@@ -409,14 +409,4 @@ impl fmt::Debug for Condition {
     }
 }
 
-impl PartialEq for Condition {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-impl Eq for Condition {}
-impl std::hash::Hash for Condition {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.inner) as usize).hash(state)
-    }
-}
+identity_eq!(Condition, |c| Arc::as_ptr(&c.inner) as usize);

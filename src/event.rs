@@ -141,14 +141,4 @@ impl fmt::Debug for Event {
     }
 }
 
-impl PartialEq for Event {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.state, &other.state)
-    }
-}
-impl Eq for Event {}
-impl std::hash::Hash for Event {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.state) as usize).hash(state)
-    }
-}
+identity_eq!(Event, |e| Arc::as_ptr(&e.state) as usize);

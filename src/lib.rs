@@ -50,6 +50,26 @@
 
 #![warn(missing_docs)]
 
+/// Handles compare and hash by identity (Python's `is`): two handles are equal when they are
+/// clones of one object. `$addr` maps a handle to the address of its shared state.
+macro_rules! identity_eq {
+    ($ty:ty, $addr:expr) => {
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                let addr: fn(&$ty) -> usize = $addr;
+                addr(self) == addr(other)
+            }
+        }
+        impl Eq for $ty {}
+        impl std::hash::Hash for $ty {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                let addr: fn(&$ty) -> usize = $addr;
+                addr(self).hash(state)
+            }
+        }
+    };
+}
+
 mod barrier;
 mod bounded_semaphore;
 mod condition;

@@ -267,14 +267,4 @@ impl fmt::Debug for Lock {
     }
 }
 
-impl PartialEq for Lock {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.raw, &other.raw)
-    }
-}
-impl Eq for Lock {}
-impl std::hash::Hash for Lock {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.addr().hash(state)
-    }
-}
+identity_eq!(Lock, |l| l.addr());

@@ -278,14 +278,4 @@ impl fmt::Debug for RLock {
     }
 }
 
-impl PartialEq for RLock {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-impl Eq for RLock {}
-impl std::hash::Hash for RLock {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.addr().hash(state)
-    }
-}
+identity_eq!(RLock, |l| l.addr());

@@ -254,14 +254,4 @@ impl fmt::Debug for Semaphore {
     }
 }
 
-impl PartialEq for Semaphore {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.raw, &other.raw)
-    }
-}
-impl Eq for Semaphore {}
-impl std::hash::Hash for Semaphore {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (Arc::as_ptr(&self.raw) as usize).hash(state)
-    }
-}
+identity_eq!(Semaphore, |s| Arc::as_ptr(&s.raw) as usize);

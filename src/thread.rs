@@ -511,17 +511,7 @@ impl fmt::Debug for Thread {
     }
 }
 
-impl PartialEq for Thread {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-}
-impl Eq for Thread {}
-impl std::hash::Hash for Thread {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.addr().hash(state)
-    }
-}
+identity_eq!(Thread, |t| t.addr());
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // The crate never panics while holding these; stay usable if user code ever did.

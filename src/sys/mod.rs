@@ -122,18 +122,35 @@ pub(crate) fn counter_native_id() -> u64 {
     })
 }
 
+/// A thread spawned through std (every backend but the browser's). `REAP`: whether `join`
+/// waits for the OS thread to be gone (natively), or only detaches it (wasi, where a thread
+/// that trapped never finishes its pthread, so `pthread_join` would block forever; the crate's
+/// own stopped state is what `Thread::join` waits on there).
+#[allow(dead_code)]
+pub(crate) struct StdJoinHandle<const REAP: bool>(std::thread::JoinHandle<()>);
+
+impl<const REAP: bool> StdJoinHandle<REAP> {
+    #[allow(dead_code)]
+    pub(crate) fn join(self) {
+        if REAP {
+            // The crate's bootstrap catches every panic of the thread body, so this is Ok.
+            let _ = self.0.join();
+        }
+    }
+}
+
 /// Spawns through `std::thread::Builder` (shared by every backend whose std can spawn).
 #[allow(dead_code)]
-pub(crate) fn std_spawn(
+pub(crate) fn std_spawn<const REAP: bool>(
     name: &str,
     stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
-) -> std::io::Result<std::thread::JoinHandle<()>> {
+) -> std::io::Result<StdJoinHandle<REAP>> {
     // An OS thread name may not contain NUL: Python cuts the name at the first NUL (M-02).
     let os_name: String = name.split('\0').next().unwrap_or("").to_owned();
     let mut b = std::thread::Builder::new().name(os_name);
     if stack_size != 0 {
         b = b.stack_size(stack_size);
     }
-    b.spawn(f)
+    b.spawn(f).map(StdJoinHandle)
 }

@@ -5,20 +5,15 @@ pub(crate) use std::time::Instant;
 
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 
-pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
-
-impl JoinHandle {
-    pub(crate) fn join(self) {
-        let _ = self.0.join();
-    }
-}
+/// A spawned thread: `join` waits for the OS thread to be gone (its TLS destructors run).
+pub(crate) type JoinHandle = super::StdJoinHandle<true>;
 
 pub(crate) fn spawn(
     name: &str,
     stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
-    super::std_spawn(name, stack_size, f).map(JoinHandle)
+    super::std_spawn(name, stack_size, f)
 }
 
 pub(crate) fn native_id() -> u64 {

@@ -5,25 +5,17 @@ pub(crate) use std::time::Instant;
 /// The smallest stack `stack_size()` accepts (CPython's `THREAD_STACK_MIN` on POSIX).
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 
-/// A spawned OS thread. `join` waits for the OS thread to be gone (its TLS destructors run).
-pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
-
-impl JoinHandle {
-    pub(crate) fn join(self) {
-        // The crate's bootstrap catches every panic of the thread body, so this is Ok.
-        let _ = self.0.join();
-    }
-}
+/// A spawned thread: `join` waits for the OS thread to be gone (its TLS destructors run).
+pub(crate) type JoinHandle = super::StdJoinHandle<true>;
 
 pub(crate) fn spawn(
     name: &str,
     stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
-    super::std_spawn(name, stack_size, f).map(JoinHandle)
+    super::std_spawn(name, stack_size, f)
 }
 
-/// The kernel's thread id (what `ps -L` and Python's `get_native_id()` show).
 pub(crate) fn native_id() -> u64 {
     // SAFETY: gettid has no preconditions.
     unsafe { libc::gettid() as u64 }

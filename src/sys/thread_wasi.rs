@@ -12,23 +12,15 @@ pub(crate) use std::time::Instant;
 
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 
-/// A spawned wasi thread. It is detached rather than joined: a thread that trapped never
-/// reaches pthread's exit, so `pthread_join` on it would block forever. The crate's own
-/// "stopped" state (set by the thread, or by the trap handler) is what `Thread::join` waits on.
-pub(crate) struct JoinHandle(std::thread::JoinHandle<()>);
-
-impl JoinHandle {
-    pub(crate) fn join(self) {
-        drop(self.0);
-    }
-}
+/// A spawned thread: `join` detaches it (see `StdJoinHandle`).
+pub(crate) type JoinHandle = super::StdJoinHandle<false>;
 
 pub(crate) fn spawn(
     name: &str,
     stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
-    super::std_spawn(name, stack_size, f).map(JoinHandle)
+    super::std_spawn(name, stack_size, f)
 }
 
 pub(crate) fn native_id() -> u64 {
