@@ -18,7 +18,7 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(browser_smoke)
+[ ${#SUITES[@]} -gt 0 ] || SUITES=(browser_smoke browser_lazy browser_ui)
 for t in "${SUITES[@]}"; do
   printf '\n==== browser: %s (headless Chromium)\n' "$t"
   cargo "+$NIGHTLY" test --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --test "$t"

@@ -8,7 +8,9 @@
 #    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
 # 3. loom models of the lock-free cores (`--cfg loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
-#    wasm32-unknown-unknown with atomics on the pinned nightly).
+#    wasm32-unknown-unknown with atomics on the pinned nightly);
+# 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
+#    chromium, chromium-driver and wasm-bindgen-cli first: scripts/setup.sh --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -44,5 +46,8 @@ cargo check --target wasm32-wasip1-threads --all-targets
 
 step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
 cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib
+
+step "browsers: headless Chromium (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
+bash scripts/test-browser.sh
 
 step "all test suites passed"
