@@ -264,3 +264,43 @@ async fn ten_thousand_threads_do_not_grow_memory() {
         after - before
     );
 }
+
+/// Figures for the report (no thresholds): uncontended `Lock` vs std's `Mutex` in the same
+/// module, and start+join, measured with `performance.now()`. Printed with `--nocapture`; run
+/// with `--release` for meaningful numbers (the command is in www/README.md).
+#[wasm_bindgen_test]
+async fn figures_uncontended_lock_and_start_join() {
+    init().await;
+    let n = 2_000_000;
+    let lock = threading::Lock::new();
+    let m = std::sync::Mutex::new(0u32);
+    // Two rounds: the first one runs while V8 still tiers up (baseline -> optimised code).
+    let (mut ours, mut std_ns) = (0.0, 0.0);
+    for _ in 0..2 {
+        let t0 = now_ms();
+        for _ in 0..n {
+            assert!(lock.acquire());
+            lock.release().unwrap();
+        }
+        ours = (now_ms() - t0) * 1e6 / n as f64;
+        let t0 = now_ms();
+        for _ in 0..n {
+            *m.lock().unwrap() += 1;
+        }
+        std_ns = (now_ms() - t0) * 1e6 / n as f64;
+    }
+    assert_eq!(*m.lock().unwrap(), 2 * n);
+    let cycles = 1000;
+    let t0 = now_ms();
+    for _ in 0..cycles {
+        let t = threading::Thread::new(|| {});
+        t.start().unwrap();
+        t.join().unwrap();
+    }
+    let sj = (now_ms() - t0) * 1000.0 / cycles as f64;
+    console_log!(
+        "figures: uncontended Lock acquire+release {ours:.1} ns, std Mutex lock+unlock \
+         {std_ns:.1} ns (ratio {:.2}); start+join {sj:.0} us",
+        ours / std_ns
+    );
+}
