@@ -29,6 +29,11 @@
 //!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
 //!   return. The worker then closes like any other.
+//! * **Starting without `initThreads`.** `www/worker.js` creates a spawner as soon as the glue
+//!   is imported on a thread outside the pool; the first `start()` hands it the module and memory
+//!   ([`lazy_init`]) and waits until the pool runs. That works when the importing thread has
+//!   returned to its event loop long enough for a worker script to load (the wasm-bindgen-test
+//!   worker does); otherwise `start()` fails after 10 s with a message naming `initThreads`.
 //! * **MainThread** is the first thread outside the pool that asks for its identity: the page,
 //!   or the worker that runs the program (wasm-bindgen-test's dedicated worker in tests).
 //!
