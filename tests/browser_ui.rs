@@ -14,8 +14,32 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen(inline_js = "export function initThreadsAt(url, n) { \
                             return import(url).then((glue) => glue.initThreads(n)); } \
-                            export function onUiThread() { return typeof window !== 'undefined'; }")]
+                            export function onUiThread() { return typeof window !== 'undefined'; } \
+                            export async function jsClasses(url) { \
+                              const g = await import(url); const log = []; \
+                              const lock = new g.Lock(); \
+                              log.push(lock.acquire()); \
+                              log.push(lock.acquire(false)); \
+                              const p = lock.acquireAsync(10); \
+                              setTimeout(() => lock.release(), 30); \
+                              log.push(await p); \
+                              log.push(lock.locked()); \
+                              log.push(await lock.acquireAsync(0.05)); \
+                              const same = g.Lock.fromHandle(lock.handle()); \
+                              same.release(); log.push(lock.locked()); \
+                              const ev = new g.Event(); \
+                              log.push(await ev.waitAsync(0.05)); \
+                              const w = ev.waitAsync(10); ev.set(); log.push(await w); \
+                              const sem = new g.Semaphore(1); \
+                              log.push(await sem.acquireAsync(1)); \
+                              log.push(await sem.acquireAsync(0.05)); \
+                              sem.release(); log.push(sem.value()); \
+                              try { lock.release(); log.push('no error'); } \
+                              catch (e) { log.push(String(e.message || e).includes('release')); } \
+                              return log.join(','); }")]
 extern "C" {
+    #[wasm_bindgen(js_name = jsClasses)]
+    fn js_classes(glue_url: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = initThreadsAt)]
     fn init_threads_at(glue_url: &str, spares: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = onUiThread)]
@@ -96,4 +120,20 @@ async fn ui_waits_for_a_worker_event_and_a_contended_lock() {
     assert!(ev.wait_timeout(20.0).unwrap());
     t.join_timeout(20.0).unwrap();
     assert!(!t.is_alive());
+}
+
+/// The JS classes (`Lock`, `Event`, `Semaphore`) on the UI thread: the async variants resolve
+/// without blocking it (a pool worker waits), with the right value on success and on timeout;
+/// a handle taken with `fromHandle` shares the state; errors are thrown as JS errors.
+#[wasm_bindgen_test]
+async fn ui_js_classes_and_async_variants() {
+    init().await;
+    let url = UI_GLUE_URL.with(String::clone);
+    let log = wasm_bindgen_futures::JsFuture::from(js_classes(&url))
+        .await
+        .expect("the JS side threw");
+    assert_eq!(
+        log.as_string().unwrap(),
+        "true,false,true,true,false,false,false,true,true,false,1,true"
+    );
 }

@@ -54,6 +54,9 @@ mod glue;
 #[path = "web/futex.rs"]
 pub(super) mod futex;
 
+#[path = "web/js_api.rs"]
+mod js_api;
+
 use core::cell::{Cell, UnsafeCell};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
 use std::collections::VecDeque;
