@@ -163,11 +163,16 @@ async function runThread([glueUrl, module, memory]) {
     } catch (e) {
       // A panic aborts (panic=abort), which traps: report it on this worker's instance, whose
       // globals still belong to the dead thread, so the thread is marked dead and joiners
-      // return. The worker then closes.
-      try {
-        glue.__pythreading_worker_trapped();
-      } catch (e2) {
-        console.error('pythreading: cleaning up after a trapped thread failed:', e2);
+      // return. The worker then closes. If reporting traps too (a custom excepthook that
+      // panics), call again: the crate's handler is re-entrant and goes on from the next stage
+      // (reports the hook's failure, then only stops the thread).
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          glue.__pythreading_worker_trapped();
+          break;
+        } catch (e2) {
+          if (attempt === 2) console.error('pythreading: cleaning up after a trapped thread failed:', e2);
+        }
       }
     }
     // Free this thread's stack and TLS (TLS destructors do not run on this target).
