@@ -3,7 +3,8 @@
 # atomics (pinned nightly, build-std), wasm-bindgen-test-runner as cargo's runner
 # (.cargo/config.toml), tests in a dedicated worker where blocking is allowed.
 #
-#   bash scripts/test-browser.sh                 # the suites listed below
+#   bash scripts/test-browser.sh                 # the browser suites, and the core suites
+#                                                # once tests/common/platform.rs exists
 #   bash scripts/test-browser.sh browser_smoke   # one suite (a tests/*.rs name)
 #
 # Installs what it needs first (scripts/setup.sh --browser: chromium, chromium-driver,
@@ -18,7 +19,15 @@ export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 
 SUITES=("$@")
-[ ${#SUITES[@]} -gt 0 ] || SUITES=(browser_smoke browser_lazy browser_ui)
+if [ ${#SUITES[@]} -eq 0 ]; then
+  SUITES=(browser_smoke browser_lazy browser_ui)
+  # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
+  # the test attribute, clock and helper threads per platform).
+  if [ -f tests/common/platform.rs ]; then
+    SUITES+=(lock rlock condition event semaphore bounded_semaphore barrier stress
+             timer local module thread excepthook)
+  fi
+fi
 for t in "${SUITES[@]}"; do
   printf '\n==== browser: %s (headless Chromium)\n' "$t"
   cargo "+$NIGHTLY" test --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --test "$t"
