@@ -24,10 +24,17 @@ fn sleep_ms(ms: u64) {
 /// The programs, in the order the page runs them.
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
-    ["simple", "lock", "event", "condition", "semaphore", "barrier"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    [
+        "simple",
+        "lock",
+        "event",
+        "condition",
+        "semaphore",
+        "barrier",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
 }
 
 /// Runs one program to the end (blocking: call it from a worker, not from the page).
@@ -226,7 +233,10 @@ fn barrier(ex: &'static str) -> threading::Result<()> {
             Thread::builder()
                 .name(format!("worker-{i}"))
                 .target(move || {
-                    say(ex, format!("waiting for barrier with {} others", b.n_waiting()));
+                    say(
+                        ex,
+                        format!("waiting for barrier with {} others", b.n_waiting()),
+                    );
                     let worker_id = b.wait().unwrap();
                     say(ex, format!("after barrier {worker_id}"));
                 })
