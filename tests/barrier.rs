@@ -53,7 +53,7 @@ fn is_broken_barrier<T: std::fmt::Debug>(r: &threading::Result<T>) -> bool {
 }
 
 /// B-01a: `Barrier(parties=0)` raises ValueError (also through the builder).
-#[test]
+#[crate::common::test]
 fn b_01a_zero_parties_is_value_error() {
     assert_err(Barrier::new(0), Kind::Value, &["parties"]);
     assert_err(Barrier::builder(0).build(), Kind::Value, &["parties"]);
@@ -94,19 +94,19 @@ fn run_multipass(passes: usize) {
 
 /// B-02a..c: one pass: `parties == 5`; no thread leaves `wait()` until all 5 have arrived;
 /// afterwards `n_waiting == 0` and not broken.
-#[test]
+#[crate::common::test]
 fn b_02_barrier() {
     watchdog(|| run_multipass(1))
 }
 
 /// B-03: ten passes (20 waits per thread): cyclic, reusable without reset.
-#[test]
+#[crate::common::test]
 fn b_03_barrier_10() {
     watchdog(|| run_multipass(10))
 }
 
 /// B-04: the `wait()` return values across 5 threads are the distinct indices 0..4 (sum 10).
-#[test]
+#[crate::common::test]
 fn b_04_wait_return() {
     watchdog(|| {
         let barrier = Fixture::new();
@@ -121,7 +121,7 @@ fn b_04_wait_return() {
 }
 
 /// B-05: `Barrier(5, action)`: the action runs exactly once, before any waiter is released.
-#[test]
+#[crate::common::test]
 fn b_05_action() {
     watchdog(|| {
         let calls = Arc::new(AtomicUsize::new(0));
@@ -145,7 +145,7 @@ fn b_05_action() {
 
 /// B-06a/b: all pass the first wait; the thread with index N/2 aborts instead of waiting
 /// again: the other 4 get BrokenBarrierError, none passes, and the barrier is broken.
-#[test]
+#[crate::common::test]
 fn b_06_abort() {
     watchdog(|| {
         let barrier = Fixture::new();
@@ -175,7 +175,7 @@ fn b_06_abort() {
 
 /// B-07a/b: thread N/2 waits until the other 4 are in the barrier, then `reset()`s: they get
 /// BrokenBarrierError; then all 5 pass the barrier again (immediately reusable, not broken).
-#[test]
+#[crate::common::test]
 fn b_07_reset() {
     watchdog(|| {
         let barrier = Fixture::new();
@@ -215,7 +215,7 @@ fn b_07_reset() {
 
 /// B-08: abort as in B-06, then all 5 sync on a second barrier, one resets the broken
 /// barrier, they sync again, and all 5 pass the original barrier: reset repairs it.
-#[test]
+#[crate::common::test]
 fn b_08_abort_and_reset() {
     watchdog(|| {
         let barrier = Fixture::new();
@@ -261,7 +261,7 @@ fn b_08_abort_and_reset() {
 /// B-09a/b: after one pass, thread N/2 sleeps 1.0 s while the others `wait(0.5)` (overriding
 /// the 2.0 s default): they time out with BrokenBarrierError, and so does the late thread,
 /// because a timeout breaks the barrier for everyone.
-#[test]
+#[crate::common::test]
 fn b_09_timeout() {
     watchdog(|| {
         let barrier = Fixture::new();
@@ -298,7 +298,7 @@ fn b_09_timeout() {
 
 /// B-10: `Barrier(2, timeout=0.1)`: a lone thread's `wait()` raises BrokenBarrierError after
 /// at least 0.1 s: the constructor timeout is the default for `wait()`.
-#[test]
+#[crate::common::test]
 fn b_10_default_timeout() {
     watchdog(|| {
         let timeout = 0.1;
@@ -318,7 +318,7 @@ fn b_10_default_timeout() {
 }
 
 /// B-11: `Barrier(1).wait()` returns at once, twice in a row (index 0).
-#[test]
+#[crate::common::test]
 fn b_11_single_thread() {
     watchdog(|| {
         let b = Barrier::new(1).unwrap();
@@ -333,7 +333,7 @@ fn b_11_single_thread() {
 /// B-12a..c: repr `<\w+\.Barrier at .*: waiters=0/3>`; with 2 threads blocked,
 /// `waiters=2/3`; after the main thread's wait releases them, `waiters=0/3`; after `abort()`,
 /// `<\w+\.Barrier at .*: broken>`.
-#[test]
+#[crate::common::test]
 fn b_12_repr() {
     watchdog(|| {
         let barrier = Barrier::new(3).unwrap();
@@ -353,7 +353,7 @@ fn b_12_repr() {
 }
 
 /// B-13: BrokenBarrierError is a RuntimeError.
-#[test]
+#[crate::common::test]
 fn b_13_broken_barrier_is_runtime_error() {
     let b = Barrier::new(2).unwrap();
     b.abort();
@@ -365,7 +365,7 @@ fn b_13_broken_barrier_is_runtime_error() {
 
 /// Bad input: `wait(NaN)` -> Value and `wait(> TIMEOUT_MAX)` -> Overflow, returned at once,
 /// without breaking the barrier or leaving a waiter counted; the barrier then works.
-#[test]
+#[crate::common::test]
 fn b_bad_wait_timeouts_leave_state_unchanged() {
     watchdog(|| {
         let barrier = Barrier::new(2).unwrap();
@@ -394,7 +394,7 @@ fn b_bad_wait_timeouts_leave_state_unchanged() {
 
 /// A negative `wait` timeout acts as 0: a lone waiter times out at once, which breaks the
 /// barrier (Python computes a deadline in the past); `reset()` repairs it.
-#[test]
+#[crate::common::test]
 fn b_09_negative_timeout_acts_as_zero() {
     watchdog(|| {
         let barrier = Barrier::new(2).unwrap();
@@ -413,7 +413,7 @@ fn b_09_negative_timeout_acts_as_zero() {
 }
 
 /// The last arriving thread runs the action; with Duration timeouts too.
-#[test]
+#[crate::common::test]
 fn b_05_action_runs_in_a_waiting_thread() {
     watchdog(|| {
         let runner = Arc::new(std::sync::Mutex::new(None));
@@ -442,7 +442,7 @@ fn b_05_action_runs_in_a_waiting_thread() {
 /// propagates in the thread that ran it; the other waiters get BrokenBarrierError. `reset()`
 /// repairs it. Relies on unwinding (the action panics), so not run under panic=abort.
 #[cfg(panic = "unwind")]
-#[test]
+#[crate::common::test]
 fn b_05_action_panic_breaks_barrier() {
     watchdog(|| {
         let barrier = Barrier::builder(2)
@@ -472,7 +472,7 @@ fn b_05_action_panic_breaks_barrier() {
 /// BL-14 analogue for Barrier: handles hold no hidden strong references, so dropping the
 /// last handle (after use from several threads) frees the barrier and with it the action
 /// closure and everything it captured.
-#[test]
+#[crate::common::test]
 fn b_14_dropping_last_handle_frees_action() {
     watchdog(|| {
         let sentinel = Arc::new(());
@@ -507,7 +507,7 @@ fn b_14_dropping_last_handle_frees_action() {
 }
 
 /// Handles: identity equality and `Send + Sync`.
-#[test]
+#[crate::common::test]
 fn b_handles() {
     fn check<T: Send + Sync + Clone + 'static>() {}
     check::<Barrier>();

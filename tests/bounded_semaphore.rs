@@ -21,7 +21,7 @@ mod base_semaphore {
 
 /// SB-01a/b: `BoundedSemaphore()` (value 1): `release()` raises ValueError; after
 /// `acquire(); release()`, another `release()` raises ValueError. The value is unchanged.
-#[test]
+#[crate::common::test]
 fn sb_01_release_unacquired_is_value_error() {
     let sem = BoundedSemaphore::default();
     assert_err(sem.release(1), Kind::Value, &["release"]);
@@ -38,7 +38,7 @@ fn sb_01_release_unacquired_is_value_error() {
 
 /// SB-01 with `release(n)`: a release that would exceed the bound is refused as a whole
 /// (Python checks `value + n > initial` before changing anything).
-#[test]
+#[crate::common::test]
 fn sb_01_release_n_over_bound_is_all_or_nothing() {
     let sem = BoundedSemaphore::new(3);
     assert!(sem.acquire());
@@ -64,7 +64,7 @@ fn sb_01_release_n_over_bound_is_all_or_nothing() {
 }
 
 /// `BoundedSemaphore(0)` is legal; any release is an over-release.
-#[test]
+#[crate::common::test]
 fn sb_01_zero_bound() {
     let sem = BoundedSemaphore::new(0);
     assert!(!sem.try_acquire());
@@ -73,7 +73,7 @@ fn sb_01_zero_bound() {
 }
 
 /// SB-02a/b: the repr matches `<\w+\.BoundedSemaphore at .*: value=3/3>`, then `value=2/3`.
-#[test]
+#[crate::common::test]
 fn sb_02_repr() {
     let sem = BoundedSemaphore::new(3);
     assert_module_repr(&format!("{sem:?}"), "BoundedSemaphore", "value=3/3");
@@ -87,7 +87,7 @@ fn sb_02_repr() {
 /// acquire once and are joined; `limit` *different* Threads each release once and are
 /// joined; then one more release from the main thread raises ValueError. Not owner-bound, and
 /// the bound holds across threads.
-#[test]
+#[crate::common::test]
 fn sb_03_bounded_semaphore_limit() {
     watchdog(|| {
         for limit in 1..10 {

@@ -32,7 +32,7 @@ mod c_08_condition_as_rlock {
 }
 
 /// C-01a: `Condition()` defaults to an RLock: acquire twice, release twice in one thread.
-#[test]
+#[crate::common::test]
 fn c_01a_default_lock_is_reentrant() {
     watchdog(|| {
         let cond = Condition::new();
@@ -48,7 +48,7 @@ fn c_01a_default_lock_is_reentrant() {
 /// C-01b..d: `Condition(lock)` with a plain Lock uses that lock: `cond.acquire()` holds it,
 /// `cond.release()` frees it, `cond.acquire(False)` is False while the lock is held (even by
 /// the same thread), and `with cond:` holds it.
-#[test]
+#[crate::common::test]
 fn c_01bcd_condition_uses_the_supplied_lock() {
     let lock = Lock::new();
     let cond = Condition::with_lock(lock.clone());
@@ -73,7 +73,7 @@ fn c_01bcd_condition_uses_the_supplied_lock() {
 }
 
 /// C-01 with an explicit RLock: the condition shares its ownership and depth.
-#[test]
+#[crate::common::test]
 fn c_01_condition_over_rlock_shares_it() {
     watchdog(|| {
         let lock = RLock::new();
@@ -99,7 +99,7 @@ fn c_01_condition_over_rlock_shares_it() {
 
 /// C-02: `wait()` (and every other wait form) without holding the lock raises RuntimeError,
 /// and nothing changes.
-#[test]
+#[crate::common::test]
 fn c_02_unacquired_wait_is_runtime_error() {
     watchdog(|| {
         for cond in [
@@ -126,7 +126,7 @@ fn c_02_unacquired_wait_is_runtime_error() {
 /// `wait(nan)` / `wait(1e100)` / `wait_for(pred, nan)` is a RuntimeError, not a
 /// ValueError/OverflowError. Checked with python3: `Condition().wait(float("nan"))` ->
 /// RuntimeError.
-#[test]
+#[crate::common::test]
 fn c_02_unacquired_wait_with_bad_timeout_is_runtime_error() {
     let cond = Condition::new();
     for t in [f64::NAN, 1e100, threading::TIMEOUT_MAX + 1.0] {
@@ -137,7 +137,7 @@ fn c_02_unacquired_wait_with_bad_timeout_is_runtime_error() {
 }
 
 /// C-03: `notify()` / `notify_all()` without holding the lock raise RuntimeError.
-#[test]
+#[crate::common::test]
 fn c_03_unacquired_notify_is_runtime_error() {
     for cond in [
         Condition::new(),
@@ -245,7 +245,7 @@ fn check_notify(cond: &Condition) {
 /// C-04a..e: notify(n) wakes exactly n, notify(n > waiters) wakes all, notify_all wakes the
 /// rest, woken waiters re-acquire the lock before wait() returns True; C-04f: twice on the
 /// same Condition (internal waiter state is clean afterwards).
-#[test]
+#[crate::common::test]
 fn c_04_notify() {
     watchdog(|| {
         let cond = Condition::new();
@@ -255,7 +255,7 @@ fn c_04_notify() {
 }
 
 /// C-04 over a plain Lock.
-#[test]
+#[crate::common::test]
 fn c_04_notify_with_plain_lock() {
     watchdog(|| {
         let cond = Condition::with_lock(Lock::new());
@@ -265,7 +265,7 @@ fn c_04_notify_with_plain_lock() {
 }
 
 /// C-05: 5 threads `wait(0.5)` with no notify: each returns False after [0.3, 5) s.
-#[test]
+#[crate::common::test]
 fn c_05_timeout() {
     watchdog(|| {
         let cond = Condition::new();
@@ -294,7 +294,7 @@ fn c_05_timeout() {
 /// C-06: `wait_for(state == 4)` returns True with `state == 4`; the main thread increments
 /// `state` 4 times, 10 ms apart, notifying each time (the predicate is re-evaluated on every
 /// wakeup).
-#[test]
+#[crate::common::test]
 fn c_06_wait_for() {
     watchdog(|| {
         let cond = Condition::new();
@@ -323,7 +323,7 @@ fn c_06_wait_for() {
 
 /// C-07: `wait_for(state == 4, timeout=0.1)` while `state` only reaches 3 returns False (the
 /// predicate's last value) after [0.06, 1.0) s.
-#[test]
+#[crate::common::test]
 fn c_07_wait_for_timeout() {
     watchdog(|| {
         let cond = Condition::new();
@@ -352,7 +352,7 @@ fn c_07_wait_for_timeout() {
 /// C-07: notifications do not restart the total timeout: with a notify every 10 ms for far
 /// longer than the timeout (predicate never true), `wait_for(timeout=0.2)` still returns False
 /// after about 0.2 s.
-#[test]
+#[crate::common::test]
 fn c_07_notifications_do_not_restart_timeout() {
     watchdog(|| {
         let cond = Condition::new();
@@ -365,7 +365,7 @@ fn c_07_notifications_do_not_restart_timeout() {
             assert_timeout(dt, 0.2);
             d2.store(1, Ordering::SeqCst);
         });
-        let start = std::time::Instant::now();
+        let start = common::Instant::now();
         while done.load(Ordering::SeqCst) == 0 && start.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(10));
             let _g = cond.guard();
@@ -377,7 +377,7 @@ fn c_07_notifications_do_not_restart_timeout() {
 
 /// `wait_for` with a predicate that is already true returns True at once, without waiting
 /// (even with a zero or negative timeout).
-#[test]
+#[crate::common::test]
 fn c_06_wait_for_true_predicate_returns_at_once() {
     watchdog(|| {
         let cond = Condition::new();
@@ -394,7 +394,7 @@ fn c_06_wait_for_true_predicate_returns_at_once() {
 /// R-06 `_release_save`/`_acquire_restore`: waiting on a Condition over an RLock held
 /// recursively releases every level (another thread can take the lock meanwhile) and restores
 /// the same depth before returning.
-#[test]
+#[crate::common::test]
 fn c_04_wait_releases_all_rlock_levels_and_restores_depth() {
     watchdog(|| {
         let lock = RLock::new();
@@ -428,7 +428,7 @@ fn c_04_wait_releases_all_rlock_levels_and_restores_depth() {
 }
 
 /// Several Conditions may share one Lock; notifying one wakes only its own waiters.
-#[test]
+#[crate::common::test]
 fn c_01_two_conditions_share_one_lock() {
     watchdog(|| {
         let lock = Lock::new();
@@ -474,7 +474,7 @@ fn c_01_two_conditions_share_one_lock() {
 
 /// `notify(n)` with nobody waiting is a no-op, and a later waiter is not woken by it (no
 /// stored notifications).
-#[test]
+#[crate::common::test]
 fn c_04_notify_without_waiters_is_not_stored() {
     watchdog(|| {
         let cond = Condition::new();
@@ -493,7 +493,7 @@ fn c_04_notify_without_waiters_is_not_stored() {
 /// Bad input on wait: NaN -> Value, above TIMEOUT_MAX -> Overflow; the caller still holds the
 /// lock at the same depth afterwards (the error comes before releasing it). A negative
 /// timeout acts as 0.
-#[test]
+#[crate::common::test]
 fn c_05_bad_wait_timeouts_leave_state_unchanged() {
     watchdog(|| {
         let lock = RLock::new();
@@ -543,7 +543,7 @@ fn c_05_bad_wait_timeouts_leave_state_unchanged() {
 }
 
 /// `Duration` timeouts on wait.
-#[test]
+#[crate::common::test]
 fn c_05_duration_timeout() {
     watchdog(|| {
         let cond = Condition::new();
@@ -556,7 +556,7 @@ fn c_05_duration_timeout() {
 
 /// C-08 detail: the Condition's repr shows its lock's state (Python:
 /// `<Condition(<unlocked _thread.RLock object owner=0 count=0 at ...>, 0)>`).
-#[test]
+#[crate::common::test]
 fn c_08_repr_shows_lock_state() {
     let cond = Condition::with_lock(Lock::new());
     common::assert_lock_repr(&format!("{cond:?}"), "unlocked");

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// E-01: `is_set()` False; `set()` -> True; `set()` again -> True; `clear()` -> False;
 /// `clear()` again -> False.
-#[test]
+#[crate::common::test]
 fn e_01_is_set() {
     let evt = Event::new();
     assert!(!evt.is_set());
@@ -51,7 +51,7 @@ fn check_notify(evt: &Event) {
 }
 
 /// E-02a: `wait()` returns True once set, and a second `wait()` on a set event returns at once.
-#[test]
+#[crate::common::test]
 fn e_02a_notify() {
     watchdog(|| {
         let evt = Event::new();
@@ -60,7 +60,7 @@ fn e_02a_notify() {
 }
 
 /// E-02b: the same again on the same Event after `set(); clear()`: the event is reusable.
-#[test]
+#[crate::common::test]
 fn e_02b_notify_after_clear() {
     watchdog(|| {
         let evt = Event::new();
@@ -73,7 +73,7 @@ fn e_02b_notify_after_clear() {
 
 /// E-03a: unset event, 5 threads: `wait(0.0)` is False at once; `wait(0.5)` is False after
 /// [0.3, 5) s.
-#[test]
+#[crate::common::test]
 fn e_03a_timeout_unset() {
     watchdog(|| {
         let evt = Event::new();
@@ -96,7 +96,7 @@ fn e_03a_timeout_unset() {
 }
 
 /// E-03b: set event, 5 threads: `wait(0.0)` and `wait(0.5)` are True.
-#[test]
+#[crate::common::test]
 fn e_03b_timeout_set() {
     watchdog(|| {
         let evt = Event::new();
@@ -121,7 +121,7 @@ fn e_03b_timeout_set() {
 
 /// E-04 (gh-57711): 5 threads blocked in a long `wait(timeout)`; `set()` then immediately
 /// `clear()`: all 5 waits return True (a waiter woken by set does not re-check the flag).
-#[test]
+#[crate::common::test]
 fn e_04_set_and_clear() {
     watchdog(|| {
         const N: usize = 5;
@@ -142,7 +142,7 @@ fn e_04_set_and_clear() {
 }
 
 /// E-04 with untimed `wait()`.
-#[test]
+#[crate::common::test]
 fn e_04_set_and_clear_untimed_wait() {
     watchdog(|| {
         const N: usize = 5;
@@ -162,7 +162,7 @@ fn e_04_set_and_clear_untimed_wait() {
 /// E-04, repeated: the set-then-clear race is timing-dependent (a woken waiter that runs
 /// before `clear()` passes even in a buggy implementation), so run several rounds on the same
 /// Event to make a waiter that re-checks the flag fail reliably.
-#[test]
+#[crate::common::test]
 fn e_04_set_and_clear_repeated() {
     watchdog(|| {
         const N: usize = 5;
@@ -183,7 +183,7 @@ fn e_04_set_and_clear_repeated() {
 }
 
 /// E-06: the repr matches `<\w+\.Event at .*: unset>`, then `<\w+\.Event at .*: set>`.
-#[test]
+#[crate::common::test]
 fn e_06_repr() {
     let evt = Event::new();
     assert_module_repr(&format!("{evt:?}"), "Event", "unset");
@@ -195,7 +195,7 @@ fn e_06_repr() {
 
 /// Bad input: `wait(NaN)` -> Value, `wait(> TIMEOUT_MAX)` -> Overflow, both at once and
 /// without changing the flag; a negative timeout acts as 0.
-#[test]
+#[crate::common::test]
 fn e_03_bad_timeouts() {
     watchdog(|| {
         let evt = Event::new();
@@ -236,7 +236,7 @@ fn e_03_bad_timeouts() {
 }
 
 /// `Duration` timeouts follow the same rules.
-#[test]
+#[crate::common::test]
 fn e_03_duration_timeouts() {
     watchdog(|| {
         let evt = Event::new();
@@ -251,7 +251,7 @@ fn e_03_duration_timeouts() {
 
 /// A waiter blocked in `wait(timeout)` is released promptly by `set()` from another foreign
 /// thread, long before its timeout.
-#[test]
+#[crate::common::test]
 fn e_02_set_wakes_timed_waiter_promptly() {
     watchdog(|| {
         let evt = Event::new();
@@ -271,7 +271,7 @@ fn e_02_set_wakes_timed_waiter_promptly() {
 }
 
 /// Handles: `Default`, identity equality, clones share the flag.
-#[test]
+#[crate::common::test]
 fn e_handles() {
     let a = Event::default();
     assert!(!a.is_set());

@@ -81,7 +81,7 @@ fn panicking(name: &str, msg: &'static str) -> Thread {
 // ---------------------------------------------------------------------------------------------
 // render() and direct calls: no panics needed
 
-#[test]
+#[crate::thread_helpers::test]
 fn h01_render_has_header_traceback_and_message() {
     let t = Thread::builder().name("excepthook thread").build();
     let args = ExceptHookArgs {
@@ -104,7 +104,7 @@ fn h01_render_has_header_traceback_and_message() {
     assert!(!text.contains("Unhandled exception"), "{text}");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn h02_thread_none_uses_current_ident() {
     // H-02: ExceptHookArgs with thread=None prints the calling thread's ident as its "name".
     let args = ExceptHookArgs {
@@ -122,7 +122,7 @@ fn h02_thread_none_uses_current_ident() {
     assert!(text.contains("ValueError: bug\n"), "{text}");
     // The ident is the *calling* thread's: rendered in another thread, the header changes.
     let (text2, ident2) = within(BOUND, "render in another thread", move || {
-        std::thread::spawn(move || (args.render(), threading::get_ident()))
+        thread_helpers::platform::spawn(move || (args.render(), threading::get_ident()))
             .join()
             .unwrap()
     });
@@ -133,7 +133,7 @@ fn h02_thread_none_uses_current_ident() {
     assert_ne!(ident2, threading::get_ident());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn render_without_value_prints_the_type() {
     let args = ExceptHookArgs {
         exc_type: "Panic".to_string(),
@@ -146,7 +146,7 @@ fn render_without_value_prints_the_type() {
     assert!(text.trim_end().ends_with("Panic"), "{text}");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn h04_excepthook_calls_the_installed_hook_and_has_four_fields() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -168,7 +168,7 @@ fn h04_excepthook_calls_the_installed_hook_and_has_four_fields() {
     assert_eq!(log[0].hook_thread, threading::current_thread());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn h06_default_excepthook_stays_available_and_restores() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -195,9 +195,13 @@ fn h06_default_excepthook_stays_available_and_restores() {
 // ---------------------------------------------------------------------------------------------
 // Panicking threads (need unwinding)
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn h04_custom_hook_receives_panic_from_thread() {
@@ -217,9 +221,13 @@ fn h04_custom_hook_receives_panic_from_thread() {
     assert_eq!(seen.hook_thread, t);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn h04_formatted_panic_message_is_the_value() {
@@ -236,9 +244,13 @@ fn h04_formatted_panic_message_is_the_value() {
     assert_eq!(log[0].thread.as_ref(), Some(&t));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn x06_panic_does_not_reach_join_and_others_carry_on() {
@@ -270,9 +282,13 @@ fn x06_panic_does_not_reach_join_and_others_carry_on() {
     assert_eq!(log.lock().unwrap().len(), 1);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn h03_exit_thread_is_silent() {
@@ -301,9 +317,13 @@ fn h03_exit_thread_is_silent() {
     assert!(!threading::enumerate().contains(&t));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn h03_exit_thread_from_nested_calls_and_run_impl() {
@@ -331,9 +351,13 @@ fn h03_exit_thread_from_nested_calls_and_run_impl() {
     assert!(log.lock().unwrap().is_empty());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a hook that panics: needs unwinding or the wasmtime host's trap handler, which \
               enters the guest's handler again after the hook's own trap"
 )]
@@ -362,9 +386,13 @@ fn h05_hook_that_panics_does_not_kill_anything() {
     join_bounded(&ok);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn h06_custom_hook_replaces_output_and_can_be_swapped() {
@@ -390,9 +418,13 @@ fn h06_custom_hook_replaces_output_and_can_be_swapped() {
     assert_eq!(second[0].thread.as_ref(), Some(&t2));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn panics_in_run_impl_and_many_threads_are_all_reported() {
@@ -427,9 +459,13 @@ fn panics_in_run_impl_and_many_threads_are_all_reported() {
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn panicking_thread_reports_a_traceback_string() {
@@ -461,9 +497,13 @@ fn panicking_thread_reports_a_traceback_string() {
     );
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn hook_runs_in_the_failing_thread_before_it_stops() {
@@ -494,7 +534,7 @@ fn hook_runs_in_the_failing_thread_before_it_stops() {
     assert_eq!(got, (true, true, Some("mine"), true));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: the thread catches a panic itself"
@@ -552,9 +592,13 @@ fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports(
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn panic_with_non_string_payload_is_reported() {

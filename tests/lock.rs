@@ -29,7 +29,7 @@ mod base_lock {
 
 /// L-01: a worker acquires (phase 1), then acquires again: the second call blocks in the
 /// same thread (no re-entrancy, no error) until the *main* thread releases; then phase 2.
-#[test]
+#[crate::common::test]
 fn l_01_reacquire_blocks_in_same_thread() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -60,7 +60,7 @@ fn l_01_reacquire_blocks_in_same_thread() {
 }
 
 /// L-01 (non-blocking forms): the holder's own `acquire(False)` and timed acquire fail.
-#[test]
+#[crate::common::test]
 fn l_01_holder_cannot_reacquire_without_blocking() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -77,7 +77,7 @@ fn l_01_holder_cannot_reacquire_without_blocking() {
 
 /// L-02: the main thread acquires; another thread releases it successfully; the main thread
 /// can then acquire and release again.
-#[test]
+#[crate::common::test]
 fn l_02_different_thread_may_release() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -92,7 +92,7 @@ fn l_02_different_thread_may_release() {
 
 /// L-02 (cross-thread hand-off): a lock taken in one foreign thread is released by another and
 /// a blocked acquirer in a third wakes up.
-#[test]
+#[crate::common::test]
 fn l_02_release_by_other_thread_wakes_waiter() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -115,7 +115,7 @@ fn l_02_release_by_other_thread_wakes_waiter() {
 
 /// L-03: after a timed-out `acquire(timeout=0.01)`, `release()` leaves `locked()` False and
 /// `acquire(blocking=False)` succeeds: a timed-out waiter does not corrupt the lock.
-#[test]
+#[crate::common::test]
 fn l_03_state_after_timeout() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -129,7 +129,7 @@ fn l_03_state_after_timeout() {
 }
 
 /// L-03 with a timed-out waiter in another thread, several times in a row.
-#[test]
+#[crate::common::test]
 fn l_03_state_after_timeout_in_other_thread() {
     watchdog(|| {
         let lock = threading::Lock::new();
@@ -147,7 +147,7 @@ fn l_03_state_after_timeout_in_other_thread() {
 
 /// L-05 / X-05: `Lock().release()` on an unlocked lock raises RuntimeError (ThreadError); the
 /// lock stays unlocked and usable.
-#[test]
+#[crate::common::test]
 fn l_05_releasing_unacquired_lock_is_runtime_error() {
     let lock = threading::Lock::new();
     let e = lock.release().unwrap_err();
@@ -167,7 +167,7 @@ fn l_05_releasing_unacquired_lock_is_runtime_error() {
 }
 
 /// L-06 (positive part) and `Default`: a new Lock is unlocked.
-#[test]
+#[crate::common::test]
 fn l_06_lock_no_args_and_default() {
     let a = threading::Lock::new();
     let b = threading::Lock::default();
@@ -177,7 +177,7 @@ fn l_06_lock_no_args_and_default() {
 }
 
 /// L-08 analogue: `Lock` is a real type usable in `Option` ("Lock | None").
-#[test]
+#[crate::common::test]
 fn l_08_lock_or_none() {
     fn maybe(make: bool) -> Option<threading::Lock> {
         make.then(threading::Lock::new)
@@ -188,7 +188,7 @@ fn l_08_lock_or_none() {
 
 /// BL-03/BL-04 details: the repr names the type, like Python's `<unlocked _thread.lock object
 /// at 0x...>`.
-#[test]
+#[crate::common::test]
 fn bl_03_repr_names_the_lock_type() {
     let lock = threading::Lock::new();
     let r = format!("{lock:?}");
@@ -202,7 +202,7 @@ fn bl_03_repr_names_the_lock_type() {
 }
 
 /// BL-13 (Rust): handles hash and compare by identity.
-#[test]
+#[crate::common::test]
 // Hashing is by identity (the Arc's address), not by the mutable lock state.
 #[allow(clippy::mutable_key_type)]
 fn bl_13_hash_by_identity() {
@@ -217,14 +217,14 @@ fn bl_13_hash_by_identity() {
 }
 
 /// Handles are `Send + Sync` (shared between threads by cloning).
-#[test]
+#[crate::common::test]
 fn handles_are_send_sync() {
     fn check<T: Send + Sync + Clone + 'static>() {}
     check::<threading::Lock>();
 }
 
 /// The RAII guard holds the lock until dropped, and explicit `drop` releases early.
-#[test]
+#[crate::common::test]
 fn bl_10_guard_releases_on_drop() {
     let lock = threading::Lock::new();
     let g = lock.guard();

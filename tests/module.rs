@@ -29,7 +29,7 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn noop() {}
 
-#[test]
+#[crate::thread_helpers::test]
 fn current_thread_in_crate_thread_is_its_thread() {
     let _g = serial(&SERIAL);
     let seen = Arc::new(Mutex::new(None));
@@ -54,7 +54,11 @@ fn current_thread_in_crate_thread_is_its_thread() {
     assert_eq!(t.ident(), Some(ident));
 }
 
-#[test]
+#[crate::thread_helpers::test]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
+)]
 fn current_thread_in_foreign_thread_is_a_dummy() {
     let _g = serial(&SERIAL);
     let main = threading::main_thread();
@@ -70,7 +74,7 @@ fn current_thread_in_foreign_thread_is_a_dummy() {
     });
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t17_main_thread_from_other_threads() {
     let _g = serial(&SERIAL);
     let main = threading::main_thread();
@@ -109,7 +113,7 @@ fn t17_main_thread_from_other_threads() {
     assert!(!main.is_daemon());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 // Thread hashes by identity (an Arc pointer), so the interior mutability does not matter.
 #[allow(clippy::mutable_key_type)]
 fn enumerate_and_active_count() {
@@ -160,7 +164,7 @@ fn enumerate_and_active_count() {
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn get_ident_and_native_id_distinct_between_live_threads() {
     let _g = serial(&SERIAL);
     let gate = Event::new();
@@ -264,7 +268,7 @@ fn run_checked(log: &HookLog) -> (Thread, usize) {
     (t, n)
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t21_settrace_gettrace() {
     let _g = serial(&SERIAL);
     let old = threading::gettrace();
@@ -297,7 +301,7 @@ fn t21_settrace_gettrace() {
     assert!(of(&log, &[t3, threading::current_thread()]).is_empty());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t23_setprofile_getprofile() {
     let _g = serial(&SERIAL);
     assert!(
@@ -324,7 +328,7 @@ fn t23_setprofile_getprofile() {
     assert_eq!(n2, 0);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn trace_and_profile_hooks_both_run_and_can_be_replaced() {
     let _g = serial(&SERIAL);
     let (trace, tlog) = recording_hook();
@@ -351,14 +355,18 @@ fn trace_and_profile_hooks_both_run_and_can_be_replaced() {
     assert_eq!(pl, vec![t, u]);
 }
 
-#[test]
+#[crate::thread_helpers::test]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
+)]
 fn hooks_do_not_run_for_foreign_threads_or_the_caller() {
     let _g = serial(&SERIAL);
     let (hook, log) = recording_hook();
     threading::settrace(hook);
     // A plain std thread (not `within`, whose helper is a crate thread and would be traced);
     // its body does not block.
-    let dummy = std::thread::spawn(threading::current_thread)
+    let dummy = thread_helpers::platform::spawn(threading::current_thread)
         .join()
         .unwrap();
     let t = Thread::new(noop);

@@ -32,7 +32,7 @@ mod rlock_suite {
 
 /// R-01 (3.13 format): `<locked ... RLock object owner=<ident> count=2 at 0x...>`; the owner is
 /// the holder's `get_ident()`, shown the same from any thread; `owner=0 count=0` when free.
-#[test]
+#[crate::common::test]
 fn r_01_repr_owner_and_count() {
     watchdog(|| {
         let lock = threading::RLock::new();
@@ -67,7 +67,7 @@ fn r_01_repr_owner_and_count() {
 
 /// R-06 via the public API: a Condition over an RLock the caller does not own refuses to
 /// wait and to notify (RuntimeError); the RLock is left as it was.
-#[test]
+#[crate::common::test]
 fn r_06_condition_over_unowned_rlock_errors() {
     watchdog(|| {
         let lock = threading::RLock::new();
@@ -102,7 +102,7 @@ fn r_06_condition_over_unowned_rlock_errors() {
 }
 
 /// with guards: nested guards re-enter and unwind the depth in order.
-#[test]
+#[crate::common::test]
 fn r_07_nested_guards() {
     let lock = threading::RLock::new();
     {
@@ -122,7 +122,7 @@ fn r_07_nested_guards() {
 }
 
 /// deep recursion is counted exactly.
-#[test]
+#[crate::common::test]
 fn r_07_deep_recursion() {
     let lock = threading::RLock::new();
     for i in 1..=1000 {
@@ -138,7 +138,7 @@ fn r_07_deep_recursion() {
 }
 
 /// the RuntimeError is Python's (ThreadError is RuntimeError).
-#[test]
+#[crate::common::test]
 fn r_03_release_error_is_runtime_error() {
     let lock = threading::RLock::new();
     let e = lock.release().unwrap_err();
@@ -147,7 +147,7 @@ fn r_03_release_error_is_runtime_error() {
 }
 
 /// Handles: `Default`, identity equality, `Send + Sync`.
-#[test]
+#[crate::common::test]
 fn rlock_default_and_identity() {
     fn check<T: Send + Sync + Clone + 'static>() {}
     check::<threading::RLock>();

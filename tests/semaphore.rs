@@ -19,7 +19,7 @@ mod base_semaphore {
 
 /// SU-01: `Semaphore(1).release()` without an acquire is allowed and raises the value to 2;
 /// two acquires then succeed without blocking.
-#[test]
+#[crate::common::test]
 fn su_01_release_unacquired() {
     watchdog(|| {
         let sem = Semaphore::new(1);
@@ -38,7 +38,7 @@ fn su_01_release_unacquired() {
 
 /// SU-02a/b: the repr matches `<\w+\.Semaphore at .*: value=3>`, then `value=2` after an
 /// acquire and `value=4` after two releases (above the initial value).
-#[test]
+#[crate::common::test]
 fn su_02_repr() {
     let sem = Semaphore::new(3);
     assert_module_repr(&format!("{sem:?}"), "Semaphore", "value=3");
@@ -50,7 +50,7 @@ fn su_02_repr() {
 }
 
 /// SU-01 across threads: releases from threads that never acquired count too.
-#[test]
+#[crate::common::test]
 fn su_01_release_from_other_threads() {
     watchdog(|| {
         let sem = Semaphore::new(0);

@@ -16,13 +16,13 @@
 
 mod common;
 
+use common::platform as thread;
 use common::{stress_iters, with_timeout, LONG_TIMEOUT};
 use pythreading::{BoundedSemaphore, Condition, Event, Lock, RLock, Semaphore};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::thread;
 
 const THREADS: usize = 4;
 const STRESS_SECS: f64 = 120.0;
@@ -68,7 +68,7 @@ fn increments(iters: usize, locked: impl Fn(&mut dyn FnMut()) + Send + Sync + 's
     assert_eq!(total, (THREADS * iters) as u64, "lost increments");
 }
 
-#[test]
+#[crate::common::test]
 fn stress_lock_increments() {
     with_timeout(STRESS_SECS, || {
         let lock = Lock::new();
@@ -80,7 +80,7 @@ fn stress_lock_increments() {
 }
 
 /// Explicit acquire/release, mixing the blocking, non-blocking and timed paths.
-#[test]
+#[crate::common::test]
 fn stress_lock_increments_mixed_acquire_forms() {
     with_timeout(STRESS_SECS, || {
         let lock = Lock::new();
@@ -101,7 +101,7 @@ fn stress_lock_increments_mixed_acquire_forms() {
     })
 }
 
-#[test]
+#[crate::common::test]
 fn stress_rlock_increments() {
     with_timeout(STRESS_SECS, || {
         let lock = RLock::new();
@@ -115,7 +115,7 @@ fn stress_rlock_increments() {
     })
 }
 
-#[test]
+#[crate::common::test]
 fn stress_condition_as_lock_increments() {
     with_timeout(STRESS_SECS, || {
         let cond = Condition::new();
@@ -126,7 +126,7 @@ fn stress_condition_as_lock_increments() {
     })
 }
 
-#[test]
+#[crate::common::test]
 fn stress_semaphore_1_increments() {
     with_timeout(STRESS_SECS, || {
         let sem = Semaphore::new(1);
@@ -138,7 +138,7 @@ fn stress_semaphore_1_increments() {
     })
 }
 
-#[test]
+#[crate::common::test]
 fn stress_bounded_semaphore_1_increments() {
     with_timeout(STRESS_SECS, || {
         let sem = BoundedSemaphore::new(1);
@@ -151,7 +151,7 @@ fn stress_bounded_semaphore_1_increments() {
 
 /// Bounded-buffer producer/consumer over two Conditions sharing one Lock: every item arrives
 /// exactly once.
-#[test]
+#[crate::common::test]
 fn stress_condition_producer_consumer() {
     with_timeout(STRESS_SECS, || {
         const PRODUCERS: usize = 2;
@@ -281,7 +281,7 @@ fn semaphore_admission(
     assert_eq!(inside.load(Ordering::SeqCst), 0);
 }
 
-#[test]
+#[crate::common::test]
 fn stress_semaphore_never_admits_more_than_k() {
     with_timeout(STRESS_SECS, || {
         let k = 3;
@@ -296,7 +296,7 @@ fn stress_semaphore_never_admits_more_than_k() {
     })
 }
 
-#[test]
+#[crate::common::test]
 fn stress_bounded_semaphore_never_admits_more_than_k() {
     with_timeout(STRESS_SECS, || {
         let k = 2;
@@ -315,7 +315,7 @@ fn stress_bounded_semaphore_never_admits_more_than_k() {
 /// Event set/clear storm: a storm thread toggles the flag as fast as it can while waiters
 /// wait repeatedly. Every wait must return True (E-04: a waiter blocked at a `set()` is
 /// released even if `clear()` follows at once); a lost waiter would time out and fail.
-#[test]
+#[crate::common::test]
 fn stress_event_set_clear_storm() {
     with_timeout(STRESS_SECS, || {
         const WAITERS: usize = 4;
@@ -363,7 +363,7 @@ fn stress_event_set_clear_storm() {
 }
 
 /// Event: many waiters released by a single `set()`, repeatedly (set, all wake, clear).
-#[test]
+#[crate::common::test]
 fn stress_event_broadcast_rounds() {
     with_timeout(STRESS_SECS, || {
         const WAITERS: usize = 6;
@@ -399,7 +399,7 @@ fn stress_event_broadcast_rounds() {
 
 /// Barrier: many cycles; per cycle the indices are a permutation of 0..N and the action ran
 /// exactly once before anyone was released.
-#[test]
+#[crate::common::test]
 fn stress_barrier_many_cycles() {
     with_timeout(STRESS_SECS, || {
         const PARTIES: usize = 4;

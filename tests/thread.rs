@@ -11,7 +11,7 @@
 //! worker spawn there.
 //!
 //! Note: natively, cargo's test threads are *foreign* threads (not created by the crate); their
-//! `current_thread()` is a daemonic dummy, so threads created directly in a `#[test]` default to
+//! `current_thread()` is a daemonic dummy, so threads created directly in a `#[crate::thread_helpers::test]` default to
 //! daemon=true, exactly as in Python. Under wasm, libtest runs every test on the main thread
 //! (non-daemon). So tests never assume either: they set `.daemon(..)` explicitly where the repr
 //! or the flag matters, and use `in_foreign_thread` for foreign-thread behaviour.
@@ -46,7 +46,6 @@ mod thread_helpers;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use pythreading as threading;
 use thread_helpers::*;
@@ -97,7 +96,7 @@ fn gated(gate: &Event) -> Thread {
 // ---------------------------------------------------------------------------------------------
 // T-01: names
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01a_t01b_explicit_name() {
     let t = Thread::builder().name("myname1").build();
     assert_eq!(t.name(), "myname1");
@@ -106,13 +105,13 @@ fn t01a_t01b_explicit_name() {
     assert_eq!(t.name(), "123");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01c_explicit_name_wins_over_target_name() {
     let t = Thread::builder().name("myname2").target(noop).build();
     assert_eq!(t.name(), "myname2");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01d_empty_name_counts_as_unnamed() {
     let t = Thread::builder().name("").build();
     let (n, func) = auto_name(&t.name(), "Thread").unwrap_or_else(|| panic!("{}", t.name()));
@@ -120,7 +119,7 @@ fn t01d_empty_name_counts_as_unnamed() {
     assert_eq!(func, None);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01e_unnamed_threads_get_thread_n_and_closures_get_no_suffix() {
     let a = Thread::builder().build();
     let b = Thread::new(|| {});
@@ -144,7 +143,7 @@ fn t01e_unnamed_threads_get_thread_n_and_closures_get_no_suffix() {
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01f_fn_item_target_adds_its_name() {
     let a = Thread::new(noop);
     assert_eq!(
@@ -178,7 +177,7 @@ fn t01f_fn_item_target_adds_its_name() {
     );
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t01f_suffix_is_the_function_name_not_a_type_or_path() {
     // Python's suffix is target.__name__: the function's own name, whatever its owner.
     assert_eq!(
@@ -288,7 +287,7 @@ fn various_ops() {
     assert!((1..=3).contains(&count(&max_seen)));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t03_various_ops() {
     various_ops();
 }
@@ -304,17 +303,17 @@ fn with_stack_size(size: usize) {
     assert_eq!(threading::stack_size(None).unwrap(), 0);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t05_various_ops_small_stack() {
     with_stack_size(256 * 1024);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t06_various_ops_large_stack() {
     with_stack_size(0x100000);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn stack_size_invalid_is_value_error_and_unchanged() {
     let _g = serial(&STACK_SIZE);
     let before = threading::stack_size(None).unwrap();
@@ -338,25 +337,31 @@ fn stack_size_invalid_is_value_error_and_unchanged() {
 // ---------------------------------------------------------------------------------------------
 // T-04, T-07: foreign threads
 
-#[test]
+#[crate::thread_helpers::test]
 fn t04_ident_of_crate_and_foreign_threads() {
     let cur = threading::current_thread();
     assert_eq!(cur.ident(), Some(threading::get_ident()));
     let (a, b) = within(BOUND, "foreign thread", || {
-        std::thread::spawn(|| (threading::current_thread().ident(), threading::get_ident()))
-            .join()
-            .unwrap()
+        thread_helpers::platform::spawn(|| {
+            (threading::current_thread().ident(), threading::get_ident())
+        })
+        .join()
+        .unwrap()
     });
     assert_eq!(a, Some(b));
     assert_ne!(b, threading::get_ident());
 }
 
-#[test]
+#[crate::thread_helpers::test]
+#[cfg_attr(
+    all(target_arch = "wasm32", target_os = "unknown"),
+    ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
+)]
 fn t07_foreign_thread_gets_a_dummy_that_disappears() {
     let release = Arc::new(AtomicBool::new(false));
     let r2 = release.clone();
     let (tx, rx) = std::sync::mpsc::channel();
-    let h = std::thread::spawn(move || {
+    let h = thread_helpers::platform::spawn(move || {
         let d = threading::current_thread();
         // The same dummy object on every call.
         assert_eq!(d, threading::current_thread());
@@ -365,7 +370,8 @@ fn t07_foreign_thread_gets_a_dummy_that_disappears() {
             .unwrap();
         wait_until(BOUND, || r2.load(Ordering::SeqCst));
     });
-    let (dummy, tid, native) = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+    let (dummy, tid, native) =
+        thread_helpers::recv_timeout(&rx, std::time::Duration::from_secs(10)).unwrap();
     // T-07a
     assert!(dummy.is_alive());
     assert!(dummy.is_daemon());
@@ -402,11 +408,11 @@ fn t07_foreign_thread_gets_a_dummy_that_disappears() {
     );
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t07_using_thread_api_from_foreign_thread_keeps_registry_clean() {
     // BL-11-like: a foreign thread that starts and joins a crate Thread leaves nothing behind.
     let t = within(BOUND, "foreign thread", || {
-        std::thread::spawn(|| {
+        thread_helpers::platform::spawn(|| {
             let t = Thread::new(noop);
             t.start().unwrap();
             t.join().unwrap();
@@ -423,7 +429,7 @@ fn t07_using_thread_api_from_foreign_thread_keeps_registry_clean() {
 // ---------------------------------------------------------------------------------------------
 // T-10, T-11, T-12: join
 
-#[test]
+#[crate::thread_helpers::test]
 fn t10_enumerate_after_join() {
     within(60.0, "T-10", || {
         for i in 0..99 {
@@ -439,7 +445,7 @@ fn t10_enumerate_after_join() {
     });
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t11_join_from_multiple_threads() {
     within(60.0, "T-11", || {
         for n in 2..20 {
@@ -473,7 +479,7 @@ fn t11_join_from_multiple_threads() {
     });
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t12_join_with_timeout_returns_with_thread_alive() {
     let lock = threading::Lock::new();
     lock.acquire();
@@ -503,7 +509,7 @@ fn t12_join_with_timeout_returns_with_thread_alive() {
     });
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn join_timeout_validation_leaves_thread_unchanged() {
     let gate = Event::new();
     let t = gated(&gate);
@@ -527,7 +533,7 @@ fn join_timeout_validation_leaves_thread_unchanged() {
 // ---------------------------------------------------------------------------------------------
 // T-13: the target is released after the run
 
-#[test]
+#[crate::thread_helpers::test]
 fn t13_target_and_captures_dropped_after_run() {
     let owner = Arc::new(());
     let o = owner.clone();
@@ -548,7 +554,7 @@ fn t13_target_and_captures_dropped_after_run() {
     assert_eq!(count(&dropped), 1);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t13_run_in_calling_thread_drops_target() {
     let owner = Arc::new(());
     let o = owner.clone();
@@ -570,7 +576,7 @@ fn t13_run_in_calling_thread_drops_target() {
     assert_eq!(count(&calls), 1);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
@@ -587,7 +593,7 @@ fn t13_target_dropped_after_exit_thread() {
     assert_eq!(Arc::strong_count(&owner), 1, "T-13 (SystemExit variant)");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
@@ -611,7 +617,7 @@ fn t13_target_dropped_after_panic() {
 // ---------------------------------------------------------------------------------------------
 // T-15, T-19: repr
 
-#[test]
+#[crate::thread_helpers::test]
 fn t15_repr_daemon() {
     let t = Thread::builder().daemon(false).build();
     let r = format!("{t:?}");
@@ -623,7 +629,7 @@ fn t15_repr_daemon() {
     assert_eq!(r, format!("<Thread({}, initial daemon)>", t.name()));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t19_repr_started_then_stopped_without_join() {
     let gate = Event::new();
     let t = Thread::builder().name("w").daemon(true).target({
@@ -654,7 +660,7 @@ fn t19_repr_started_then_stopped_without_join() {
 // ---------------------------------------------------------------------------------------------
 // T-26, T-27
 
-#[test]
+#[crate::thread_helpers::test]
 fn t26_zero_sized_targets_are_called() {
     // Python: a target whose truth value is False still runs. Rust's closest analogue: a target
     // that captures nothing (zero-sized), and a fn item, are still called.
@@ -673,7 +679,7 @@ fn t26_zero_sized_targets_are_called() {
     assert_eq!(CALLED.load(Ordering::SeqCst), 2);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn t27_unjoined_thread_still_exits_and_is_cleaned_up() {
     let done = Arc::new(AtomicBool::new(false));
     let d = done.clone();
@@ -692,7 +698,7 @@ fn t27_unjoined_thread_still_exits_and_is_cleaned_up() {
 // ---------------------------------------------------------------------------------------------
 // X-01 .. X-05: lifecycle errors, each leaving the state unchanged
 
-#[test]
+#[crate::thread_helpers::test]
 fn x01_start_twice_is_runtime_error() {
     let gate = Event::new();
     let runs = counter();
@@ -714,7 +720,7 @@ fn x01_start_twice_is_runtime_error() {
     assert!(!threading::enumerate().contains(&t));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn x02_joining_current_thread_is_runtime_error() {
     // From a crate thread: self-join is refused, not a deadlock.
     let res = Arc::new(Mutex::new(None));
@@ -750,7 +756,7 @@ fn x02_joining_current_thread_is_runtime_error() {
     assert!(me.is_alive());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn x03_join_before_start_is_runtime_error() {
     let t = Thread::new(noop);
     assert!(is_runtime(t.join()));
@@ -765,7 +771,7 @@ fn x03_join_before_start_is_runtime_error() {
     assert_eq!(t.join(), Ok(()));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn x04_daemonize_started_thread_is_runtime_error() {
     let gate = Event::new();
     let t = Thread::builder().daemon(false).target({
@@ -791,7 +797,7 @@ fn x04_daemonize_started_thread_is_runtime_error() {
     assert!(!t.is_daemon());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn x05_releasing_unacquired_lock_is_runtime_error() {
     let lock = threading::Lock::new();
     assert!(is_runtime(lock.release()));
@@ -815,7 +821,7 @@ impl threading::Run for Worker {
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn from_run_subclass_pattern() {
     let hits = counter();
     let seen = Arc::new(Mutex::new(None));
@@ -850,7 +856,7 @@ fn from_run_subclass_pattern() {
     assert!(!t.is_alive());
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn builder_sets_name_daemon_and_target() {
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
@@ -876,7 +882,7 @@ fn builder_sets_name_daemon_and_target() {
     join_bounded(&t);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn run_executes_target_in_calling_thread() {
     let seen = Arc::new(Mutex::new(None));
     let s = seen.clone();
@@ -888,7 +894,7 @@ fn run_executes_target_in_calling_thread() {
     assert!(format!("{t:?}").contains("initial"));
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn daemon_default_is_inherited_from_creating_thread() {
     // A foreign thread has a daemonic dummy, so its threads default to daemon.
     let (dummy_daemon, child_daemon) = in_foreign_thread(|| {
@@ -925,7 +931,7 @@ fn daemon_default_is_inherited_from_creating_thread() {
     );
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn ident_native_id_and_is_alive_lifecycle() {
     let gate = Event::new();
     let inside = Arc::new(Mutex::new(None));
@@ -965,7 +971,7 @@ fn ident_native_id_and_is_alive_lifecycle() {
     );
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn idents_distinct_among_live_threads() {
     let gate = Event::new();
     let threads: Vec<Thread> = (0..8).map(|_| gated(&gate)).collect();
@@ -981,7 +987,7 @@ fn idents_distinct_among_live_threads() {
     }
 }
 
-#[test]
+#[crate::thread_helpers::test]
 // Thread hashes by identity (an Arc pointer), so the interior mutability does not matter.
 #[allow(clippy::mutable_key_type)]
 fn current_thread_is_the_handle_and_identity_semantics() {
@@ -1002,7 +1008,7 @@ fn current_thread_is_the_handle_and_identity_semantics() {
     assert_ne!(a, b);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn set_name_changes_name_and_repr() {
     let t = Thread::builder().daemon(false).build();
     t.set_name("renamed");
@@ -1012,7 +1018,7 @@ fn set_name_changes_name_and_repr() {
     assert_eq!(t.name(), "again");
 }
 
-#[test]
+#[crate::thread_helpers::test]
 fn m03_set_name_from_inside_is_visible() {
     let gate = Event::new();
     let renamed = Event::new();
@@ -1032,9 +1038,13 @@ fn m03_set_name_from_inside_is_visible() {
     join_bounded(&t);
 }
 
-#[test]
+#[crate::thread_helpers::test]
 #[cfg_attr(
-    not(any(panic = "unwind", target_os = "wasi")),
+    not(any(
+        panic = "unwind",
+        target_os = "wasi",
+        all(target_arch = "wasm32", target_os = "unknown")
+    )),
     ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
 )]
 fn panicking_thread_is_not_alive_and_join_is_ok() {

@@ -119,97 +119,101 @@ impl RLockLike for Condition {
 /// Instantiate `BaseLockTests` for a type implementing [`LockLike`].
 macro_rules! base_lock_tests {
     ($t:ty) => {
-        #[test]
+        #[$crate::common::test]
         fn bl_01_constructor() {
             $crate::common::lock_suite::bl_01_constructor::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_03_repr() {
             $crate::common::lock_suite::bl_03_repr::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_04_locked_repr() {
             $crate::common::lock_suite::bl_04_locked_repr::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_05_acquire_destroy() {
             $crate::common::lock_suite::bl_05_acquire_destroy::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_06_acquire_release() {
             $crate::common::lock_suite::bl_06_acquire_release::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_07_try_acquire() {
             $crate::common::lock_suite::bl_07_try_acquire::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_08_try_acquire_contended() {
             $crate::common::lock_suite::bl_08_try_acquire_contended::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_09_acquire_contended() {
             $crate::common::lock_suite::bl_09_acquire_contended::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_10a_with() {
             $crate::common::lock_suite::bl_10a_with::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_10b_with_error_propagates_and_releases() {
             $crate::common::lock_suite::bl_10b_with_error_propagates_and_releases::<$t>()
         }
         /// Needs unwinding: skipped under panic=abort (wasm).
         #[cfg(panic = "unwind")]
-        #[test]
+        #[$crate::common::test]
         fn bl_10b_with_panic_propagates_and_releases() {
             $crate::common::lock_suite::bl_10b_with_panic_propagates_and_releases::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
+        #[cfg_attr(
+            all(target_arch = "wasm32", target_os = "unknown"),
+            ignore = "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)"
+        )]
         fn bl_11_thread_leak() {
             $crate::common::lock_suite::bl_11_thread_leak::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12a_nonblocking_with_timeout_is_value_error() {
             $crate::common::lock_suite::bl_12a_nonblocking_with_timeout_is_value_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12b_negative_timeout_is_value_error() {
             $crate::common::lock_suite::bl_12b_negative_timeout_is_value_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12c_huge_timeout_is_overflow_error() {
             $crate::common::lock_suite::bl_12c_huge_timeout_is_overflow_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12d_timeout_max_plus_one_is_overflow_error() {
             $crate::common::lock_suite::bl_12d_timeout_max_plus_one_is_overflow_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12e_timeout_max_is_accepted() {
             $crate::common::lock_suite::bl_12e_timeout_max_is_accepted::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12f_free_lock_does_not_wait_out_timeout() {
             $crate::common::lock_suite::bl_12f_free_lock_does_not_wait_out_timeout::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12g_timed_acquire_returns_false() {
             $crate::common::lock_suite::bl_12g_timed_acquire_returns_false::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12_bad_timeouts_leave_state_unchanged() {
             $crate::common::lock_suite::bl_12_bad_timeouts_leave_state_unchanged::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12_minus_one_means_forever_and_zero_means_poll() {
             $crate::common::lock_suite::bl_12_minus_one_means_forever_and_zero_means_poll::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_12_duration_timeouts() {
             $crate::common::lock_suite::bl_12_duration_timeouts::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn bl_13_clone_is_same_object() {
             $crate::common::lock_suite::bl_13_clone_is_same_object::<$t>()
         }
@@ -220,47 +224,47 @@ pub(crate) use base_lock_tests;
 /// Instantiate `RLockTests` (without `test_recursion_count`, see [`rlock_recursion_tests!`]).
 macro_rules! rlock_tests {
     ($t:ty) => {
-        #[test]
+        #[$crate::common::test]
         fn r_01_repr_count() {
             $crate::common::lock_suite::r_01_repr_count::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_02_reacquire() {
             $crate::common::lock_suite::r_02_reacquire::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_03a_release_unacquired() {
             $crate::common::lock_suite::r_03a_release_unacquired::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_03b_over_release() {
             $crate::common::lock_suite::r_03b_over_release::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_04_locked() {
             $crate::common::lock_suite::r_04_locked::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_05_locked_with_2threads() {
             $crate::common::lock_suite::r_05_locked_with_2threads::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_06_release_save_unacquired() {
             $crate::common::lock_suite::r_06_release_save_unacquired::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_08_different_thread() {
             $crate::common::lock_suite::r_08_different_thread::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_08_non_owner_release_leaves_owner_state_unchanged() {
             $crate::common::lock_suite::r_08_non_owner_release_leaves_owner_state_unchanged::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_09_is_owned() {
             $crate::common::lock_suite::r_09_is_owned::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_02_non_owner_cannot_take_held_rlock() {
             $crate::common::lock_suite::r_02_non_owner_cannot_take_held_rlock::<$t>()
         }
@@ -271,11 +275,11 @@ pub(crate) use rlock_tests;
 /// `RLockTests.test_recursion_count`, not run for Condition.
 macro_rules! rlock_recursion_tests {
     ($t:ty) => {
-        #[test]
+        #[$crate::common::test]
         fn r_07a_recursion_count() {
             $crate::common::lock_suite::r_07a_recursion_count::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn r_07b_recursion_count_is_per_owner() {
             $crate::common::lock_suite::r_07b_recursion_count_is_per_owner::<$t>()
         }
@@ -639,7 +643,7 @@ pub fn bl_12_minus_one_means_forever_and_zero_means_poll<L: LockLike>() {
             assert_eq!(l2.acquire_timeout(-1.0), Ok(true));
             l2.release().unwrap();
         });
-        rx.recv_timeout(super::SHORT_TIMEOUT).unwrap();
+        super::recv_timeout(&rx, super::SHORT_TIMEOUT).unwrap();
         wait_threads_blocked(1);
         assert_eq!(bunch.finished(), 0, "acquire(timeout=-1) did not block");
         lock.release().unwrap();
@@ -916,11 +920,7 @@ pub fn r_08_non_owner_release_leaves_owner_state_unchanged<L: RLockLike>() {
             assert!(l2.acquire());
             assert!(l2.acquire());
             to_main.send(()).unwrap();
-            from_main
-                .lock()
-                .unwrap()
-                .recv_timeout(super::SHORT_TIMEOUT)
-                .unwrap();
+            super::recv_timeout(&from_main.lock().unwrap(), super::SHORT_TIMEOUT).unwrap();
             assert!(l2.is_owned());
             if let Some(c) = l2.recursion_count() {
                 assert_eq!(c, 2);
@@ -931,7 +931,7 @@ pub fn r_08_non_owner_release_leaves_owner_state_unchanged<L: RLockLike>() {
             assert!(!l2.locked());
             assert_err(l2.release(), Kind::Runtime, &["release"]);
         });
-        from_worker.recv_timeout(super::SHORT_TIMEOUT).unwrap();
+        super::recv_timeout(&from_worker, super::SHORT_TIMEOUT).unwrap();
         for _ in 0..3 {
             assert_err(lock.release(), Kind::Runtime, &["release"]);
         }

@@ -18,12 +18,16 @@
 pub mod lock_suite;
 pub mod sem_suite;
 
+pub mod platform;
+
+#[allow(unused_imports)]
+pub use platform::{helper_panicked, spawn_named, test, Instant, JoinHandle};
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::thread;
+use std::time::Duration;
 
 /// `support.SHORT_TIMEOUT`: the cap for every polling loop.
 pub const SHORT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -171,20 +175,17 @@ impl Bunch {
                 Arc::clone(&finished),
                 Arc::clone(&can_exit),
             );
-            let h = thread::Builder::new()
-                .name(format!("bunch-{i}"))
-                .spawn(move || {
-                    started.fetch_add(1, Ordering::SeqCst);
-                    {
-                        let _done = Finished(finished);
-                        f();
-                    }
-                    let deadline = Instant::now() + SHORT_TIMEOUT;
-                    while !can_exit.load(Ordering::SeqCst) && Instant::now() < deadline {
-                        thread::sleep(Duration::from_millis(1));
-                    }
-                })
-                .expect("spawning a foreign thread");
+            let h = spawn_named(format!("bunch-{i}"), move || {
+                started.fetch_add(1, Ordering::SeqCst);
+                {
+                    let _done = Finished(finished);
+                    f();
+                }
+                let deadline = Instant::now() + SHORT_TIMEOUT;
+                while !can_exit.load(Ordering::SeqCst) && Instant::now() < deadline {
+                    thread::sleep(Duration::from_millis(1));
+                }
+            });
             handles.push(h);
         }
         let b = Bunch {
@@ -196,7 +197,7 @@ impl Bunch {
             joined: false,
         };
         wait_until("all Bunch threads have started", || {
-            b.started.load(Ordering::SeqCst) >= n
+            b.started.load(Ordering::SeqCst) >= n || helper_panicked()
         });
         b
     }
@@ -221,7 +222,7 @@ impl Bunch {
         self.joined = true;
         let n = self.n;
         wait_until("all Bunch threads have finished (deadlock?)", || {
-            self.finished() >= n
+            self.finished() >= n || helper_panicked()
         });
         self.do_finish();
         let mut panics = Vec::new();
@@ -253,24 +254,47 @@ impl Drop for Bunch {
 /// here (needs unwinding; under `panic=abort` the panic already ended the process).
 pub fn with_timeout<R: Send + 'static>(secs: f64, f: impl FnOnce() -> R + Send + 'static) -> R {
     let (tx, rx) = mpsc::channel();
-    let h = thread::Builder::new()
-        .name("test-body".into())
-        .spawn(move || {
-            let _ = tx.send(f());
-        })
-        .expect("spawning the test-body thread");
-    match rx.recv_timeout(Duration::from_secs_f64(secs)) {
-        Ok(r) => {
-            let _ = h.join();
-            r
+    let h = spawn_named("test-body".into(), move || {
+        let _ = tx.send(f());
+    });
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    loop {
+        match recv_timeout(&rx, Duration::from_millis(20)) {
+            Ok(r) => {
+                let _ = h.join();
+                return r;
+            }
+            // A body that panicked: natively its sender is dropped (Disconnected); where a panic
+            // aborts the thread (browsers) nothing is dropped, but the thread has ended.
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) if h.is_finished() => break,
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
+                panic!("test body did not finish within {secs} s: deadlock or lost wakeup?")
+            }
+            Err(RecvTimeoutError::Timeout) => {}
         }
-        Err(RecvTimeoutError::Timeout) => {
-            panic!("test body did not finish within {secs} s: deadlock or lost wakeup?")
+    }
+    match h.join() {
+        // panic! rather than resume_unwind: where panics abort (browsers), resume_unwind would
+        // end the test without the message.
+        Err(p) => panic!("{}", panic_message(&*p)),
+        Ok(()) => unreachable!("the body thread returned without sending its result"),
+    }
+}
+
+/// `rx.recv_timeout(d)` without std's clock (which panics in browsers): polls every
+/// millisecond.
+pub fn recv_timeout<T>(rx: &mpsc::Receiver<T>, d: Duration) -> Result<T, RecvTimeoutError> {
+    let deadline = Instant::now() + d;
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Ok(v),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
+            Err(mpsc::TryRecvError::Empty) if Instant::now() >= deadline => {
+                return Err(RecvTimeoutError::Timeout)
+            }
+            Err(mpsc::TryRecvError::Empty) => thread::sleep(Duration::from_millis(1)),
         }
-        Err(RecvTimeoutError::Disconnected) => match h.join() {
-            Err(p) => std::panic::resume_unwind(p),
-            Ok(()) => unreachable!("the body thread returned without sending its result"),
-        },
     }
 }
 

@@ -71,81 +71,81 @@ impl_sem_like!(BoundedSemaphore, "BoundedSemaphore");
 /// Instantiate `BaseSemaphoreTests` for a type implementing [`SemLike`].
 macro_rules! base_semaphore_tests {
     ($t:ty) => {
-        #[test]
+        #[$crate::common::test]
         fn s_01_zero_is_a_valid_initial_value() {
             $crate::common::sem_suite::s_01_zero_is_a_valid_initial_value::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_02_acquire() {
             $crate::common::sem_suite::s_02_acquire::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_03_acquire_destroy() {
             $crate::common::sem_suite::s_03_acquire_destroy::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_04_acquire_contended() {
             $crate::common::sem_suite::s_04_acquire_contended::<$t>(false)
         }
-        #[test]
+        #[$crate::common::test]
         fn s_05_multirelease() {
             $crate::common::sem_suite::s_04_acquire_contended::<$t>(true)
         }
-        #[test]
+        #[$crate::common::test]
         fn s_06_try_acquire() {
             $crate::common::sem_suite::s_06_try_acquire::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_07_try_acquire_contended() {
             $crate::common::sem_suite::s_07_try_acquire_contended::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_08a_nonblocking_with_timeout_is_value_error() {
             $crate::common::sem_suite::s_08a_nonblocking_with_timeout_is_value_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_08b_short_timeouts() {
             $crate::common::sem_suite::s_08b_short_timeouts::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_08c_timed_acquire_returns_false() {
             $crate::common::sem_suite::s_08c_timed_acquire_returns_false::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_08_bad_timeouts_leave_value_unchanged() {
             $crate::common::sem_suite::s_08_bad_timeouts_leave_value_unchanged::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_08_negative_timeout_acts_as_zero() {
             $crate::common::sem_suite::s_08_negative_timeout_acts_as_zero::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_09_default_value() {
             $crate::common::sem_suite::s_09_default_value::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_10a_with() {
             $crate::common::sem_suite::s_10a_with::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_10b_with_error_propagates_and_releases() {
             $crate::common::sem_suite::s_10b_with_error_propagates_and_releases::<$t>()
         }
         /// Needs unwinding: skipped under panic=abort (wasm).
         #[cfg(panic = "unwind")]
-        #[test]
+        #[$crate::common::test]
         fn s_10b_with_panic_propagates_and_releases() {
             $crate::common::sem_suite::s_10b_with_panic_propagates_and_releases::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_release_zero_is_value_error() {
             $crate::common::sem_suite::s_release_zero_is_value_error::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_release_n_wakes_blocked_waiters() {
             $crate::common::sem_suite::s_release_n_wakes_blocked_waiters::<$t>()
         }
-        #[test]
+        #[$crate::common::test]
         fn s_clone_is_same_object() {
             $crate::common::sem_suite::s_clone_is_same_object::<$t>()
         }

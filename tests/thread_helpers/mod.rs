@@ -6,9 +6,14 @@
 //! can run under wasmtime and in browsers too.
 #![allow(dead_code)]
 
+#[path = "../common/platform.rs"]
+pub mod platform;
+
+#[allow(unused_imports)]
+pub use platform::{test, Instant};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pythreading as threading;
 
@@ -36,7 +41,22 @@ pub fn within<R: Send + 'static>(
         })
         .build();
     helper.start().expect("start the helper thread");
-    match rx.recv_timeout(Duration::from_secs_f64(secs)) {
+    // Poll instead of `recv_timeout` (std's clock panics in browsers), and stop early if the
+    // helper ended without sending (where a panic aborts the thread, nothing is dropped).
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let received = loop {
+        match rx.try_recv() {
+            Ok(v) => break Ok(v),
+            Err(mpsc::TryRecvError::Disconnected) => break Err(()),
+            Err(mpsc::TryRecvError::Empty) if !helper.is_alive() => match rx.try_recv() {
+                Ok(v) => break Ok(v),
+                Err(_) => panic!("{what}: the helper thread died (panic)"),
+            },
+            Err(mpsc::TryRecvError::Empty) if Instant::now() >= deadline => break Err(()),
+            Err(mpsc::TryRecvError::Empty) => std::thread::sleep(Duration::from_millis(1)),
+        }
+    };
+    match received {
         Ok(Ok(r)) => r,
         // The crate reports panics of its threads through the excepthook rather than std's
         // message, so repeat the message here, in the test's own thread.
@@ -58,7 +78,7 @@ pub fn within<R: Send + 'static>(
 /// main thread.
 pub fn in_foreign_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
     within(BOUND, "foreign thread", move || {
-        std::thread::spawn(f)
+        platform::spawn(f)
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p))
     })
@@ -91,6 +111,11 @@ pub fn join_bounded(t: &threading::Thread) {
 /// Serialise the tests of one file that touch global state (excepthook, trace hooks,
 /// stack_size, thread counts). Poison is ignored: one failed test must not fail the others.
 pub fn serial(m: &'static Mutex<()>) -> MutexGuard<'static, ()> {
+    if platform::ONE_TEST_AT_A_TIME {
+        // Nothing to serialise; a lock held by a failed (trapped) test must not block the rest.
+        let fresh: &'static Mutex<()> = Box::leak(Box::new(Mutex::new(())));
+        return fresh.lock().unwrap();
+    }
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -143,4 +168,21 @@ pub fn expected_repr(cls: &str, t: &threading::Thread, status: &str) -> String {
     }
     s.push_str(")>");
     s
+}
+
+/// `rx.recv_timeout(d)` without std's clock (which panics in browsers): polls every millisecond.
+pub fn recv_timeout<T>(rx: &mpsc::Receiver<T>, d: Duration) -> Result<T, mpsc::RecvTimeoutError> {
+    let deadline = Instant::now() + d;
+    loop {
+        match rx.try_recv() {
+            Ok(v) => return Ok(v),
+            Err(mpsc::TryRecvError::Disconnected) => {
+                return Err(mpsc::RecvTimeoutError::Disconnected)
+            }
+            Err(mpsc::TryRecvError::Empty) if Instant::now() >= deadline => {
+                return Err(mpsc::RecvTimeoutError::Timeout)
+            }
+            Err(mpsc::TryRecvError::Empty) => std::thread::sleep(Duration::from_millis(1)),
+        }
+    }
 }

@@ -1,0 +1,127 @@
+//! What the harness needs from the platform, chosen here once so that the test files stay free
+//! of `cfg`:
+//!
+//! - `test`: the test attribute. Natively libtest's `#[test]`; in browsers
+//!   `#[wasm_bindgen_test]` (tests run in a dedicated worker, where blocking is allowed).
+//! - `Instant`: `std::time::Instant` panics on wasm32-unknown-unknown; `web_time` reads
+//!   `performance.now()` there.
+//! - `spawn`, `spawn_named`, `sleep`: helper threads ("foreign" ones natively).
+//!   `use common::platform as thread;` stands in for `use std::thread;`.
+//! - `spawn_named` in detail: a "foreign" helper thread. Natively a std thread; in browsers std cannot
+//!   spawn, so it is a crate `Thread` (a pool worker). A panic there aborts (traps): the
+//!   browser init installs an excepthook that records it, and `join` reports it as `Err`.
+
+// Each test binary uses a different part of this.
+#![allow(dead_code, unused_imports)]
+
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+mod imp {
+    pub use core::prelude::v1::test;
+
+    /// Whether the harness runs one test at a time (so tests need no serialising lock).
+    pub const ONE_TEST_AT_A_TIME: bool = false;
+    pub use std::thread::{sleep, spawn, yield_now, JoinHandle};
+    pub use std::time::Instant;
+
+    /// Natively a panicking helper unwinds (and counts as finished): nothing to report early.
+    pub fn helper_panicked() -> bool {
+        false
+    }
+
+    pub fn spawn_named(name: String, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+        std::thread::Builder::new()
+            .name(name)
+            .spawn(f)
+            .expect("spawning a helper thread")
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod imp {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, Once};
+    pub use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// wasm-bindgen-test runs one test at a time, all on one thread; and a failed test traps
+    /// (panic=abort) without unlocking what it held, so serialising locks would stay locked.
+    pub const ONE_TEST_AT_A_TIME: bool = true;
+    pub use web_time::Instant;
+
+    wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_dedicated_worker);
+
+    /// Panics of helper threads, by ident (the excepthook's report).
+    static PANICS: Mutex<Option<HashMap<u64, String>>> = Mutex::new(None);
+
+    fn record_panics() {
+        static ONCE: Once = Once::new();
+        ONCE.call_once(|| {
+            pythreading::set_excepthook(|args| {
+                let report = args.render();
+                pythreading::default_excepthook(args);
+                if let Some(id) = args.thread.as_ref().and_then(|t| t.ident()) {
+                    PANICS
+                        .lock()
+                        .unwrap()
+                        .get_or_insert_with(HashMap::new)
+                        .insert(id, report);
+                }
+            });
+        });
+    }
+
+    pub use std::thread::{sleep, yield_now};
+
+    /// A helper thread's handle, like `std::thread::JoinHandle`.
+    pub struct JoinHandle<T> {
+        thread: pythreading::Thread,
+        result: std::sync::Arc<Mutex<Option<T>>>,
+    }
+
+    impl<T> JoinHandle<T> {
+        pub fn is_finished(&self) -> bool {
+            !self.thread.is_alive()
+        }
+
+        pub fn join(self) -> std::thread::Result<T> {
+            self.thread.join().expect("joining a helper thread");
+            let id = self.thread.ident().unwrap_or(0);
+            if let Some(report) = PANICS.lock().unwrap().as_mut().and_then(|m| m.remove(&id)) {
+                return Err(Box::new(report));
+            }
+            let value = self.result.lock().unwrap().take();
+            Ok(value.expect("a helper thread ended without a result or a panic"))
+        }
+    }
+
+    /// Whether a helper thread's panic (a trap here: it never counts as finished) was recorded.
+    pub fn helper_panicked() -> bool {
+        PANICS
+            .lock()
+            .unwrap()
+            .as_ref()
+            .is_some_and(|m| !m.is_empty())
+    }
+
+    /// `std::thread::spawn` (which std does not support in browsers): a crate thread.
+    pub fn spawn<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> JoinHandle<T> {
+        start(pythreading::Thread::builder(), f)
+    }
+
+    pub fn spawn_named(name: String, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
+        start(pythreading::Thread::builder().name(name), f)
+    }
+
+    fn start<T: Send + 'static>(
+        b: pythreading::Builder,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> JoinHandle<T> {
+        record_panics();
+        let result = std::sync::Arc::new(Mutex::new(None));
+        let r2 = result.clone();
+        let thread = b.target(move || *r2.lock().unwrap() = Some(f())).build();
+        thread.start().expect("starting a helper thread");
+        JoinHandle { thread, result }
+    }
+}
+
+pub use imp::*;
