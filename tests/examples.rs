@@ -12,7 +12,7 @@
 //!
 //! Either way the examples are built first when missing or older than the sources, and the
 //! checks are the same. This test binary itself runs natively: built for a wasm target (where
-//! a guest cannot spawn processes) every test is ignored, with that reason.
+//! a guest cannot spawn processes) it holds one ignored test that says so.
 //!
 //! Expected lines were taken from CPython 3.11 running the Python originals (quoted at the top
 //! of each example); where Rust names differ from 3.11 (a closure target has no `(func)`
@@ -23,938 +23,856 @@
 //!
 //! Every run has a timeout: a hang fails the test (and kills the child) instead of hanging.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Once, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+/// Shown as ignored, with the reason, when this file is built for wasm.
+#[cfg(target_family = "wasm")]
+#[test]
+#[ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"]
+fn examples_run_as_native_subprocesses() {}
 
-/// Generous: the whole set runs in about 10 s natively and under a minute under wasmtime (each
-/// run compiles its module); a loaded machine may be much slower.
-const TIMEOUT: Duration = Duration::from_secs(90);
+#[cfg(not(target_family = "wasm"))]
+mod native {
+    use std::io::Read;
+    use std::path::{Path, PathBuf};
+    use std::process::{Child, Command, Stdio};
+    use std::sync::{Once, OnceLock};
+    use std::time::{Duration, Instant, SystemTime};
 
-// ---------------------------------------------------------------------------------------------
-// Running the example binaries.
+    /// Generous: the whole set runs in about 10 s natively and under a minute under wasmtime (each
+    /// run compiles its module); a loaded machine may be much slower.
+    const TIMEOUT: Duration = Duration::from_secs(90);
 
-/// Where the examples run, from `PYTHREADING_EXAMPLES_PLATFORM`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Platform {
-    Native,
-    Wasmtime,
-}
+    // ---------------------------------------------------------------------------------------------
+    // Running the example binaries.
 
-const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
-const WASM_TARGET: &str = "wasm32-wasip1-threads";
-
-fn platform() -> Platform {
-    let value = std::env::var_os(PLATFORM_VAR).unwrap_or_default();
-    match value.to_str() {
-        Some("" | "native") => Platform::Native,
-        Some("wasmtime") => Platform::Wasmtime,
-        _ => panic!("{PLATFORM_VAR}={value:?}: expected `native` or `wasmtime`"),
+    /// Where the examples run, from `PYTHREADING_EXAMPLES_PLATFORM`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Platform {
+        Native,
+        Wasmtime,
     }
-}
 
-/// `target/<profile>/`, the directory of this test binary's parent (`.../deps/`).
-fn profile_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("current_exe");
-    exe.parent()
-        .and_then(Path::parent)
-        .expect("the test binary lives in target/<profile>/deps/")
-        .to_path_buf()
-}
+    const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
+    const WASM_TARGET: &str = "wasm32-wasip1-threads";
 
-fn example_path(platform: Platform, name: &str) -> PathBuf {
-    match platform {
-        Platform::Native => profile_dir()
-            .join("examples")
-            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
-        // `target/<profile>/` -> `target/wasm32-wasip1-threads/<profile>/`.
-        Platform::Wasmtime => {
-            let profile = profile_dir();
-            let target = profile.parent().expect("target/<profile>/ has a parent");
-            target
-                .join(WASM_TARGET)
-                .join(profile.file_name().expect("a profile directory name"))
-                .join("examples")
-                .join(format!("{name}.wasm"))
+    fn platform() -> Platform {
+        let value = std::env::var_os(PLATFORM_VAR).unwrap_or_default();
+        match value.to_str() {
+            Some("" | "native") => Platform::Native,
+            Some("wasmtime") => Platform::Wasmtime,
+            _ => panic!("{PLATFORM_VAR}={value:?}: expected `native` or `wasmtime`"),
         }
     }
-}
 
-/// The wasmtime host: `$PYTHREADING_HOST`, or the one `scripts/wasi-runner.sh --build-host`
-/// builds (on first use; a few minutes) and caches, which prints its path.
-fn host() -> &'static Path {
-    static HOST: OnceLock<PathBuf> = OnceLock::new();
-    HOST.get_or_init(|| {
-        if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
-            return PathBuf::from(host);
+    /// `target/<profile>/`, the directory of this test binary's parent (`.../deps/`).
+    fn profile_dir() -> PathBuf {
+        let exe = std::env::current_exe().expect("current_exe");
+        exe.parent()
+            .and_then(Path::parent)
+            .expect("the test binary lives in target/<profile>/deps/")
+            .to_path_buf()
+    }
+
+    fn example_path(platform: Platform, name: &str) -> PathBuf {
+        match platform {
+            Platform::Native => profile_dir()
+                .join("examples")
+                .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
+            // `target/<profile>/` -> `target/wasm32-wasip1-threads/<profile>/`.
+            Platform::Wasmtime => {
+                let profile = profile_dir();
+                let target = profile.parent().expect("target/<profile>/ has a parent");
+                target
+                    .join(WASM_TARGET)
+                    .join(profile.file_name().expect("a profile directory name"))
+                    .join("examples")
+                    .join(format!("{name}.wasm"))
+            }
+        }
+    }
+
+    /// The wasmtime host: `$PYTHREADING_HOST`, or the one `scripts/wasi-runner.sh --build-host`
+    /// builds (on first use; a few minutes) and caches, which prints its path.
+    fn host() -> &'static Path {
+        static HOST: OnceLock<PathBuf> = OnceLock::new();
+        HOST.get_or_init(|| {
+            if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
+                return PathBuf::from(host);
+            }
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let output = Command::new("bash")
+                .arg(root.join("scripts/wasi-runner.sh"))
+                .arg("--build-host")
+                .current_dir(root)
+                .stderr(Stdio::inherit())
+                .output()
+                .expect("run scripts/wasi-runner.sh --build-host");
+            assert!(
+                output.status.success(),
+                "scripts/wasi-runner.sh --build-host failed: {}",
+                output.status
+            );
+            let stdout = String::from_utf8(output.stdout).expect("a UTF-8 path");
+            let path = PathBuf::from(stdout.lines().last().expect("the host's path").trim());
+            assert!(path.is_file(), "no host at {}", path.display());
+            path
+        })
+    }
+
+    fn newest_source_mtime() -> SystemTime {
+        fn walk(dir: &Path, newest: &mut SystemTime) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, newest);
+                } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
+                    *newest = (*newest).max(modified);
+                }
+            }
         }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let output = Command::new("bash")
-            .arg(root.join("scripts/wasi-runner.sh"))
-            .arg("--build-host")
-            .current_dir(root)
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("run scripts/wasi-runner.sh --build-host");
-        assert!(
-            output.status.success(),
-            "scripts/wasi-runner.sh --build-host failed: {}",
-            output.status
-        );
-        let stdout = String::from_utf8(output.stdout).expect("a UTF-8 path");
-        let path = PathBuf::from(stdout.lines().last().expect("the host's path").trim());
-        assert!(path.is_file(), "no host at {}", path.display());
-        path
-    })
-}
+        let mut newest = SystemTime::UNIX_EPOCH;
+        walk(&root.join("src"), &mut newest);
+        walk(&root.join("examples"), &mut newest);
+        newest
+    }
 
-fn newest_source_mtime() -> SystemTime {
-    fn walk(dir: &Path, newest: &mut SystemTime) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
+    /// `cargo test` builds the native examples before the integration tests; `cargo test --test
+    /// examples` does not, and nothing builds the wasm ones. Build them (once) when a binary is
+    /// missing or older than the sources.
+    fn ensure_built(platform: Platform, name: &str) -> PathBuf {
+        static BUILD: Once = Once::new();
+        let path = example_path(platform, name);
+        let fresh = |p: &Path| {
+            std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .is_ok_and(|built| built >= newest_source_mtime())
         };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, newest);
-            } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                *newest = (*newest).max(modified);
-            }
+        if !fresh(&path) {
+            BUILD.call_once(|| {
+                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
+                let mut cmd = Command::new(cargo);
+                cmd.args(["build", "--examples"])
+                    .current_dir(env!("CARGO_MANIFEST_DIR"));
+                if platform == Platform::Wasmtime {
+                    cmd.args(["--target", WASM_TARGET]);
+                }
+                if profile_dir().file_name().is_some_and(|n| n == "release") {
+                    cmd.arg("--release");
+                }
+                let status = cmd.status().expect("run cargo build --examples");
+                assert!(status.success(), "{cmd:?} failed: {status}");
+            });
+        }
+        assert!(
+            path.exists(),
+            "example binary {} is missing",
+            path.display()
+        );
+        path
+    }
+
+    struct Output {
+        stdout: String,
+        stderr: String,
+    }
+
+    impl Output {
+        fn out(&self) -> Vec<&str> {
+            self.stdout.lines().collect()
+        }
+
+        fn err(&self) -> Vec<&str> {
+            self.stderr.lines().collect()
+        }
+
+        /// The example only prints (stdout); stderr must be empty.
+        fn printed(&self) -> Vec<&str> {
+            assert_eq!(self.stderr, "", "unexpected stderr");
+            self.out()
+        }
+
+        /// The example only logs (stderr, like Python's logging); stdout must be empty.
+        fn logged(&self) -> Vec<&str> {
+            assert_eq!(self.stdout, "", "unexpected stdout");
+            self.err()
         }
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut newest = SystemTime::UNIX_EPOCH;
-    walk(&root.join("src"), &mut newest);
-    walk(&root.join("examples"), &mut newest);
-    newest
-}
 
-/// `cargo test` builds the native examples before the integration tests; `cargo test --test
-/// examples` does not, and nothing builds the wasm ones. Build them (once) when a binary is
-/// missing or older than the sources.
-fn ensure_built(platform: Platform, name: &str) -> PathBuf {
-    static BUILD: Once = Once::new();
-    let path = example_path(platform, name);
-    let fresh = |p: &Path| {
-        std::fs::metadata(p)
-            .and_then(|m| m.modified())
-            .is_ok_and(|built| built >= newest_source_mtime())
-    };
-    if !fresh(&path) {
-        BUILD.call_once(|| {
-            let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-            let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--examples"])
-                .current_dir(env!("CARGO_MANIFEST_DIR"));
-            if platform == Platform::Wasmtime {
-                cmd.args(["--target", WASM_TARGET]);
-            }
-            if profile_dir().file_name().is_some_and(|n| n == "release") {
-                cmd.arg("--release");
-            }
-            let status = cmd.status().expect("run cargo build --examples");
-            assert!(status.success(), "{cmd:?} failed: {status}");
-        });
-    }
-    assert!(
-        path.exists(),
-        "example binary {} is missing",
-        path.display()
-    );
-    path
-}
-
-struct Output {
-    stdout: String,
-    stderr: String,
-}
-
-impl Output {
-    fn out(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
+    fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
     }
 
-    fn err(&self) -> Vec<&str> {
-        self.stderr.lines().collect()
+    fn kill(child: &mut Child) {
+        let _ = child.kill();
+        let _ = child.wait();
     }
 
-    /// The example only prints (stdout); stderr must be empty.
-    fn printed(&self) -> Vec<&str> {
-        assert_eq!(self.stderr, "", "unexpected stderr");
-        self.out()
-    }
-
-    /// The example only logs (stderr, like Python's logging); stdout must be empty.
-    fn logged(&self) -> Vec<&str> {
-        assert_eq!(self.stdout, "", "unexpected stdout");
-        self.err()
-    }
-}
-
-fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
-}
-
-fn kill(child: &mut Child) {
-    let _ = child.kill();
-    let _ = child.wait();
-}
-
-/// Runs the example, fails on a hang (after `TIMEOUT`) or a non-zero exit status.
-fn run(name: &str) -> Output {
-    let platform = platform();
-    let path = ensure_built(platform, name);
-    let mut command = match platform {
-        Platform::Native => Command::new(&path),
-        Platform::Wasmtime => {
-            let mut command = Command::new(host());
-            command.arg(&path);
-            command
-        }
-    };
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
-    let stdout = read_all(child.stdout.take().expect("stdout pipe"));
-    let stderr = read_all(child.stderr.take().expect("stderr pipe"));
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < TIMEOUT => {
-                std::thread::sleep(Duration::from_millis(20))
+    /// Runs the example, fails on a hang (after `TIMEOUT`) or a non-zero exit status.
+    fn run(name: &str) -> Output {
+        let platform = platform();
+        let path = ensure_built(platform, name);
+        let mut command = match platform {
+            Platform::Native => Command::new(&path),
+            Platform::Wasmtime => {
+                let mut command = Command::new(host());
+                command.arg(&path);
+                command
             }
-            Ok(None) => {
-                kill(&mut child);
-                break None;
+        };
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn {command:?}: {e}"));
+        let stdout = read_all(child.stdout.take().expect("stdout pipe"));
+        let stderr = read_all(child.stderr.take().expect("stderr pipe"));
+        let started = Instant::now();
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break Some(status),
+                Ok(None) if started.elapsed() < TIMEOUT => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Ok(None) => {
+                    kill(&mut child);
+                    break None;
+                }
+                Err(e) => {
+                    kill(&mut child);
+                    panic!("waiting for {name} ({platform:?}): {e}");
+                }
             }
-            Err(e) => {
-                kill(&mut child);
-                panic!("waiting for {name} ({platform:?}): {e}");
-            }
-        }
-    };
-    let output = Output {
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
-    };
-    match status {
-        None => panic!(
+        };
+        let output = Output {
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
+        };
+        match status {
+            None => panic!(
             "{name} ({platform:?}) hung: killed after {TIMEOUT:?}\n--- stdout:\n{}--- stderr:\n{}",
             output.stdout, output.stderr
         ),
-        Some(status) => assert!(
-            status.success(),
-            "{name} ({platform:?}) exited with {status}\n--- stdout:\n{}--- stderr:\n{}",
-            output.stdout,
-            output.stderr
-        ),
+            Some(status) => assert!(
+                status.success(),
+                "{name} ({platform:?}) exited with {status}\n--- stdout:\n{}--- stderr:\n{}",
+                output.stdout,
+                output.stderr
+            ),
+        }
+        output
     }
-    output
-}
 
-/// Runs the example and checks its output. A hang or a failed exit fails at once. The checks
-/// follow the programs' own sleeps (0.1-0.3 s margins, as in PyMOTW: a timer canceled 0.1 s
-/// before it fires, a barrier's arrivals 0.1 s apart), which a badly overloaded machine can
-/// overrun, so a run whose output fails the checks is retried, up to `ATTEMPTS` runs in all:
-/// a real bug fails every run.
-fn check(name: &str, checks: impl Fn(&Output)) {
-    const ATTEMPTS: usize = 3;
-    for attempt in 1..=ATTEMPTS {
-        let out = run(name);
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checks(&out))) {
-            Ok(()) => return,
-            Err(failure) if attempt == ATTEMPTS => std::panic::resume_unwind(failure),
-            Err(_) => eprintln!(
+    /// Runs the example and checks its output. A hang or a failed exit fails at once. The checks
+    /// follow the programs' own sleeps (0.1-0.3 s margins, as in PyMOTW: a timer canceled 0.1 s
+    /// before it fires, a barrier's arrivals 0.1 s apart), which a badly overloaded machine can
+    /// overrun, so a run whose output fails the checks is retried, up to `ATTEMPTS` runs in all:
+    /// a real bug fails every run.
+    fn check(name: &str, checks: impl Fn(&Output)) {
+        const ATTEMPTS: usize = 3;
+        for attempt in 1..=ATTEMPTS {
+            let out = run(name);
+            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checks(&out))) {
+                Ok(()) => return,
+                Err(failure) if attempt == ATTEMPTS => std::panic::resume_unwind(failure),
+                Err(_) => eprintln!(
                 "{name}: run {attempt} failed its checks, retrying\n--- stdout:\n{}--- stderr:\n{}",
                 out.stdout, out.stderr
             ),
+            }
         }
     }
-}
 
-// ---------------------------------------------------------------------------------------------
-// Checking lines.
+    // ---------------------------------------------------------------------------------------------
+    // Checking lines.
 
-/// `(%(threadName)-10s)`: the thread column of most examples.
-fn col(name: &str) -> String {
-    format!("({name:<10})")
-}
-
-/// `(%(threadName)-10s) message`.
-fn log_line(thread: &str, message: &str) -> String {
-    format!("{} {message}", col(thread))
-}
-
-/// The same lines, in any order (threads race to print them).
-fn assert_same_lines<S: AsRef<str>>(actual: &[&str], expected: &[S]) {
-    let mut actual: Vec<&str> = actual.to_vec();
-    let mut expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
-    actual.sort_unstable();
-    expected.sort_unstable();
-    assert_eq!(actual, expected, "lines differ (order ignored)");
-}
-
-/// The messages of one thread's lines, in order, for lines starting with `prefix`.
-fn messages<'a>(lines: &[&'a str], prefix: &str) -> Vec<&'a str> {
-    lines
-        .iter()
-        .filter_map(|line| line.strip_prefix(prefix))
-        .map(str::trim_start)
-        .collect()
-}
-
-fn index_of(lines: &[&str], line: &str) -> usize {
-    lines
-        .iter()
-        .position(|l| *l == line)
-        .unwrap_or_else(|| panic!("line {line:?} missing from {lines:#?}"))
-}
-
-fn assert_before(lines: &[&str], first: &str, then: &str) {
-    assert!(
-        index_of(lines, first) < index_of(lines, then),
-        "{first:?} should come before {then:?} in {lines:#?}"
-    );
-}
-
-/// Parses `sleeping 0.30`-style numbers printed with `%0.2f`.
-fn two_decimals(text: &str) -> f64 {
-    let (whole, frac) = text.split_once('.').expect("a decimal point");
-    assert_eq!(frac.len(), 2, "two decimals in {text:?}");
-    assert!(whole
-        .bytes()
-        .chain(frac.bytes())
-        .all(|b| b.is_ascii_digit()));
-    text.parse().expect("a number")
-}
-
-/// Strips `%(asctime)s ` (`2016-07-10 10:45:28,170 `) after checking its shape.
-fn strip_asctime(line: &str) -> &str {
-    let (stamp, rest) = line.split_at(24.min(line.len()));
-    let shape = stamp
-        .bytes()
-        .map(|b| if b.is_ascii_digit() { b'9' } else { b })
-        .collect::<Vec<u8>>();
-    assert_eq!(
-        shape,
-        b"9999-99-99 99:99:99,999 ".to_vec(),
-        "asctime prefix of {line:?}"
-    );
-    rest
-}
-
-// ---------------------------------------------------------------------------------------------
-// Thread objects.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_simple() {
-    check("threading_simple", |out| {
-        assert_eq!(out.printed(), ["Worker"; 5]);
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_simpleargs() {
-    check("threading_simpleargs", |out| {
-        let expected: Vec<String> = (0..5).map(|i| format!("Worker: {i}")).collect();
-        assert_same_lines(&out.printed(), &expected);
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Determining the current thread.
-
-/// The three threads' names: explicit names, and `Thread-1 (worker)` for the unnamed one whose
-/// target is the fn `worker` (CPython 3.10+ naming). Each thread starts before it exits.
-fn check_names(lines: &[&str], prefix: &str, column: fn(&str) -> String) {
-    let names = ["worker", "Thread-1 (worker)", "my_service"];
-    let line = |name: &str, what: &str| format!("{prefix}{} {what}", column(name));
-    let expected: Vec<String> = names
-        .iter()
-        .flat_map(|n| [line(n, "Starting"), line(n, "Exiting")])
-        .collect();
-    assert_same_lines(lines, &expected);
-    for name in names {
-        assert_before(lines, &line(name, "Starting"), &line(name, "Exiting"));
+    /// `(%(threadName)-10s)`: the thread column of most examples.
+    fn col(name: &str) -> String {
+        format!("({name:<10})")
     }
-}
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_names() {
-    check("threading_names", |out| {
-        check_names(&out.printed(), "", str::to_string);
-    });
-}
+    /// `(%(threadName)-10s) message`.
+    fn log_line(thread: &str, message: &str) -> String {
+        format!("{} {message}", col(thread))
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_names_log() {
-    check("threading_names_log", |out| {
-        check_names(&out.logged(), "[DEBUG] ", col);
-    });
-}
+    /// The same lines, in any order (threads race to print them).
+    fn assert_same_lines<S: AsRef<str>>(actual: &[&str], expected: &[S]) {
+        let mut actual: Vec<&str> = actual.to_vec();
+        let mut expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+        actual.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(actual, expected, "lines differ (order ignored)");
+    }
 
-// ---------------------------------------------------------------------------------------------
-// Daemon vs. non-daemon threads.
+    /// The messages of one thread's lines, in order, for lines starting with `prefix`.
+    fn messages<'a>(lines: &[&'a str], prefix: &str) -> Vec<&'a str> {
+        lines
+            .iter()
+            .filter_map(|line| line.strip_prefix(prefix))
+            .map(str::trim_start)
+            .collect()
+    }
 
-/// The daemon's `Starting`: printed in every PyMOTW transcript, but nothing makes the program
-/// wait for it, so an overloaded machine may end the process before the daemon ran at all.
-fn without_daemon_starting<'a>(lines: &[&'a str]) -> Vec<&'a str> {
-    let starting = log_line("daemon", "Starting");
-    let others: Vec<&str> = lines.iter().copied().filter(|l| *l != starting).collect();
-    assert!(lines.len() - others.len() <= 1, "{lines:#?}");
-    others
-}
+    fn index_of(lines: &[&str], line: &str) -> usize {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("line {line:?} missing from {lines:#?}"))
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_daemon_exit_does_not_wait_for_daemon() {
-    check("threading_daemon", |out| {
-        // The non-daemon thread is joined at exit; the daemon is still sleeping and is not:
-        // its "Exiting" never prints.
-        let lines = without_daemon_starting(&out.logged());
-        assert_eq!(
-            lines,
-            [
-                log_line("non-daemon", "Starting"),
-                log_line("non-daemon", "Exiting"),
-            ]
+    fn assert_before(lines: &[&str], first: &str, then: &str) {
+        assert!(
+            index_of(lines, first) < index_of(lines, then),
+            "{first:?} should come before {then:?} in {lines:#?}"
         );
-    });
-}
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_daemon_join_waits_for_daemon() {
-    check("threading_daemon_join", |out| {
-        let lines = out.logged();
-        let expected = [
-            log_line("daemon", "Starting"),
-            log_line("non-daemon", "Starting"),
-            log_line("non-daemon", "Exiting"),
-            log_line("daemon", "Exiting"),
-        ];
-        assert_same_lines(&lines, &expected);
-        assert_before(&lines, &expected[0], &expected[3]);
-        assert_before(&lines, &expected[1], &expected[2]);
-    });
-}
+    /// Parses `sleeping 0.30`-style numbers printed with `%0.2f`.
+    fn two_decimals(text: &str) -> f64 {
+        let (whole, frac) = text.split_once('.').expect("a decimal point");
+        assert_eq!(frac.len(), 2, "two decimals in {text:?}");
+        assert!(whole
+            .bytes()
+            .chain(frac.bytes())
+            .all(|b| b.is_ascii_digit()));
+        text.parse().expect("a number")
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_daemon_join_timeout_leaves_daemon_alive() {
-    check("threading_daemon_join_timeout", |out| {
-        // join(0.1) returns while the daemon sleeps 0.2 s; the program then ends without it.
-        assert_eq!(out.out(), ["d.is_alive() True"]);
+    /// Strips `%(asctime)s ` (`2016-07-10 10:45:28,170 `) after checking its shape.
+    fn strip_asctime(line: &str) -> &str {
+        let (stamp, rest) = line.split_at(24.min(line.len()));
+        let shape = stamp
+            .bytes()
+            .map(|b| if b.is_ascii_digit() { b'9' } else { b })
+            .collect::<Vec<u8>>();
         assert_eq!(
-            without_daemon_starting(&out.err()),
-            [
-                log_line("non-daemon", "Starting"),
-                log_line("non-daemon", "Exiting"),
-            ]
+            shape,
+            b"9999-99-99 99:99:99,999 ".to_vec(),
+            "asctime prefix of {line:?}"
         );
-    });
-}
+        rest
+    }
 
-// ---------------------------------------------------------------------------------------------
-// Enumerating all threads.
+    // ---------------------------------------------------------------------------------------------
+    // Thread objects.
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_enumerate_joins_every_worker() {
-    check("threading_enumerate", |out| {
-        let lines = out.logged();
-        assert_eq!(
-            lines.len(),
-            9,
-            "3 x (sleeping, ending, joining): {lines:#?}"
-        );
-        let mut joined = messages(&lines, &col("MainThread"));
-        joined.sort_unstable();
-        let names: Vec<String> = (1..=3).map(|n| format!("Thread-{n} (worker)")).collect();
-        let expected_joins: Vec<String> = names.iter().map(|n| format!("joining {n}")).collect();
-        assert_eq!(joined, expected_joins, "main joins each worker once");
-        for name in &names {
-            let own = messages(&lines, &col(name));
-            assert_eq!(own.len(), 2, "{name}: {own:?}");
-            let pause = two_decimals(own[0].strip_prefix("sleeping ").expect("sleeping first"));
-            assert!(
-                [0.1, 0.2, 0.3, 0.4, 0.5].contains(&pause),
-                "randint(1, 5) / 10: {pause}"
+    #[test]
+    fn threading_simple() {
+        check("threading_simple", |out| {
+            assert_eq!(out.printed(), ["Worker"; 5]);
+        });
+    }
+
+    #[test]
+    fn threading_simpleargs() {
+        check("threading_simpleargs", |out| {
+            let expected: Vec<String> = (0..5).map(|i| format!("Worker: {i}")).collect();
+            assert_same_lines(&out.printed(), &expected);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Determining the current thread.
+
+    /// The three threads' names: explicit names, and `Thread-1 (worker)` for the unnamed one whose
+    /// target is the fn `worker` (CPython 3.10+ naming). Each thread starts before it exits.
+    fn check_names(lines: &[&str], prefix: &str, column: fn(&str) -> String) {
+        let names = ["worker", "Thread-1 (worker)", "my_service"];
+        let line = |name: &str, what: &str| format!("{prefix}{} {what}", column(name));
+        let expected: Vec<String> = names
+            .iter()
+            .flat_map(|n| [line(n, "Starting"), line(n, "Exiting")])
+            .collect();
+        assert_same_lines(lines, &expected);
+        for name in names {
+            assert_before(lines, &line(name, "Starting"), &line(name, "Exiting"));
+        }
+    }
+
+    #[test]
+    fn threading_names() {
+        check("threading_names", |out| {
+            check_names(&out.printed(), "", str::to_string);
+        });
+    }
+
+    #[test]
+    fn threading_names_log() {
+        check("threading_names_log", |out| {
+            check_names(&out.logged(), "[DEBUG] ", col);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Daemon vs. non-daemon threads.
+
+    /// The daemon's `Starting`: printed in every PyMOTW transcript, but nothing makes the program
+    /// wait for it, so an overloaded machine may end the process before the daemon ran at all.
+    fn without_daemon_starting<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+        let starting = log_line("daemon", "Starting");
+        let others: Vec<&str> = lines.iter().copied().filter(|l| *l != starting).collect();
+        assert!(lines.len() - others.len() <= 1, "{lines:#?}");
+        others
+    }
+
+    #[test]
+    fn threading_daemon_exit_does_not_wait_for_daemon() {
+        check("threading_daemon", |out| {
+            // The non-daemon thread is joined at exit; the daemon is still sleeping and is not:
+            // its "Exiting" never prints.
+            let lines = without_daemon_starting(&out.logged());
+            assert_eq!(
+                lines,
+                [
+                    log_line("non-daemon", "Starting"),
+                    log_line("non-daemon", "Exiting"),
+                ]
             );
-            assert_eq!(own[1], "ending");
-        }
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Subclassing Thread.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_subclass() {
-    check("threading_subclass", |out| {
-        let expected: Vec<String> = (1..=5)
-            .map(|n| log_line(&format!("Thread-{n}"), "running"))
-            .collect();
-        assert_same_lines(&out.logged(), &expected);
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_subclass_args() {
-    check("threading_subclass_args", |out| {
-        // Names are given at construction, in loop order: Thread-(i+1) got args (i,).
-        let expected: Vec<String> = (0..5)
-            .map(|i| {
-                log_line(
-                    &format!("Thread-{}", i + 1),
-                    &format!("running with ({i},) and {{'a': 'A', 'b': 'B'}}"),
-                )
-            })
-            .collect();
-        assert_same_lines(&out.logged(), &expected);
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Timer threads.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_timer_runs_after_done_and_cancel_holds() {
-    check("threading_timer", |out| {
-        // t2 is canceled; t1 is a non-daemon thread joined at exit, so it prints after "done".
-        assert_eq!(
-            out.logged(),
-            [
-                "(MainThread) starting timers",
-                "(MainThread) waiting before canceling t2",
-                "(MainThread) canceling t2",
-                "(MainThread) done",
-                "(t1        ) worker running",
-            ]
-        );
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Signaling between threads.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_event() {
-    check("threading_event", |out| {
-        let lines = out.logged();
-        let block = ["wait_for_event starting", "event set: True"];
-        // The 2 s timed wait is cut short by set() after 0.3 s.
-        let nonblock = [
-            "wait_for_event_timeout starting",
-            "event set: True",
-            "processing event",
-        ];
-        let main = ["Waiting before calling Event.set()", "Event is set"];
-        assert_eq!(messages(&lines, &col("block")), block);
-        assert_eq!(messages(&lines, &col("nonblock")), nonblock);
-        assert_eq!(messages(&lines, &col("MainThread")), main);
-        assert_eq!(lines.len(), 7, "{lines:#?}");
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Controlling access to resources.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_lock_counts_every_increment() {
-    check("threading_lock", |out| {
-        let lines = out.logged();
-        for name in ["Thread-1", "Thread-2"] {
-            let own = messages(&lines, &col(name));
-            assert_eq!(own.len(), 7, "{name}: {own:?}");
-            for i in [0, 3] {
-                let pause = two_decimals(own[i].strip_prefix("Sleeping ").expect("Sleeping"));
-                assert!((0.0..=1.0).contains(&pause), "random.random(): {pause}");
-                assert_eq!(own[i + 1..i + 3], ["Waiting for lock", "Acquired lock"]);
-            }
-            assert_eq!(own[6], "Done");
-        }
-        assert_eq!(
-            messages(&lines, &col("MainThread")),
-            ["Waiting for worker threads", "Counter: 4"]
-        );
-        // Main joined both workers (found via enumerate()) before printing the count.
-        assert_eq!(lines.last(), Some(&"(MainThread) Counter: 4"));
-        assert_eq!(lines.len(), 16);
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_lock_noblock() {
-    check("threading_lock_noblock", |out| {
-        let lines = out.logged();
-        let worker = messages(&lines, &col("Worker"));
-        let holder = messages(&lines, &col("LockHolder"));
-        assert_eq!(worker.len() + holder.len(), lines.len(), "{lines:#?}");
-
-        // Worker: Starting, (Trying to acquire, Iteration k: ...) for k = 1..=n, Done after n.
-        assert_eq!(worker[0], "Starting");
-        assert_eq!(worker.len() % 2, 0, "{worker:#?}");
-        let tries = (worker.len() - 2) / 2;
-        assert!(tries >= 3, "{worker:#?}");
-        let mut acquired = 0;
-        for k in 1..=tries {
-            assert_eq!(worker[2 * k - 1], "Trying to acquire");
-            let result = worker[2 * k];
-            if result == format!("Iteration {k}: Acquired") {
-                acquired += 1;
-            } else {
-                assert_eq!(result, format!("Iteration {k}: Not acquired"));
-            }
-        }
-        assert_eq!(acquired, 3, "stops after the third acquire: {worker:#?}");
-        assert!(worker[2 * tries].ends_with(": Acquired"));
-        assert_eq!(
-            worker[2 * tries + 1],
-            format!("Done after {tries} iterations")
-        );
-
-        // LockHolder: Starting, then Holding / Not holding alternately (a daemon: cut off at exit).
-        assert_eq!(holder[0], "Starting");
-        for (i, message) in holder[1..].iter().enumerate() {
-            let expected = if i % 2 == 0 { "Holding" } else { "Not holding" };
-            assert_eq!(*message, expected, "{holder:#?}");
-        }
-
-        // Mutual exclusion: the holder logs "Holding" after acquiring and "Not holding" before
-        // releasing, so the worker can never log "Acquired" between those two lines.
-        let mut holding = false;
-        for line in &lines {
-            if *line == log_line("LockHolder", "Holding") {
-                holding = true;
-            } else if *line == log_line("LockHolder", "Not holding") {
-                holding = false;
-            } else if line.starts_with(&col("Worker")) && line.ends_with(": Acquired") {
-                assert!(!holding, "acquired while the holder held the lock: {line}");
-            }
-        }
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_lock_reacquire() {
-    check("threading_lock_reacquire", |out| {
-        assert_eq!(out.printed(), ["First try : True", "Second try: False"]);
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_rlock() {
-    check("threading_rlock", |out| {
-        assert_eq!(out.printed(), ["First try : True", "Second try: True"]);
-    });
-}
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_lock_with() {
-    check("threading_lock_with", |out| {
-        assert_same_lines(
-            &out.logged(),
-            &[
-                log_line("Thread-1", "Lock acquired via with"),
-                log_line("Thread-2", "Lock acquired directly"),
-            ],
-        );
-    });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Synchronizing threads.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_condition() {
-    check("threading_condition", |out| {
-        let stderr = out.logged();
-        let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
-        let consumed = [
-            "(c1) Resource is available to consumer",
-            "(c2) Resource is available to consumer",
-        ];
-        assert_same_lines(
-            &lines,
-            &[
-                "(c1) Starting consumer thread",
-                "(c2) Starting consumer thread",
-                "(p ) Starting producer thread",
-                "(p ) Making resource available",
-                consumed[0],
-                consumed[1],
-            ],
-        );
-        assert_before(
-            &lines,
-            "(p ) Starting producer thread",
-            "(p ) Making resource available",
-        );
-        // notify_all() is called (and the lock released) after the producer's line.
-        for line in consumed {
-            assert_before(&lines, "(p ) Making resource available", line);
-        }
-    });
-}
-
-/// `worker-i starting` (main) then `worker-i waiting for barrier with i others`: the workers
-/// arrive 0.1 s apart, so worker-i sees the i before it waiting.
-fn check_barrier_arrivals(lines: &[&str], threads: usize) {
-    for i in 0..threads {
-        assert_before(
-            lines,
-            &format!("worker-{i} starting"),
-            &format!("worker-{i} waiting for barrier with {i} others"),
-        );
+        });
     }
-}
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_barrier() {
-    check("threading_barrier", |out| {
-        let lines = out.printed();
-        assert_eq!(lines.len(), 9, "{lines:#?}");
-        check_barrier_arrivals(&lines, 3);
-        let last_waiting = index_of(&lines, "worker-2 waiting for barrier with 2 others");
-        let mut ids = Vec::new();
-        for i in 0..3 {
-            let prefix = format!("worker-{i} after barrier ");
-            let (at, line) = lines
-                .iter()
-                .enumerate()
-                .find(|(_, l)| l.starts_with(&prefix))
-                .unwrap_or_else(|| panic!("{prefix:?} missing from {lines:#?}"));
-            // Nobody passes before all three are waiting.
-            assert!(at > last_waiting, "{line:?} before the last arrival");
-            ids.push(line[prefix.len()..].parse::<usize>().expect("an index"));
-        }
-        ids.sort_unstable();
-        assert_eq!(ids, [0, 1, 2], "wait() returns distinct indices");
-    });
-}
+    #[test]
+    fn threading_daemon_join_waits_for_daemon() {
+        check("threading_daemon_join", |out| {
+            let lines = out.logged();
+            let expected = [
+                log_line("daemon", "Starting"),
+                log_line("non-daemon", "Starting"),
+                log_line("non-daemon", "Exiting"),
+                log_line("daemon", "Exiting"),
+            ];
+            assert_same_lines(&lines, &expected);
+            assert_before(&lines, &expected[0], &expected[3]);
+            assert_before(&lines, &expected[1], &expected[2]);
+        });
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_barrier_abort() {
-    check("threading_barrier_abort", |out| {
-        let lines = out.printed();
-        let mut expected = Vec::new();
-        for i in 0..3 {
-            expected.push(format!("worker-{i} starting"));
-            expected.push(format!("worker-{i} waiting for barrier with {i} others"));
-            expected.push(format!("worker-{i} aborting"));
-        }
-        assert_same_lines(&lines, &expected);
-        check_barrier_arrivals(&lines, 3);
-        for i in 0..3 {
-            let aborting = format!("worker-{i} aborting");
-            // abort() is called by main after it started the last worker.
-            assert_before(&lines, "worker-2 starting", &aborting);
+    #[test]
+    fn threading_daemon_join_timeout_leaves_daemon_alive() {
+        check("threading_daemon_join_timeout", |out| {
+            // join(0.1) returns while the daemon sleeps 0.2 s; the program then ends without it.
+            assert_eq!(out.out(), ["d.is_alive() True"]);
+            assert_eq!(
+                without_daemon_starting(&out.err()),
+                [
+                    log_line("non-daemon", "Starting"),
+                    log_line("non-daemon", "Exiting"),
+                ]
+            );
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Enumerating all threads.
+
+    #[test]
+    fn threading_enumerate_joins_every_worker() {
+        check("threading_enumerate", |out| {
+            let lines = out.logged();
+            assert_eq!(
+                lines.len(),
+                9,
+                "3 x (sleeping, ending, joining): {lines:#?}"
+            );
+            let mut joined = messages(&lines, &col("MainThread"));
+            joined.sort_unstable();
+            let names: Vec<String> = (1..=3).map(|n| format!("Thread-{n} (worker)")).collect();
+            let expected_joins: Vec<String> =
+                names.iter().map(|n| format!("joining {n}")).collect();
+            assert_eq!(joined, expected_joins, "main joins each worker once");
+            for name in &names {
+                let own = messages(&lines, &col(name));
+                assert_eq!(own.len(), 2, "{name}: {own:?}");
+                let pause = two_decimals(own[0].strip_prefix("sleeping ").expect("sleeping first"));
+                assert!(
+                    [0.1, 0.2, 0.3, 0.4, 0.5].contains(&pause),
+                    "randint(1, 5) / 10: {pause}"
+                );
+                assert_eq!(own[1], "ending");
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Subclassing Thread.
+
+    #[test]
+    fn threading_subclass() {
+        check("threading_subclass", |out| {
+            let expected: Vec<String> = (1..=5)
+                .map(|n| log_line(&format!("Thread-{n}"), "running"))
+                .collect();
+            assert_same_lines(&out.logged(), &expected);
+        });
+    }
+
+    #[test]
+    fn threading_subclass_args() {
+        check("threading_subclass_args", |out| {
+            // Names are given at construction, in loop order: Thread-(i+1) got args (i,).
+            let expected: Vec<String> = (0..5)
+                .map(|i| {
+                    log_line(
+                        &format!("Thread-{}", i + 1),
+                        &format!("running with ({i},) and {{'a': 'A', 'b': 'B'}}"),
+                    )
+                })
+                .collect();
+            assert_same_lines(&out.logged(), &expected);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Timer threads.
+
+    #[test]
+    fn threading_timer_runs_after_done_and_cancel_holds() {
+        check("threading_timer", |out| {
+            // t2 is canceled; t1 is a non-daemon thread joined at exit, so it prints after "done".
+            assert_eq!(
+                out.logged(),
+                [
+                    "(MainThread) starting timers",
+                    "(MainThread) waiting before canceling t2",
+                    "(MainThread) canceling t2",
+                    "(MainThread) done",
+                    "(t1        ) worker running",
+                ]
+            );
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Signaling between threads.
+
+    #[test]
+    fn threading_event() {
+        check("threading_event", |out| {
+            let lines = out.logged();
+            let block = ["wait_for_event starting", "event set: True"];
+            // The 2 s timed wait is cut short by set() after 0.3 s.
+            let nonblock = [
+                "wait_for_event_timeout starting",
+                "event set: True",
+                "processing event",
+            ];
+            let main = ["Waiting before calling Event.set()", "Event is set"];
+            assert_eq!(messages(&lines, &col("block")), block);
+            assert_eq!(messages(&lines, &col("nonblock")), nonblock);
+            assert_eq!(messages(&lines, &col("MainThread")), main);
+            assert_eq!(lines.len(), 7, "{lines:#?}");
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Controlling access to resources.
+
+    #[test]
+    fn threading_lock_counts_every_increment() {
+        check("threading_lock", |out| {
+            let lines = out.logged();
+            for name in ["Thread-1", "Thread-2"] {
+                let own = messages(&lines, &col(name));
+                assert_eq!(own.len(), 7, "{name}: {own:?}");
+                for i in [0, 3] {
+                    let pause = two_decimals(own[i].strip_prefix("Sleeping ").expect("Sleeping"));
+                    assert!((0.0..=1.0).contains(&pause), "random.random(): {pause}");
+                    assert_eq!(own[i + 1..i + 3], ["Waiting for lock", "Acquired lock"]);
+                }
+                assert_eq!(own[6], "Done");
+            }
+            assert_eq!(
+                messages(&lines, &col("MainThread")),
+                ["Waiting for worker threads", "Counter: 4"]
+            );
+            // Main joined both workers (found via enumerate()) before printing the count.
+            assert_eq!(lines.last(), Some(&"(MainThread) Counter: 4"));
+            assert_eq!(lines.len(), 16);
+        });
+    }
+
+    #[test]
+    fn threading_lock_noblock() {
+        check("threading_lock_noblock", |out| {
+            let lines = out.logged();
+            let worker = messages(&lines, &col("Worker"));
+            let holder = messages(&lines, &col("LockHolder"));
+            assert_eq!(worker.len() + holder.len(), lines.len(), "{lines:#?}");
+
+            // Worker: Starting, (Trying to acquire, Iteration k: ...) for k = 1..=n, Done after n.
+            assert_eq!(worker[0], "Starting");
+            assert_eq!(worker.len() % 2, 0, "{worker:#?}");
+            let tries = (worker.len() - 2) / 2;
+            assert!(tries >= 3, "{worker:#?}");
+            let mut acquired = 0;
+            for k in 1..=tries {
+                assert_eq!(worker[2 * k - 1], "Trying to acquire");
+                let result = worker[2 * k];
+                if result == format!("Iteration {k}: Acquired") {
+                    acquired += 1;
+                } else {
+                    assert_eq!(result, format!("Iteration {k}: Not acquired"));
+                }
+            }
+            assert_eq!(acquired, 3, "stops after the third acquire: {worker:#?}");
+            assert!(worker[2 * tries].ends_with(": Acquired"));
+            assert_eq!(
+                worker[2 * tries + 1],
+                format!("Done after {tries} iterations")
+            );
+
+            // LockHolder: Starting, then Holding / Not holding alternately (a daemon: cut off at exit).
+            assert_eq!(holder[0], "Starting");
+            for (i, message) in holder[1..].iter().enumerate() {
+                let expected = if i % 2 == 0 { "Holding" } else { "Not holding" };
+                assert_eq!(*message, expected, "{holder:#?}");
+            }
+
+            // Mutual exclusion: the holder logs "Holding" after acquiring and "Not holding" before
+            // releasing, so the worker can never log "Acquired" between those two lines.
+            let mut holding = false;
+            for line in &lines {
+                if *line == log_line("LockHolder", "Holding") {
+                    holding = true;
+                } else if *line == log_line("LockHolder", "Not holding") {
+                    holding = false;
+                } else if line.starts_with(&col("Worker")) && line.ends_with(": Acquired") {
+                    assert!(!holding, "acquired while the holder held the lock: {line}");
+                }
+            }
+        });
+    }
+
+    #[test]
+    fn threading_lock_reacquire() {
+        check("threading_lock_reacquire", |out| {
+            assert_eq!(out.printed(), ["First try : True", "Second try: False"]);
+        });
+    }
+
+    #[test]
+    fn threading_rlock() {
+        check("threading_rlock", |out| {
+            assert_eq!(out.printed(), ["First try : True", "Second try: True"]);
+        });
+    }
+
+    #[test]
+    fn threading_lock_with() {
+        check("threading_lock_with", |out| {
+            assert_same_lines(
+                &out.logged(),
+                &[
+                    log_line("Thread-1", "Lock acquired via with"),
+                    log_line("Thread-2", "Lock acquired directly"),
+                ],
+            );
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Synchronizing threads.
+
+    #[test]
+    fn threading_condition() {
+        check("threading_condition", |out| {
+            let stderr = out.logged();
+            let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
+            let consumed = [
+                "(c1) Resource is available to consumer",
+                "(c2) Resource is available to consumer",
+            ];
+            assert_same_lines(
+                &lines,
+                &[
+                    "(c1) Starting consumer thread",
+                    "(c2) Starting consumer thread",
+                    "(p ) Starting producer thread",
+                    "(p ) Making resource available",
+                    consumed[0],
+                    consumed[1],
+                ],
+            );
             assert_before(
                 &lines,
+                "(p ) Starting producer thread",
+                "(p ) Making resource available",
+            );
+            // notify_all() is called (and the lock released) after the producer's line.
+            for line in consumed {
+                assert_before(&lines, "(p ) Making resource available", line);
+            }
+        });
+    }
+
+    /// `worker-i starting` (main) then `worker-i waiting for barrier with i others`: the workers
+    /// arrive 0.1 s apart, so worker-i sees the i before it waiting.
+    fn check_barrier_arrivals(lines: &[&str], threads: usize) {
+        for i in 0..threads {
+            assert_before(
+                lines,
+                &format!("worker-{i} starting"),
                 &format!("worker-{i} waiting for barrier with {i} others"),
-                &aborting,
             );
         }
-    });
-}
+    }
 
-// ---------------------------------------------------------------------------------------------
-// Limiting concurrent access to resources.
-
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_semaphore_admits_at_most_two() {
-    check("threading_semaphore", |out| {
-        let stderr = out.logged();
-        let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
-        assert_eq!(
-            lines.len(),
-            12,
-            "4 x (waiting, running, running): {lines:#?}"
-        );
-        // Replay the pool: the "Running" lines are logged under the pool's lock, so their order is
-        // the order of the list's changes; each thread is added then removed.
-        let mut active: Vec<String> = Vec::new();
-        let mut waiting = Vec::new();
-        for line in &lines {
-            let (column, message) = line.split_at(4);
-            let name = column
-                .strip_prefix('(')
-                .and_then(|c| c.strip_suffix(')'))
-                .expect("(%(threadName)-2s)")
-                .trim_end()
-                .to_string();
-            let message = message.trim_start();
-            if message == "Waiting to join the pool" {
-                waiting.push(name);
-                continue;
+    #[test]
+    fn threading_barrier() {
+        check("threading_barrier", |out| {
+            let lines = out.printed();
+            assert_eq!(lines.len(), 9, "{lines:#?}");
+            check_barrier_arrivals(&lines, 3);
+            let last_waiting = index_of(&lines, "worker-2 waiting for barrier with 2 others");
+            let mut ids = Vec::new();
+            for i in 0..3 {
+                let prefix = format!("worker-{i} after barrier ");
+                let (at, line) = lines
+                    .iter()
+                    .enumerate()
+                    .find(|(_, l)| l.starts_with(&prefix))
+                    .unwrap_or_else(|| panic!("{prefix:?} missing from {lines:#?}"));
+                // Nobody passes before all three are waiting.
+                assert!(at > last_waiting, "{line:?} before the last arrival");
+                ids.push(line[prefix.len()..].parse::<usize>().expect("an index"));
             }
-            if let Some(at) = active.iter().position(|n| *n == name) {
-                active.remove(at);
-            } else {
-                assert!(waiting.contains(&name), "{name} ran before waiting");
-                active.push(name);
+            ids.sort_unstable();
+            assert_eq!(ids, [0, 1, 2], "wait() returns distinct indices");
+        });
+    }
+
+    #[test]
+    fn threading_barrier_abort() {
+        check("threading_barrier_abort", |out| {
+            let lines = out.printed();
+            let mut expected = Vec::new();
+            for i in 0..3 {
+                expected.push(format!("worker-{i} starting"));
+                expected.push(format!("worker-{i} waiting for barrier with {i} others"));
+                expected.push(format!("worker-{i} aborting"));
             }
-            let repr: Vec<String> = active.iter().map(|n| format!("'{n}'")).collect();
-            assert_eq!(message, format!("Running: [{}]", repr.join(", ")));
-            assert!(active.len() <= 2, "Semaphore(2) admitted {active:?}");
-        }
-        waiting.sort_unstable();
-        assert_eq!(waiting, ["0", "1", "2", "3"]);
-        assert!(active.is_empty(), "everyone left the pool: {active:?}");
-    });
-}
+            assert_same_lines(&lines, &expected);
+            check_barrier_arrivals(&lines, 3);
+            for i in 0..3 {
+                let aborting = format!("worker-{i} aborting");
+                // abort() is called by main after it started the last worker.
+                assert_before(&lines, "worker-2 starting", &aborting);
+                assert_before(
+                    &lines,
+                    &format!("worker-{i} waiting for barrier with {i} others"),
+                    &aborting,
+                );
+            }
+        });
+    }
 
-// ---------------------------------------------------------------------------------------------
-// Thread-specific data.
+    // ---------------------------------------------------------------------------------------------
+    // Limiting concurrent access to resources.
 
-/// `value=N` from `random.randint(1, 100)`.
-fn assert_random_value(message: &str) {
-    let value: i64 = message
-        .strip_prefix("value=")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| panic!("value=N expected, got {message:?}"));
-    assert!((1..=100).contains(&value), "{message}");
-}
+    #[test]
+    fn threading_semaphore_admits_at_most_two() {
+        check("threading_semaphore", |out| {
+            let stderr = out.logged();
+            let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
+            assert_eq!(
+                lines.len(),
+                12,
+                "4 x (waiting, running, running): {lines:#?}"
+            );
+            // Replay the pool: the "Running" lines are logged under the pool's lock, so their order is
+            // the order of the list's changes; each thread is added then removed.
+            let mut active: Vec<String> = Vec::new();
+            let mut waiting = Vec::new();
+            for line in &lines {
+                let (column, message) = line.split_at(4);
+                let name = column
+                    .strip_prefix('(')
+                    .and_then(|c| c.strip_suffix(')'))
+                    .expect("(%(threadName)-2s)")
+                    .trim_end()
+                    .to_string();
+                let message = message.trim_start();
+                if message == "Waiting to join the pool" {
+                    waiting.push(name);
+                    continue;
+                }
+                if let Some(at) = active.iter().position(|n| *n == name) {
+                    active.remove(at);
+                } else {
+                    assert!(waiting.contains(&name), "{name} ran before waiting");
+                    active.push(name);
+                }
+                let repr: Vec<String> = active.iter().map(|n| format!("'{n}'")).collect();
+                assert_eq!(message, format!("Running: [{}]", repr.join(", ")));
+                assert!(active.len() <= 2, "Semaphore(2) admitted {active:?}");
+            }
+            waiting.sort_unstable();
+            assert_eq!(waiting, ["0", "1", "2", "3"]);
+            assert!(active.is_empty(), "everyone left the pool: {active:?}");
+        });
+    }
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_local_values_are_per_thread() {
-    check("threading_local", |out| {
-        let lines = out.logged();
-        assert_eq!(lines.len(), 6, "{lines:#?}");
-        // Main's lines come before any thread starts.
-        assert_eq!(
-            lines[..2],
-            ["(MainThread) No value yet", "(MainThread) value=1000"]
-        );
-        for name in ["Thread-1", "Thread-2"] {
-            let own = messages(&lines, &col(name));
-            assert_eq!(own.len(), 2, "{name}: {own:?}");
-            assert_eq!(own[0], "No value yet", "main's 1000 is not visible");
-            assert_random_value(own[1]);
-        }
-    });
-}
+    // ---------------------------------------------------------------------------------------------
+    // Thread-specific data.
 
-#[test]
-#[cfg_attr(
-    target_family = "wasm",
-    ignore = "a wasm guest cannot spawn processes; PYTHREADING_EXAMPLES_PLATFORM=wasmtime runs these under the host"
-)]
-fn threading_local_defaults_initialises_each_thread() {
-    check("threading_local_defaults", |out| {
-        let lines = out.logged();
-        assert_eq!(lines.len(), 8, "{lines:#?}");
-        let main = messages(&lines, &col("MainThread"));
-        assert_eq!(main.len(), 2, "{lines:#?}");
-        // Main's lines come before any thread starts.
-        assert!(lines[..2].iter().all(|l| l.starts_with(&col("MainThread"))));
-        let repr = main[0]
-            .strip_prefix("Initializing ")
-            .expect("Initializing %r first");
-        assert!(repr.starts_with('<') && repr.ends_with('>'), "{repr}");
-        assert_eq!(main[1], "value=1000");
-        for name in ["Thread-1", "Thread-2"] {
-            let own = messages(&lines, &col(name));
-            assert_eq!(own.len(), 3, "{name}: {own:?}");
-            // The same object's repr, initialised again in this thread.
-            assert_eq!(own[0], format!("Initializing {repr}"));
-            assert_eq!(own[1], "value=1000");
-            assert_random_value(own[2]);
-        }
-    });
+    /// `value=N` from `random.randint(1, 100)`.
+    fn assert_random_value(message: &str) {
+        let value: i64 = message
+            .strip_prefix("value=")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("value=N expected, got {message:?}"));
+        assert!((1..=100).contains(&value), "{message}");
+    }
+
+    #[test]
+    fn threading_local_values_are_per_thread() {
+        check("threading_local", |out| {
+            let lines = out.logged();
+            assert_eq!(lines.len(), 6, "{lines:#?}");
+            // Main's lines come before any thread starts.
+            assert_eq!(
+                lines[..2],
+                ["(MainThread) No value yet", "(MainThread) value=1000"]
+            );
+            for name in ["Thread-1", "Thread-2"] {
+                let own = messages(&lines, &col(name));
+                assert_eq!(own.len(), 2, "{name}: {own:?}");
+                assert_eq!(own[0], "No value yet", "main's 1000 is not visible");
+                assert_random_value(own[1]);
+            }
+        });
+    }
+
+    #[test]
+    fn threading_local_defaults_initialises_each_thread() {
+        check("threading_local_defaults", |out| {
+            let lines = out.logged();
+            assert_eq!(lines.len(), 8, "{lines:#?}");
+            let main = messages(&lines, &col("MainThread"));
+            assert_eq!(main.len(), 2, "{lines:#?}");
+            // Main's lines come before any thread starts.
+            assert!(lines[..2].iter().all(|l| l.starts_with(&col("MainThread"))));
+            let repr = main[0]
+                .strip_prefix("Initializing ")
+                .expect("Initializing %r first");
+            assert!(repr.starts_with('<') && repr.ends_with('>'), "{repr}");
+            assert_eq!(main[1], "value=1000");
+            for name in ["Thread-1", "Thread-2"] {
+                let own = messages(&lines, &col(name));
+                assert_eq!(own.len(), 3, "{name}: {own:?}");
+                // The same object's repr, initialised again in this thread.
+                assert_eq!(own[0], format!("Initializing {repr}"));
+                assert_eq!(own[1], "value=1000");
+                assert_random_value(own[2]);
+            }
+        });
+    }
 }

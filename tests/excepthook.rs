@@ -5,13 +5,13 @@
 //!
 //! The hook is global, so every test here takes `HOOK` and restores `default_excepthook`.
 //!
-//! PANICS: natively panics unwind. Under wasm they abort (trap); the wasmtime host's trap
-//! handler then reports the panic and stops the thread like an unwinding one, so the tests in
-//! which a *crate thread* panics or calls `exit_thread()` run natively and under wasmtime
-//! (`target_os = "wasi"`) and are ignored elsewhere (browsers) until that platform reports
-//! trapped workers. Tests where a panic must be *caught* (a hook that panics, a thread that
-//! catches its own panic) need real unwinding and are ignored on every `panic = "abort"`
-//! target. The pure `ExceptHookArgs::render()` / direct `excepthook()` tests run everywhere.
+//! PANICS: natively panics unwind. Under wasm they abort (trap), and every supported wasm
+//! platform reports a trapped crate thread like an unwinding one (the wasmtime host calls the
+//! library's trap handler; browser workers do it from their JS), so the tests in which a crate
+//! thread panics, calls `exit_thread()`, or whose hook panics run on every platform. Tests
+//! where a panic must be *caught inside* a thread need real unwinding and are ignored on
+//! `panic = "abort"` targets, with that reason. The pure `ExceptHookArgs::render()` / direct
+//! `excepthook()` tests run everywhere.
 //!
 //! Text written to stderr by the default hook is checked through `render()` here and in
 //! tests/exit.rs (subprocesses capture the real stderr: H-01, H-03, H-05, H-06, X-06).
@@ -196,14 +196,6 @@ fn h06_default_excepthook_stays_available_and_restores() {
 // Panicking threads (need unwinding)
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn h04_custom_hook_receives_panic_from_thread() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -222,14 +214,6 @@ fn h04_custom_hook_receives_panic_from_thread() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn h04_formatted_panic_message_is_the_value() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -245,14 +229,6 @@ fn h04_formatted_panic_message_is_the_value() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn x06_panic_does_not_reach_join_and_others_carry_on() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -283,14 +259,6 @@ fn x06_panic_does_not_reach_join_and_others_carry_on() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn h03_exit_thread_is_silent() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -318,14 +286,6 @@ fn h03_exit_thread_is_silent() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn h03_exit_thread_from_nested_calls_and_run_impl() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -352,15 +312,6 @@ fn h03_exit_thread_from_nested_calls_and_run_impl() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a hook that panics: needs unwinding or the wasmtime host's trap handler, which \
-              enters the guest's handler again after the hook's own trap"
-)]
 fn h05_hook_that_panics_does_not_kill_anything() {
     // stderr ("Exception in threading.excepthook:" + the default report of the hook's panic)
     // is checked in tests/exit.rs; here: the thread still ends cleanly and joiners return.
@@ -387,14 +338,6 @@ fn h05_hook_that_panics_does_not_kill_anything() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn h06_custom_hook_replaces_output_and_can_be_swapped() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -419,14 +362,6 @@ fn h06_custom_hook_replaces_output_and_can_be_swapped() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn panics_in_run_impl_and_many_threads_are_all_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -460,14 +395,6 @@ fn panics_in_run_impl_and_many_threads_are_all_reported() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn panicking_thread_reports_a_traceback_string() {
     // The report carries something in exc_traceback (CPython: the traceback object), so the
     // default rendering includes the "Traceback (most recent call last):" header.
@@ -498,14 +425,6 @@ fn panicking_thread_reports_a_traceback_string() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn hook_runs_in_the_failing_thread_before_it_stops() {
     // CPython calls the hook from the failing thread's bootstrap: the thread is still alive
     // and its thread-local data still exists while the hook runs.
@@ -593,14 +512,6 @@ fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports(
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn panic_with_non_string_payload_is_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;

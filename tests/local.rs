@@ -399,14 +399,6 @@ fn value_survives_a_panic_inside_with() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn values_dropped_when_thread_ends_by_panic_or_exit_thread() {
     // However the thread ends, its values are gone once join() returns.
     let drops = counter();

@@ -1039,14 +1039,6 @@ fn m03_set_name_from_inside_is_visible() {
 }
 
 #[crate::thread_helpers::test]
-#[cfg_attr(
-    not(any(
-        panic = "unwind",
-        target_os = "wasi",
-        all(target_arch = "wasm32", target_os = "unknown")
-    )),
-    ignore = "a crate thread that panics: needs unwinding or the wasmtime host's trap handler"
-)]
 fn panicking_thread_is_not_alive_and_join_is_ok() {
     let _g = serial(&STACK_SIZE);
     // The excepthook side is tests/excepthook.rs; here only the Thread state matters.
