@@ -72,6 +72,39 @@ unsafe fn from_handle<T>(h: u32) -> T {
     *Box::from_raw(h as usize as *mut T)
 }
 
+/// `handle()` and `fromHandle(n)` for a JS class wrapping a primitive: wasm-bindgen takes several
+/// `impl` blocks per class, so each class gets this pair from one place.
+macro_rules! transferable {
+    ($js:ident, $rust:ty, $class:ident) => {
+        #[wasm_bindgen(js_class = $class)]
+        impl $js {
+            /// A number to `postMessage` to another worker of the same module, which takes it
+            /// with `fromHandle` (once).
+            pub fn handle(&self) -> u32 {
+                into_handle(self.0.clone())
+            }
+
+            #[wasm_bindgen(js_name = fromHandle)]
+            pub fn from_handle(handle: u32) -> $js {
+                // SAFETY: documented contract: a handle from this class's `handle()`, taken once.
+                $js(unsafe { from_handle::<$rust>(handle) })
+            }
+        }
+    };
+}
+
+transferable!(JsLock, crate::Lock, Lock);
+transferable!(JsEvent, crate::Event, Event);
+transferable!(JsSemaphore, crate::Semaphore, Semaphore);
+
+/// `Event.wait(timeout?)` in Rust terms: no timeout blocks until set.
+fn event_wait(ev: &crate::Event, timeout: Option<f64>) -> crate::Result<bool> {
+    match timeout {
+        None => Ok(ev.wait()),
+        Some(t) => ev.wait_timeout(t),
+    }
+}
+
 /// Python's `threading.Lock` for JS.
 #[wasm_bindgen(js_name = Lock)]
 pub struct JsLock(crate::Lock);
@@ -103,18 +136,6 @@ impl JsLock {
 
     pub fn locked(&self) -> bool {
         self.0.locked()
-    }
-
-    /// A number to `postMessage` to another worker, which takes it with `Lock.fromHandle`
-    /// (once).
-    pub fn handle(&self) -> u32 {
-        into_handle(self.0.clone())
-    }
-
-    #[wasm_bindgen(js_name = fromHandle)]
-    pub fn from_handle(handle: u32) -> JsLock {
-        // SAFETY: documented contract: a handle from `Lock.handle()`, taken once.
-        JsLock(unsafe { from_handle::<crate::Lock>(handle) })
     }
 }
 
@@ -150,33 +171,14 @@ impl JsEvent {
 
     /// `wait(timeout?)`: true if the flag is set (blocks; see the module docs).
     pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsError> {
-        match timeout {
-            None => Ok(self.0.wait()),
-            Some(t) => self.0.wait_timeout(t).map_err(js_err),
-        }
+        event_wait(&self.0, timeout).map_err(js_err)
     }
 
     /// Resolves with true once the flag is set (false if `timeout` seconds passed first).
     #[wasm_bindgen(js_name = waitAsync)]
     pub fn wait_async(&self, timeout: Option<f64>) -> js_sys::Promise {
         let ev = self.0.clone();
-        run_async(
-            move || match timeout {
-                None => Ok(ev.wait()),
-                Some(t) => ev.wait_timeout(t),
-            },
-            bool_to_js,
-        )
-    }
-
-    pub fn handle(&self) -> u32 {
-        into_handle(self.0.clone())
-    }
-
-    #[wasm_bindgen(js_name = fromHandle)]
-    pub fn from_handle(handle: u32) -> JsEvent {
-        // SAFETY: documented contract: a handle from `Event.handle()`, taken once.
-        JsEvent(unsafe { from_handle::<crate::Event>(handle) })
+        run_async(move || event_wait(&ev, timeout), bool_to_js)
     }
 }
 
@@ -215,15 +217,5 @@ impl JsSemaphore {
 
     pub fn value(&self) -> u32 {
         self.0.value() as u32
-    }
-
-    pub fn handle(&self) -> u32 {
-        into_handle(self.0.clone())
-    }
-
-    #[wasm_bindgen(js_name = fromHandle)]
-    pub fn from_handle(handle: u32) -> JsSemaphore {
-        // SAFETY: documented contract: a handle from `Semaphore.handle()`, taken once.
-        JsSemaphore(unsafe { from_handle::<crate::Semaphore>(handle) })
     }
 }
