@@ -597,20 +597,17 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
         "| workload | pythreading | std | parking_lot | CPython | ours/std | ours/parking_lot | CPython/ours |"
     );
     println!("|---|---|---|---|---|---|---|---|");
-    let dash = || "—".to_string();
     for row in rows {
-        let time = |s: Option<&[f64]>| s.map(|s| fmt_ns(median(s))).unwrap_or_else(dash);
-        let ratio = |q: Option<Quartiles>| q.map(|q| fmt_ratio(&q)).unwrap_or_else(dash);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
             fmt_ns(median(row.ours())),
-            time(row.peer(Impl::Std)),
-            time(row.peer(Impl::ParkingLot)),
-            time(row.column(Col::CPython)),
-            ratio(row.ours_over(Impl::Std)),
-            ratio(row.ours_over(Impl::ParkingLot)),
-            ratio(row.cpython_over_ours()),
+            cell_time(row.peer(Impl::Std)),
+            cell_time(row.peer(Impl::ParkingLot)),
+            cell_time(row.column(Col::CPython)),
+            cell_ratio(row.ours_over(Impl::Std)),
+            cell_ratio(row.ours_over(Impl::ParkingLot)),
+            cell_ratio(row.cpython_over_ours()),
         );
     }
     println!();
@@ -628,6 +625,16 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
         println!();
         print_wasm_report(rows, wasm);
     }
+}
+
+/// A table cell: the median time of a column's samples, or a dash when the column did not run.
+fn cell_time(samples: Option<&[f64]>) -> String {
+    samples.map_or_else(|| "—".to_string(), |s| fmt_ns(median(s)))
+}
+
+/// A table cell: a ratio with its quartiles, or a dash when a side did not run.
+fn cell_ratio(q: Option<Quartiles>) -> String {
+    q.map_or_else(|| "—".to_string(), |q| fmt_ratio(&q))
 }
 
 /// The second table of `--wasmtime`: pythreading native vs wasmtime, and ours vs std on wasm,
@@ -651,19 +658,16 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
          ours/std on wasm | std wasm/native |"
     );
     println!("|---|---|---|---|---|---|---|");
-    let dash = || "—".to_string();
     for row in rows {
-        let time = |s: Option<&[f64]>| s.map(|s| fmt_ns(median(s))).unwrap_or_else(dash);
-        let ratio = |q: Option<Quartiles>| q.map(|q| fmt_ratio(&q)).unwrap_or_else(dash);
         println!(
             "| {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
             fmt_ns(median(row.ours())),
-            time(row.wasm(Impl::Pythreading)),
-            time(row.wasm(Impl::Std)),
-            ratio(row.wasm_over_native()),
-            ratio(row.wasm_ours_over_std()),
-            ratio(row.wasm_std_over_native_std()),
+            cell_time(row.wasm(Impl::Pythreading)),
+            cell_time(row.wasm(Impl::Std)),
+            cell_ratio(row.wasm_over_native()),
+            cell_ratio(row.wasm_ours_over_std()),
+            cell_ratio(row.wasm_std_over_native_std()),
         );
     }
     println!();
