@@ -156,10 +156,13 @@ async function runThread([glueUrl, module, memory]) {
   const glue = await import(glueUrl);
   const wasm = glue.initSync({ module, memory });
   postMessage('ready');
+  // What Rust's worker loop returns: 0 close, 1 fresh stack and TLS then loop again, or else
+  // the address of a job that needs a stack of another size (`threading.stack_size()`).
+  let next = () => glue.__pythreading_worker_main();
   for (;;) {
-    let again = 0;
+    let r = 0;
     try {
-      again = glue.__pythreading_worker_main();
+      r = next();
     } catch (e) {
       // A panic aborts (panic=abort), which traps: report it on this worker's instance, whose
       // globals still belong to the dead thread, so the thread is marked dead and joiners
@@ -175,11 +178,19 @@ async function runThread([glueUrl, module, memory]) {
         }
       }
     }
+    // Read while this stack and TLS are still live.
+    const stack = r > 1 ? glue.__pythreading_job_stack(r) : undefined;
     // Free this thread's stack and TLS (TLS destructors do not run on this target).
     wasm.__wbindgen_thread_destroy();
-    if (!again) break;
-    // Reuse the worker: fresh stack and TLS on the same instance for the next thread.
-    wasm.__wbindgen_start();
+    if (r === 0) break;
+    // Reuse the worker: fresh stack and TLS on the same instance (of the size the job needs).
+    wasm.__wbindgen_start(stack);
+    if (r === 1) {
+      next = () => glue.__pythreading_worker_main();
+    } else {
+      const job = r;
+      next = () => glue.__pythreading_worker_resume(job);
+    }
   }
   postMessage('exit');
   close();

@@ -87,7 +87,36 @@ const AFTER_JOB: AfterJob = AfterJob::Continue;
 /// otherwise create workers forever).
 const MAX_LOST: u32 = 16;
 
-type Job = Box<dyn FnOnce() + Send + 'static>;
+/// A started thread waiting for a worker: its bootstrap closure and the stack it needs.
+struct Job {
+    /// Bytes: a non-zero multiple of 64 KiB (what `__wbindgen_start` takes).
+    stack: u32,
+    run: Box<dyn FnOnce() + Send + 'static>,
+}
+
+/// wasm-bindgen's stack for a thread's worker when `stack_size()` is 0 (its transform's default).
+const DEFAULT_STACK: u32 = 2 << 20;
+
+/// Stacks are allocated in wasm pages.
+const STACK_UNIT: usize = 64 * 1024;
+
+/// Largest stack a thread may ask for: a quarter of the memory's 1 GiB maximum
+/// (`--max-memory` in .cargo/config.toml), so that asking cannot exhaust it in one go.
+const MAX_STACK: usize = 256 << 20;
+
+/// The stack for a thread started with `threading.stack_size() == size` (0: the default).
+fn job_stack(size: usize) -> std::io::Result<u32> {
+    if size == 0 {
+        return Ok(DEFAULT_STACK);
+    }
+    if size > MAX_STACK {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("stack size {size} is over this platform's limit of {MAX_STACK} bytes"),
+        ));
+    }
+    Ok(size.div_ceil(STACK_UNIT).saturating_mul(STACK_UNIT) as u32)
+}
 
 /// A lock for the pool's queue that never blocks (spins), so that `spawn` is safe on the UI
 /// thread; its critical sections are a few instructions long.
@@ -231,37 +260,83 @@ pub(crate) fn spawner_take() -> u32 {
     NEED.swap(0, SeqCst)
 }
 
-/// A pool worker's life: wait for a job, run it. Returns 1 if JS should give the worker fresh
-/// TLS and call again, 0 if it should close.
+/// A pool worker's life: wait for a job, run it, repeat. Returns what JS should do next:
+/// 0 close the worker, 1 give it fresh TLS and call again ([`AfterJob::FreshTls`]), or else the
+/// address of a job that needs a stack of another size than this worker's: JS reads the size
+/// ([`job_stack_of`]), frees this stack and TLS, allocates the new ones
+/// (`__wbindgen_start(size)`), and calls [`worker_resume`] with the address.
 pub(crate) fn worker_main() -> u32 {
     IN_POOL.with(|c| c.set(true));
+    WORKER_STACK.with(|c| c.set(DEFAULT_STACK));
     let mut p = POOL.lock();
     p.starting = p.starting.saturating_sub(1);
     p.idle += 1;
+    drop(p);
+    worker_loop(None)
+}
+
+thread_local! {
+    /// The size of this worker's current stack.
+    static WORKER_STACK: Cell<u32> = const { Cell::new(DEFAULT_STACK) };
+}
+
+/// The stack size a job handed to JS by [`worker_main`] needs.
+pub(crate) fn job_stack_of(job: u32) -> u32 {
+    // SAFETY: `job` is the address `worker_loop` returned; JS passes it back unchanged and the
+    // job is not taken before `worker_resume`.
+    unsafe { (*(job as usize as *const Job)).stack }
+}
+
+/// Back from JS with a stack of the size `job` needs (fresh TLS): run it, then go on as a
+/// pool worker. Returns as [`worker_main`] does.
+pub(crate) fn worker_resume(job: u32) -> u32 {
+    IN_POOL.with(|c| c.set(true));
+    // SAFETY: `job` is the address of a `Box<Job>` leaked by `worker_loop`, handed back once.
+    let job = unsafe { Box::from_raw(job as usize as *mut Job) };
+    WORKER_STACK.with(|c| c.set(job.stack));
+    worker_loop(Some(*job))
+}
+
+/// Runs `first` (already taken from the queue by this worker), then takes jobs until one needs
+/// another stack or the worker should return to JS (see [`worker_main`]).
+fn worker_loop(mut first: Option<Job>) -> u32 {
     loop {
-        let job = loop {
-            if let Some(job) = p.jobs.pop_front() {
-                p.idle -= 1;
-                break job;
+        let job = match first.take() {
+            Some(job) => job,
+            None => {
+                let mut p = POOL.lock();
+                let job = loop {
+                    if let Some(job) = p.jobs.pop_front() {
+                        p.idle -= 1;
+                        break job;
+                    }
+                    // Read under the lock: a push after this changes the word, so the wait
+                    // returns.
+                    let seq = JOB_SEQ.load(SeqCst);
+                    drop(p);
+                    super::wait(&JOB_SEQ, seq, None);
+                    p = POOL.lock();
+                };
+                let more = !p.jobs.is_empty();
+                drop(p);
+                if more {
+                    // Pass the baton: a wake may have reached this worker for another job.
+                    super::wake_one(&JOB_SEQ);
+                }
+                if job.stack != WORKER_STACK.with(Cell::get) {
+                    // `threading.stack_size()`: this worker's stack is the wrong size; JS
+                    // swaps it (the worker stays counted as busy) and comes back.
+                    return Box::into_raw(Box::new(job)) as usize as u32;
+                }
+                job
             }
-            // Read under the lock: a push after this changes the word, so the wait returns.
-            let seq = JOB_SEQ.load(SeqCst);
-            drop(p);
-            super::wait(&JOB_SEQ, seq, None);
-            p = POOL.lock();
         };
-        let more = !p.jobs.is_empty();
-        drop(p);
-        if more {
-            // Pass the baton: a wake may have reached this worker for another job.
-            super::wake_one(&JOB_SEQ);
-        }
-        job();
-        p = POOL.lock();
+        (job.run)();
+        let mut p = POOL.lock();
         match AFTER_JOB {
             AfterJob::Continue => p.idle += 1,
             AfterJob::FreshTls => {
-                // Counted as starting until it is back in this function.
+                // Counted as starting until it is back in `worker_main`.
                 p.starting += 1;
                 return 1;
             }
@@ -333,15 +408,19 @@ impl JoinHandle {
 
 pub(crate) fn spawn(
     _name: &str,
-    _stack_size: usize,
+    stack_size: usize,
     f: Box<dyn FnOnce() + Send + 'static>,
 ) -> std::io::Result<JoinHandle> {
+    let job = Job {
+        stack: job_stack(stack_size)?,
+        run: f,
+    };
     if READY.load(Acquire) == 0 {
         lazy_init()?;
     }
     let need = {
         let mut p = POOL.lock();
-        p.jobs.push_back(f);
+        p.jobs.push_back(job);
         JOB_SEQ.fetch_add(1, SeqCst);
         deficit(&mut p)
     };

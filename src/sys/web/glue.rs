@@ -80,6 +80,18 @@ pub fn __pythreading_worker_main() -> u32 {
 
 #[doc(hidden)]
 #[wasm_bindgen]
+pub fn __pythreading_job_stack(job: u32) -> u32 {
+    super::job_stack_of(job)
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
+pub fn __pythreading_worker_resume(job: u32) -> u32 {
+    super::worker_resume(job)
+}
+
+#[doc(hidden)]
+#[wasm_bindgen]
 pub fn __pythreading_worker_trapped() {
     super::worker_trapped()
 }
