@@ -20,7 +20,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 
 SUITES=("$@")
 if [ ${#SUITES[@]} -eq 0 ]; then
-  SUITES=(browser_smoke browser_lazy browser_ui browser_pool)
+  SUITES=(browser_smoke browser_lazy browser_ui browser_pool rayon)
   # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then
@@ -30,5 +30,5 @@ if [ ${#SUITES[@]} -eq 0 ]; then
 fi
 for t in "${SUITES[@]}"; do
   printf '\n==== browser: %s (headless Chromium)\n' "$t"
-  cargo "+$NIGHTLY" test --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --test "$t"
+  cargo "+$NIGHTLY" test --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --features rayon --test "$t"
 done

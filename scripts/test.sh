@@ -20,8 +20,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 step() { printf '\n==== %s\n' "$*"; }
 
 step "native: cargo test"
-cargo test --all-targets
-cargo test --doc
+cargo test --all-targets --all-features
+cargo test --doc --all-features
 
 # The seed examples built for wasm32-wasip1-threads, under the project's wasmtime host, with
 # the same output checks as natively (tests/examples.rs). The host is built and cached on
@@ -34,7 +34,7 @@ PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
 # runner, .cargo/config.toml): tests that cannot apply there are listed as ignored with a reason.
 # Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
 step "wasmtime: the test suite under the host"
-cargo test --target wasm32-wasip1-threads --tests
+cargo test --target wasm32-wasip1-threads --tests --all-features
 step "wasmtime: the host's own tests"
 bash scripts/wasi-runner.sh --test-host
 
@@ -42,10 +42,10 @@ step "loom models (RUSTFLAGS=--cfg loom)"
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom
 
 step "cargo check --target wasm32-wasip1-threads"
-cargo check --target wasm32-wasip1-threads --all-targets
+cargo check --target wasm32-wasip1-threads --all-targets --all-features
 
 step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
-cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib
+cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib --all-features
 
 step "browsers: headless Chromium (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
 bash scripts/test-browser.sh

@@ -76,6 +76,7 @@ mod condition;
 mod error;
 mod event;
 mod excepthook;
+mod init;
 mod local;
 mod lock;
 mod rlock;
@@ -91,6 +92,9 @@ pub use condition::{Condition, ConditionGuard, ConditionLock};
 pub use error::{Error, Result};
 pub use event::Event;
 pub use excepthook::{default_excepthook, excepthook, set_excepthook, ExceptHookArgs};
+#[cfg(feature = "rayon")]
+pub use init::init_thread_pool;
+pub use init::init_threads;
 pub use local::Local;
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};

@@ -35,10 +35,11 @@ async fn init() {
 /// global (what its thread transform allocated for this worker's stack).
 fn stack_base() -> usize {
     let exports = wasm_bindgen::exports();
-    let global: js_sys::WebAssembly::Global = js_sys::Reflect::get(&exports, &"__stack_alloc".into())
-        .expect("__stack_alloc export")
-        .dyn_into()
-        .expect("__stack_alloc is a WebAssembly.Global");
+    let global: js_sys::WebAssembly::Global =
+        js_sys::Reflect::get(&exports, &"__stack_alloc".into())
+            .expect("__stack_alloc export")
+            .dyn_into()
+            .expect("__stack_alloc is a WebAssembly.Global");
     global.value().as_f64().expect("a number") as usize
 }
 
@@ -107,7 +108,10 @@ async fn stack_size_is_honoured_by_the_thread_workers() {
     // A size that is not a multiple of the 64 KiB wasm page is rounded up.
     threading::stack_size(Some(3 * MIB + 1)).unwrap();
     let (room, _) = room_in_thread(0);
-    assert!(room > 3 * MIB && room <= 3 * MIB + 64 * 1024, "3 MiB + 1: {room}");
+    assert!(
+        room > 3 * MIB && room <= 3 * MIB + 64 * 1024,
+        "3 MiB + 1: {room}"
+    );
     // Back to the default (0): wasm-bindgen's 2 MiB; the worker swaps its stack back.
     threading::stack_size(Some(0)).unwrap();
     let (room, _) = room_in_thread(0);
@@ -145,4 +149,57 @@ async fn many_threads_alternating_stack_sizes() {
         assert!(room <= want && room > want - 64 * 1024, "cycle {i}: {room}");
     }
     threading::stack_size(Some(old)).unwrap();
+}
+
+#[wasm_bindgen(inline_js = "export function initThreadsBad(url) { \
+                            return import(url).then((glue) => glue.initThreads(100000)) \
+                              .then(() => 'resolved', (e) => String(e.message || e)); }")]
+extern "C" {
+    #[wasm_bindgen(js_name = initThreadsBad)]
+    fn init_threads_bad(glue_url: &str) -> js_sys::Promise;
+}
+
+#[wasm_bindgen_test]
+async fn rust_init_threads_awaits_the_pool() {
+    // The Rust entry point: resolves once the pool runs, and again (idempotent).
+    threading::init_threads(2).await.unwrap();
+    threading::init_threads(3).await.unwrap();
+    let (room, _) = room_in_thread(0);
+    assert!(room > 0);
+    // Too many workers: Err(Value), in Rust and as a rejected promise in JS.
+    let err = threading::init_threads(100_000).await.unwrap_err();
+    assert!(matches!(err, threading::Error::Value(_)), "{err:?}");
+    let url = TEST_GLUE_URL.with(String::clone);
+    let msg = wasm_bindgen_futures::JsFuture::from(init_threads_bad(&url))
+        .await
+        .unwrap();
+    let msg = msg.as_string().unwrap();
+    assert!(msg.contains("at most 256 workers"), "{msg}");
+}
+
+#[cfg(feature = "rayon")]
+#[wasm_bindgen(inline_js = "export function initThreadPoolAt(url, n) { \
+                            return import(url).then((glue) => glue.initThreadPool(n)); }")]
+extern "C" {
+    #[wasm_bindgen(js_name = initThreadPoolAt)]
+    fn init_thread_pool_at(glue_url: &str, n: u32) -> js_sys::Promise;
+}
+
+/// JS's `initThreadPool(n)` (wasm-bindgen-rayon's name): then rayon runs on crate threads.
+#[cfg(feature = "rayon")]
+#[wasm_bindgen_test]
+async fn js_init_thread_pool_starts_rayon_on_crate_threads() {
+    use rayon::prelude::*;
+    let url = TEST_GLUE_URL.with(String::clone);
+    wasm_bindgen_futures::JsFuture::from(init_thread_pool_at(&url, 3))
+        .await
+        .expect("initThreadPool(3)");
+    let sum: u64 = (1..=1000u64).into_par_iter().sum();
+    assert_eq!(sum, 500_500);
+    assert_eq!(rayon::current_num_threads(), 3);
+    let names: Vec<String> = threading::enumerate().iter().map(|t| t.name()).collect();
+    assert!(names.iter().any(|n| n == "rayon-2"), "{names:?}");
+    // A second pool is refused (a rejected promise).
+    let again = wasm_bindgen_futures::JsFuture::from(init_thread_pool_at(&url, 2)).await;
+    assert!(again.is_err());
 }

@@ -86,6 +86,16 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
+/// Starts what the platform needs before threads can start without waiting (browsers: the
+/// spawner and `workers` pool workers); elsewhere there is nothing to start.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub(crate) async fn init_threads(_workers: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use thread::init_threads;
+
 pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
 };

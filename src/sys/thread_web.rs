@@ -249,6 +249,14 @@ pub(crate) fn init(spares: u32) -> js_sys::Promise {
     glue::when_set(memory, word_index(&READY))
 }
 
+/// `init` awaited from Rust (the crate's `init_threads`).
+pub(crate) async fn init_threads(spares: u32) -> std::io::Result<()> {
+    wasm_bindgen_futures::JsFuture::from(init(spares))
+        .await
+        .map(drop)
+        .map_err(|e| std::io::Error::other(format!("{e:?}")))
+}
+
 thread_local! {
     /// True on the pool's workers and the spawner.
     static IN_POOL: Cell<bool> = const { Cell::new(false) };

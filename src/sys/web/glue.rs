@@ -61,9 +61,32 @@ pub(super) fn glue_url() -> String {
 /// await init();
 /// await initThreads(4);
 /// ```
+///
+/// Rejects (a `RangeError`-like `Error`) for more than 256 workers.
 #[wasm_bindgen(js_name = initThreads)]
 pub fn init_threads(spares: u32) -> js_sys::Promise {
-    super::init(spares)
+    match crate::init::check_workers(spares as usize) {
+        Ok(n) => super::init(n),
+        Err(e) => js_sys::Promise::reject(&JsError::new(&e.to_string()).into()),
+    }
+}
+
+/// Starts rayon's global thread pool on `n` pythreading threads (after `initThreads(n)`), like
+/// `wasm-bindgen-rayon`'s function of the same name; with the crate's `rayon` feature. Then
+/// rayon's parallel iterators work in Rust code called from a worker (not from the page's UI
+/// thread, which may not block).
+///
+/// ```js
+/// import init, { initThreadPool } from './pkg/pythreading.js';
+/// await init();
+/// await initThreadPool(navigator.hardwareConcurrency);
+/// ```
+#[cfg(feature = "rayon")]
+#[wasm_bindgen(js_name = initThreadPool)]
+pub async fn init_thread_pool(n: u32) -> Result<(), JsError> {
+    let err = |e: crate::Error| JsError::new(&e.to_string());
+    crate::init_threads(n as usize).await.map_err(err)?;
+    crate::init_thread_pool(n as usize).map_err(err)
 }
 
 #[doc(hidden)]
