@@ -425,7 +425,8 @@ enum Server {
         /// CPython's version, or the wasm module's path.
         label: String,
         child: Child,
-        stdin: ChildStdin,
+        /// `None` once closed, which asks the server to exit.
+        stdin: Option<ChildStdin>,
         stdout: BufReader<ChildStdout>,
     },
     Skipped(String),
@@ -454,7 +455,7 @@ impl Server {
             Some(label) => Server::Running {
                 label,
                 child,
-                stdin,
+                stdin: Some(stdin),
                 stdout,
             },
             None => {
@@ -515,7 +516,12 @@ impl Server {
     /// Sends one request line; the answer line as it came (`None` when the server is not
     /// running or failed to answer, which stops it). For answers that are not one number.
     fn request_line(&mut self, line: &str) -> Option<String> {
-        let Server::Running { stdin, stdout, .. } = self else {
+        let Server::Running {
+            stdin: Some(stdin),
+            stdout,
+            ..
+        } = self
+        else {
             return None;
         };
         let mut answer = String::new();
@@ -538,7 +544,12 @@ impl Server {
     /// Sends one request line; the answer as a number. `None` when the server is not running;
     /// a failure stops it (and says why in the report).
     fn request(&mut self, line: &str) -> Option<u64> {
-        let Server::Running { stdin, stdout, .. } = self else {
+        let Server::Running {
+            stdin: Some(stdin),
+            stdout,
+            ..
+        } = self
+        else {
             return None;
         };
         let mut answer = String::new();
@@ -559,9 +570,8 @@ impl Server {
     }
 
     fn stop(&mut self, why: String) {
-        if let Server::Running { child, .. } = self {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Server::Running { child, stdin, .. } = self {
+            end(child, stdin.take());
         }
         *self = Server::Skipped(why);
     }
@@ -569,11 +579,26 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Server::Running { child, .. } = self {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Server::Running { child, stdin, .. } = self {
+            end(child, stdin.take()); // at once when `stop` ended it already
         }
     }
+}
+
+/// Ends a server: closes its stdin, on which every server exits by itself (the browser
+/// driver first closes its Chromium session and chromedriver, which a kill would orphan);
+/// kills it if it has not exited after 20 s.
+fn end(child: &mut Child, stdin: Option<ChildStdin>) {
+    drop(stdin);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        match child.try_wait() {
+            Ok(Some(_)) | Err(_) => return,
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The wasm32-wasip1-threads build of this bench: `PYTHREADING_BENCH_WASM` if set, else built

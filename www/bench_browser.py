@@ -23,6 +23,7 @@ import functools
 import http.server
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -224,6 +225,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--screenshot", default=os.path.join(ROOT, "target", "www-bench.png"))
     args = ap.parse_args()
+    # A SIGTERM still closes the session, Chromium and chromedriver (the `finally`s).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.serve:
         return serve()
     return check(args.rounds, args.screenshot)
