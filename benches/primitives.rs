@@ -1,9 +1,12 @@
-//! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table.
+//! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table
+//! (plus wasmtime and browser tables on request).
 //!
-//! Run: `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
+//! Run: `bash scripts/bench.sh [--browser]` for everything, or `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
 //! `-- --no-cpython` to leave CPython out; `PYTHREADING_BENCH_ROUNDS=N` changes the number of
 //! rounds). Without `--bench` (as under `cargo test --all-targets`) it only smoke-runs every
-//! workload a few iterations, so test runs stay fast.
+//! workload a few iterations, so test runs stay fast (`cargo test --bench primitives --
+//! --browser` also sends the browser one request per column: needs `www/bench-pkg` and
+//! Chromium).
 //!
 //! Method (the machines here are shared and noisy):
 //! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
@@ -31,7 +34,36 @@
 //!   the wasm samples take part in the native rounds like CPython's. `scripts/bench.sh` is the
 //!   one command for everything.
 //!
-//! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them.
+//! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
+//!   headless Chromium, and prints a third table (native vs browser, ours vs std in the
+//!   browser) with issue 4's goals. The same workloads are built for `wasm32-unknown-unknown`
+//!   into a small cdylib (`www/bench`, by `scripts/bench-web.sh --build`, into
+//!   `www/bench-pkg`); `www/bench.html?serve` runs them in a dedicated worker (blocking is
+//!   allowed there; the page's UI thread may not block), which times each sample itself with
+//!   `performance.now()`. The child process is `python3 www/bench_browser.py --serve`: it
+//!   serves `www/` with COOP/COEP (cross-origin isolation, for `SharedArrayBuffer`), starts
+//!   chromedriver and headless Chromium on free ports and forwards each `run KEY IMPL N` line
+//!   to the worker over WebDriver (the round trip, a few ms, is outside the measured time).
+//!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps (100 µs
+//!     without isolation); the table prints the step it saw. A ~2 ms sample is 400 steps, so
+//!     the calibration to `SAMPLE_NS` covers it as it covers native noise.
+//!   - Not run in browsers: std's `thread::spawn` (unsupported on wasm32-unknown-unknown: std
+//!     cannot create a Web Worker), so start+join has no browser std column; parking_lot (its
+//!     wasm parker needs parking_lot_core's `nightly` feature).
+//!   - After the rounds, one `figures` request: start+join timed one thread at a time on the
+//!     pool's reused workers (median of 10,000, the ≤ 200 µs goal), the same with a fresh
+//!     Worker per thread (created by the worker's JS: new Worker, module instantiated on the
+//!     shared memory, empty body, stack and TLS freed; the library's own one-Worker-per-thread
+//!     mode, `AfterJob::Close` in `src/sys/thread_web.rs`, is a compile-time switch, so it would
+//!     need a second build of the library), and the memory before and after 10,000 sequential
+//!     start+join (limit: one thread's stack, 2 MiB).
+//!
+//! Every `--bench` run writes its medians, ratios and browser figures to
+//! `www/bench-results.json` (ignored by git), which the benchmark view `www/bench.html` shows
+//! next to the browser figures it measures live.
+//!
+//! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them;
+//! `stats/mod.rs` holds the sampling arithmetic shared with the browser module.
 
 #[path = "workloads/mod.rs"]
 mod workloads;
@@ -873,7 +905,10 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
     println!(
         "No browser std column for start+join: `std::thread::spawn` is unsupported on \
          wasm32-unknown-unknown (std cannot create a Web Worker). parking_lot does not run there \
-         either (its wasm parker needs parking_lot_core's `nightly` feature)."
+         either (its wasm parker needs parking_lot_core's `nightly` feature). Start+join is \
+         different work on each side: natively every start creates an OS thread; in the browser \
+         it hands the body to an idle pool worker that already runs (creating a Worker per \
+         thread is the fresh-Worker figure below)."
     );
     println!();
     let sj = json_section(f, "start_join");

@@ -3,8 +3,9 @@
 //! Each workload is a plain `fn(iters: u64) -> u64`: it sets up what it needs (untimed), runs
 //! `iters` operations, and returns the elapsed nanoseconds of the timed part only. Nothing here
 //! knows about a harness: `benches/primitives.rs` (native) includes this file with
-//! `#[path = "workloads/mod.rs"] mod workloads;`, and the wasmtime guest and the browser worker
-//! are meant to include the very same file and drive [`WORKLOADS`] with their own loop.
+//! `#[path = "workloads/mod.rs"] mod workloads;` (and so does its wasm32-wasip1-threads build,
+//! the wasmtime guest), and the browser module `www/bench/src/lib.rs` includes the very same
+//! file and drives [`WORKLOADS`] with its own loop.
 //!
 //! Portability rules kept by this file:
 //! - Time comes from [`now_ns`]. It uses `std::time::Instant` unless a port installs another
