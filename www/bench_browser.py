@@ -60,6 +60,14 @@ class Browser:
     def __init__(self):
         if not os.path.exists(os.path.join(WWW, "bench-pkg", "pythreading_bench.js")):
             raise RuntimeError("www/bench-pkg is missing: run bash scripts/bench-web.sh --build")
+        self.httpd = self.driver = self.session = None
+        try:
+            self._start()
+        except BaseException:
+            self.close()  # what started so far
+            raise
+
+    def _start(self):
         handler = functools.partial(IsolatedHandler, directory=WWW)
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
@@ -69,7 +77,6 @@ class Browser:
             [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), f"--port={driver_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
         self.base = f"http://127.0.0.1:{driver_port}"
-        self.session = None
         wait_port(driver_port)
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
@@ -132,12 +139,17 @@ class Browser:
                 self.call("DELETE", f"/session/{self.session}", timeout=30)
             except Exception:
                 pass
-        self.driver.terminate()
-        try:
-            self.driver.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.driver.kill()
-        self.httpd.shutdown()
+            self.session = None
+        if self.driver:
+            self.driver.terminate()
+            try:
+                self.driver.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.driver.kill()
+            self.driver = None
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd = None
 
 
 def serve():
