@@ -35,6 +35,7 @@ import urllib.request
 WWW = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(WWW)
 sys.path.insert(0, WWW)
+sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
 from serve import IsolatedHandler  # noqa: E402  (www/serve.py: COOP/COEP and MIME types)
 
 
