@@ -226,13 +226,11 @@ fn runs_here(imp: Impl) -> bool {
     !cfg!(target_family = "wasm") || WASM_IMPLS.contains(&imp)
 }
 
-/// Whether the browser module (`www/bench`) runs `imp`'s variant of `key`: the
-/// [`WASM_IMPLS`], except std's `thread::spawn` (unsupported on wasm32-unknown-unknown: std
-/// cannot create a Web Worker). Browsers have no std peer for start+join; the browser report
-/// sets pool workers against a fresh Worker per thread instead. `www/bench/src/lib.rs`
-/// (`unsupported`) refuses the same variants.
+/// Whether the browser module (`www/bench`) runs `imp`'s variant of `key` (the same
+/// [`WASM_IMPLS`], except std's `thread::spawn`; see
+/// [`workloads::unsupported_in_browsers`]).
 fn runs_in_browser(key: &str, imp: Impl) -> bool {
-    WASM_IMPLS.contains(&imp) && !(key == "thread_start_join" && imp == Impl::Std)
+    workloads::unsupported_in_browsers(key, imp).is_none()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +271,7 @@ fn parse_request(line: &str) -> Result<(&'static Variant, u64), String> {
     let v = w
         .variants
         .iter()
-        .find(|v| imp_name(v.imp) == imp)
+        .find(|v| v.imp.name() == imp)
         .ok_or_else(|| format!("workload {key:?} has no variant {imp:?}"))?;
     if !runs_here(v.imp) {
         return Err(format!("{imp} does not run on this target"));
@@ -542,11 +540,11 @@ impl Server {
 
     /// One wasm sample: `n` iterations of `imp`'s variant of workload `key`; the elapsed ns.
     fn run_wasm(&mut self, key: &str, imp: Impl, n: u64) -> Option<u64> {
-        self.request(&format!("run {key} {} {n}", imp_name(imp)))
+        self.request(&format!("run {key} {} {n}", imp.name()))
     }
 
-    /// Sends one request line; the answer line as it came (`None` when the server is not
-    /// running or failed to answer, which stops it). For answers that are not one number.
+    /// Sends one request line; the answer line, trimmed. `None` when the server is not running;
+    /// no answer or an `error: ...` answer stops it (and says why in the report).
     fn request_line(&mut self, line: &str) -> Option<String> {
         let Server::Running {
             stdin: Some(stdin),
@@ -576,29 +574,12 @@ impl Server {
     /// Sends one request line; the answer as a number. `None` when the server is not running;
     /// a failure stops it (and says why in the report).
     fn request(&mut self, line: &str) -> Option<u64> {
-        let Server::Running {
-            stdin: Some(stdin),
-            stdout,
-            ..
-        } = self
-        else {
-            return None;
-        };
-        let mut answer = String::new();
-        let result = writeln!(stdin, "{line}")
-            .and_then(|()| stdin.flush())
-            .and_then(|()| stdout.read_line(&mut answer));
-        match (result, answer.trim().parse()) {
-            (Ok(_), Ok(ns)) => Some(ns),
-            (result, _) => {
-                let why = match result {
-                    Err(e) => format!("failed during `{line}`: {e}"),
-                    Ok(_) => format!("failed during `{line}`: {:?}", answer.trim()),
-                };
-                self.stop(why);
-                None
-            }
+        let answer = self.request_line(line)?;
+        let ns = answer.parse().ok();
+        if ns.is_none() {
+            self.stop(format!("failed during `{line}`: {answer:?}"));
         }
+        ns
     }
 
     fn stop(&mut self, why: String) {
@@ -759,7 +740,7 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     for row in rows {
         let peers: Vec<String> = row.workload.variants[1..]
             .iter()
-            .map(|v| format!("{} {}", imp_name(v.imp), v.what))
+            .map(|v| format!("{} {}", v.imp.name(), v.what))
             .collect();
         println!("- {}: {}.", row.workload.title, peers.join(", "));
     }
@@ -1160,14 +1141,6 @@ fn print_goals(rows: &[Row]) {
         vs_cpython("lock", "Lock"),
         vs_cpython("rlock", "RLock")
     );
-}
-
-fn imp_name(imp: Impl) -> &'static str {
-    match imp {
-        Impl::Pythreading => "pythreading",
-        Impl::Std => "std",
-        Impl::ParkingLot => "parking_lot",
-    }
 }
 
 fn verdict(pass: bool) -> &'static str {

@@ -50,6 +50,33 @@ pub enum Impl {
     ParkingLot,
 }
 
+impl Impl {
+    /// The name used in requests and tables: `pythreading`, `std`, `parking_lot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Impl::Pythreading => "pythreading",
+            Impl::Std => "std",
+            Impl::ParkingLot => "parking_lot",
+        }
+    }
+}
+
+/// Why `imp`'s variant of workload `key` cannot run in browsers, if it cannot:
+/// - parking_lot: its wasm parker needs parking_lot_core's `nightly` feature (without it,
+///   parking panics), as under wasmtime;
+/// - std's `thread::spawn` (the start+join peer): unsupported on wasm32-unknown-unknown (std
+///   cannot create a Web Worker). Browsers have no std peer for start+join; the browser
+///   figures set pythreading's pool workers against a fresh Worker per thread instead.
+pub fn unsupported_in_browsers(key: &str, imp: Impl) -> Option<&'static str> {
+    match (key, imp) {
+        (_, Impl::ParkingLot) => Some("parking_lot's wasm parker needs its `nightly` feature"),
+        ("thread_start_join", Impl::Std) => {
+            Some("std::thread::spawn is unsupported on wasm32-unknown-unknown")
+        }
+        _ => None,
+    }
+}
+
 /// One implementation of a workload.
 pub struct Variant {
     pub imp: Impl,

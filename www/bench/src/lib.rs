@@ -25,7 +25,7 @@ mod stats;
 use pythreading as threading;
 use stats::{calibrate, median, quartiles, round_ratios, Quartiles};
 use wasm_bindgen::prelude::*;
-use workloads::{Impl, Variant, Workload, WORKLOADS};
+use workloads::{unsupported_in_browsers, Impl, Variant, Workload, WORKLOADS};
 
 #[wasm_bindgen]
 extern "C" {
@@ -46,31 +46,6 @@ pub fn setup() {
     workloads::set_clock(now_ns);
 }
 
-fn imp_name(imp: Impl) -> &'static str {
-    match imp {
-        Impl::Pythreading => "pythreading",
-        Impl::Std => "std",
-        Impl::ParkingLot => "parking_lot",
-    }
-}
-
-/// Why variant `imp` of workload `key` cannot run in a browser, if it cannot:
-/// - parking_lot: its wasm parker needs parking_lot_core's `nightly` feature (without it,
-///   parking panics), as under wasmtime;
-/// - std's `thread::spawn`: unsupported on wasm32-unknown-unknown (std cannot create a Web
-///   Worker; it returns an error). There is no std peer of start+join in browsers: the
-///   comparison that matters there is a pool worker vs a fresh Worker per thread, which
-///   [`fresh_worker_body`] and `bench-worker.js` measure.
-pub fn unsupported(key: &str, imp: Impl) -> Option<&'static str> {
-    match (key, imp) {
-        (_, Impl::ParkingLot) => Some("parking_lot's wasm parker needs its `nightly` feature"),
-        ("thread_start_join", Impl::Std) => {
-            Some("std::thread::spawn is unsupported on wasm32-unknown-unknown")
-        }
-        _ => None,
-    }
-}
-
 fn find(key: &str) -> Result<&'static Workload, String> {
     WORKLOADS
         .iter()
@@ -82,9 +57,9 @@ fn variant(key: &str, imp: &str) -> Result<&'static Variant, String> {
     let v = find(key)?
         .variants
         .iter()
-        .find(|v| imp_name(v.imp) == imp)
+        .find(|v| v.imp.name() == imp)
         .ok_or_else(|| format!("workload {key:?} has no variant {imp:?}"))?;
-    match unsupported(key, v.imp) {
+    match unsupported_in_browsers(key, v.imp) {
         Some(why) => Err(format!("{imp} {key} does not run in browsers: {why}")),
         None => Ok(v),
     }
@@ -121,13 +96,13 @@ fn workloads_json() -> String {
             let here = w
                 .variants
                 .iter()
-                .filter(|v| unsupported(w.key, v.imp).is_none());
+                .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none());
             let impls: Vec<String> = here
                 .clone()
-                .map(|v| format!("\"{}\"", imp_name(v.imp)))
+                .map(|v| format!("\"{}\"", v.imp.name()))
                 .collect();
             let what: Vec<String> = here
-                .map(|v| format!("\"{}\": \"{}\"", imp_name(v.imp), v.what))
+                .map(|v| format!("\"{}\": \"{}\"", v.imp.name(), v.what))
                 .collect();
             format!(
                 "{{\"key\": \"{}\", \"title\": \"{}\", \"impls\": [{}], \"what\": {{{}}}}}",
@@ -160,7 +135,7 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
     let vars: Vec<&Variant> = w
         .variants
         .iter()
-        .filter(|v| unsupported(w.key, v.imp).is_none())
+        .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none())
         .collect();
     let iters: Vec<u64> = vars
         .iter()
@@ -179,7 +154,7 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
     let ns: Vec<String> = vars
         .iter()
         .zip(&samples)
-        .map(|(v, s)| format!("\"{}\": {}", imp_name(v.imp), quartiles_json(&quartiles(s))))
+        .map(|(v, s)| format!("\"{}\": {}", v.imp.name(), quartiles_json(&quartiles(s))))
         .collect();
     let col = |imp| vars.iter().position(|v| v.imp == imp);
     let ratio = match (col(Impl::Pythreading), col(Impl::Std)) {
