@@ -1,9 +1,12 @@
-//! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table.
+//! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table
+//! (plus wasmtime and browser tables on request).
 //!
-//! Run: `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
+//! Run: `bash scripts/bench.sh [--browser]` for everything, or `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
 //! `-- --no-cpython` to leave CPython out; `PYTHREADING_BENCH_ROUNDS=N` changes the number of
 //! rounds). Without `--bench` (as under `cargo test --all-targets`) it only smoke-runs every
-//! workload a few iterations, so test runs stay fast.
+//! workload a few iterations, so test runs stay fast (`cargo test --bench primitives --
+//! --browser` also sends the browser one request per column: needs `www/bench-pkg` and
+//! Chromium).
 //!
 //! Method (the machines here are shared and noisy):
 //! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
@@ -31,11 +34,44 @@
 //!   the wasm samples take part in the native rounds like CPython's. `scripts/bench.sh` is the
 //!   one command for everything.
 //!
-//! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them.
+//! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
+//!   headless Chromium, and prints a third table (native vs browser, ours vs std in the
+//!   browser) with issue 4's goals. The same workloads are built for `wasm32-unknown-unknown`
+//!   into a small cdylib (`www/bench`, by `scripts/bench-web.sh --build`, into
+//!   `www/bench-pkg`); `www/bench.html?serve` runs them in a dedicated worker (blocking is
+//!   allowed there; the page's UI thread may not block), which times each sample itself with
+//!   `performance.now()`. The child process is `python3 www/bench_browser.py --serve`: it
+//!   serves `www/` with COOP/COEP (cross-origin isolation, for `SharedArrayBuffer`), starts
+//!   chromedriver and headless Chromium on free ports and forwards each `run KEY IMPL N` line
+//!   to the worker over WebDriver (the round trip, a few ms, is outside the measured time).
+//!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps (100 µs
+//!     without isolation); the table prints the step it saw. A ~2 ms sample is 400 steps, so
+//!     the calibration to `SAMPLE_NS` covers it as it covers native noise.
+//!   - Not run in browsers: std's `thread::spawn` (unsupported on wasm32-unknown-unknown: std
+//!     cannot create a Web Worker), so start+join has no browser std column; parking_lot (its
+//!     wasm parker needs parking_lot_core's `nightly` feature).
+//!   - After the rounds, one `figures` request: start+join timed one thread at a time on the
+//!     pool's reused workers (median of 10,000, the ≤ 200 µs goal), the same with a fresh
+//!     Worker per thread (created by the worker's JS: new Worker, module instantiated on the
+//!     shared memory, empty body, stack and TLS freed; the library's own one-Worker-per-thread
+//!     mode, `AfterJob::Close` in `src/sys/thread_web.rs`, is a compile-time switch, so it would
+//!     need a second build of the library), and the memory before and after 10,000 sequential
+//!     start+join (limit: one thread's stack, 2 MiB).
+//!
+//! Every `--bench` run writes its medians, ratios and browser figures to
+//! `www/bench-results.json` (ignored by git), which the benchmark view `www/bench.html` shows
+//! next to the browser figures it measures live.
+//!
+//! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them;
+//! `stats/mod.rs` holds the sampling arithmetic shared with the browser module.
 
 #[path = "workloads/mod.rs"]
 mod workloads;
 
+#[path = "stats/mod.rs"]
+mod stats;
+
+use stats::{calibrate, median, quartiles, round_ratios, Quartiles, SAMPLE_NS};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -43,8 +79,6 @@ use workloads::{Impl, Variant, Workload, WORKLOADS};
 
 /// Rounds (samples per column); `PYTHREADING_BENCH_ROUNDS` overrides.
 const ROUNDS: usize = 201;
-/// Target duration of one sample.
-const SAMPLE_NS: u64 = 2_000_000;
 /// The variants the wasm module runs: parking_lot's parker on wasm needs parking_lot_core's
 /// `nightly` feature; without it, parking panics ("Parking not supported on this platform").
 const WASM_IMPLS: &[Impl] = &[Impl::Pythreading, Impl::Std];
@@ -60,6 +94,7 @@ fn main() {
     let bench_mode = args.iter().any(|a| a == "--bench");
     let no_cpython = args.iter().any(|a| a == "--no-cpython");
     let wasmtime = args.iter().any(|a| a == "--wasmtime");
+    let browser = args.iter().any(|a| a == "--browser");
     let filters: Vec<&str> = args
         .iter()
         .filter(|a| !a.starts_with("--"))
@@ -87,17 +122,35 @@ fn main() {
         Server::cpython()
     };
     let mut wasm = wasmtime.then(Server::wasmtime);
+    let mut web = browser.then(Server::browser);
 
     let rows: Vec<Row> = selected
         .iter()
         .map(|w| {
             eprintln!("bench: {} ...", w.key);
-            measure(w, rounds, &mut cpython, wasm.as_mut())
+            measure(w, rounds, &mut cpython, wasm.as_mut(), web.as_mut())
         })
         .collect();
+    let figures = web.as_mut().and_then(|web| {
+        eprintln!("bench: browser figures (start+join, memory, fresh Workers) ...");
+        web.request_line("figures")
+    });
 
     print_report(&rows, &cpython, rounds, wasm.as_ref());
+    if let Some(web) = &web {
+        println!();
+        print_browser_report(&rows, web, figures.as_deref());
+    }
+    let results = results_json(&rows, rounds, &args, web.as_ref(), figures);
+    match std::fs::write(RESULTS, results) {
+        Ok(()) => eprintln!("bench: wrote {RESULTS} (for www/bench.html)"),
+        Err(e) => eprintln!("bench: could not write {RESULTS}: {e}"),
+    }
 }
+
+/// Where every run writes its medians and ratios as JSON, for the benchmark view
+/// `www/bench.html` (ignored by git).
+const RESULTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/www/bench-results.json");
 
 /// Under `cargo test`: run everything briefly to prove the workloads, the `--serve` protocol
 /// and the CPython script (when python3 is there) work; measure nothing.
@@ -132,15 +185,52 @@ fn smoke(selected: &[&Workload]) {
         Server::Running { .. } => "CPython script ok".to_string(),
         Server::Skipped(why) => format!("CPython: skipped ({why})"),
     };
+
+    // How the browser's `figures` line is read (the shape www/bench-worker.js sends).
+    let figures = r#"{"timer_ns": 5000, "start_join": {"count": 10000, "median_ns": 15000, "p25_ns": 1e4}, "memory": {"count": 10000, "before": 14221312, "after": 14221312, "growth": 0}, "fresh_worker": {"count": 10, "median_ms": 31.5}}"#;
+    let num = |sec: &str, field: &str| {
+        json_section(figures, sec).and_then(|s| json_number_field(s, field))
+    };
+    assert_eq!(num("start_join", "count"), Some(10000.0));
+    assert_eq!(num("start_join", "p25_ns"), Some(10000.0));
+    assert_eq!(num("memory", "growth"), Some(0.0));
+    assert_eq!(num("fresh_worker", "median_ms"), Some(31.5));
+    assert_eq!(num("fresh_worker", "nope"), None);
+    assert!(!runs_in_browser("thread_start_join", Impl::Std));
+    assert!(runs_in_browser("lock", Impl::Std) && !runs_in_browser("lock", Impl::ParkingLot));
+
+    // `cargo test --bench primitives -- --browser`: one request of each browser column (needs
+    // www/bench-pkg, chromium and chromedriver; not part of the default smoke run).
+    let browser = if std::env::args().any(|a| a == "--browser") {
+        let mut web = Server::browser();
+        for w in selected {
+            for v in w.variants.iter().filter(|v| runs_in_browser(w.key, v.imp)) {
+                web.run_wasm(w.key, v.imp, 3);
+            }
+        }
+        match &web {
+            Server::Running { label, .. } => format!(", browser ok ({label})"),
+            Server::Skipped(why) => panic!("browser smoke failed: {why}"),
+        }
+    } else {
+        String::new()
+    };
     println!(
-        "primitives: smoke run of {n} variants ok, --serve ok, {cpython} (numbers: cargo bench \
-         --bench primitives)"
+        "primitives: smoke run of {n} variants ok, --serve ok, {cpython}{browser} (numbers: \
+         cargo bench --bench primitives)"
     );
 }
 
 /// Whether this build can run variants of `imp` (all of them natively; see [`WASM_IMPLS`]).
 fn runs_here(imp: Impl) -> bool {
     !cfg!(target_family = "wasm") || WASM_IMPLS.contains(&imp)
+}
+
+/// Whether the browser module (`www/bench`) runs `imp`'s variant of `key` (the same
+/// [`WASM_IMPLS`], except std's `thread::spawn`; see
+/// [`workloads::unsupported_in_browsers`]).
+fn runs_in_browser(key: &str, imp: Impl) -> bool {
+    workloads::unsupported_in_browsers(key, imp).is_none()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,7 +271,7 @@ fn parse_request(line: &str) -> Result<(&'static Variant, u64), String> {
     let v = w
         .variants
         .iter()
-        .find(|v| imp_name(v.imp) == imp)
+        .find(|v| v.imp.name() == imp)
         .ok_or_else(|| format!("workload {key:?} has no variant {imp:?}"))?;
     if !runs_here(v.imp) {
         return Err(format!("{imp} does not run on this target"));
@@ -193,13 +283,14 @@ fn parse_request(line: &str) -> Result<(&'static Variant, u64), String> {
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/// A column of a row: one of the workload's Rust variants, CPython, or a variant run by the
-/// wasm module under wasmtime.
+/// A column of a row: one of the workload's Rust variants, CPython, a variant run by the
+/// wasm module under wasmtime, or one run in headless Chromium.
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
     Rust(usize),
     CPython,
     Wasm(Impl),
+    Browser(Impl),
 }
 
 /// One workload's samples (ns/op), one per round, per column; column 0 is pythreading.
@@ -226,6 +317,31 @@ impl Row {
 
     fn wasm(&self, imp: Impl) -> Option<&[f64]> {
         self.column(Col::Wasm(imp))
+    }
+
+    fn browser(&self, imp: Impl) -> Option<&[f64]> {
+        self.column(Col::Browser(imp))
+    }
+
+    /// pythreading in the browser / pythreading native, over the rounds.
+    fn browser_over_native(&self) -> Option<Quartiles> {
+        Some(round_ratios(self.browser(Impl::Pythreading)?, self.ours()))
+    }
+
+    /// std in the browser / std native, over the rounds.
+    fn browser_std_over_native_std(&self) -> Option<Quartiles> {
+        Some(round_ratios(
+            self.browser(Impl::Std)?,
+            self.peer(Impl::Std)?,
+        ))
+    }
+
+    /// ours/std, both in the browser, over the rounds.
+    fn browser_ours_over_std(&self) -> Option<Quartiles> {
+        Some(round_ratios(
+            self.browser(Impl::Pythreading)?,
+            self.browser(Impl::Std)?,
+        ))
     }
 
     /// ours/std (or ours/parking_lot) over the rounds.
@@ -258,29 +374,12 @@ impl Row {
     }
 }
 
-fn round_ratios(num: &[f64], den: &[f64]) -> Quartiles {
-    let ratios: Vec<f64> = num.iter().zip(den).map(|(n, d)| n / d).collect();
-    quartiles(&ratios)
-}
-
-/// Iterations for one sample of about `SAMPLE_NS`: doubles until a run takes half of it, then
-/// scales.
-fn calibrate(mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
-    let mut iters = 1u64;
-    loop {
-        let t = run(iters)?.max(1);
-        if t >= SAMPLE_NS / 2 || iters >= 1 << 40 {
-            return Some(((iters as u128 * SAMPLE_NS as u128) / t as u128).max(1) as u64);
-        }
-        iters *= 2;
-    }
-}
-
 fn measure(
     w: &'static Workload,
     rounds: usize,
     cpython: &mut Server,
     mut wasm: Option<&mut Server>,
+    mut web: Option<&mut Server>,
 ) -> Row {
     let mut cols: Vec<Col> = (0..w.variants.len()).map(Col::Rust).collect();
     let mut iters: Vec<u64> = w
@@ -300,12 +399,22 @@ fn measure(
             }
         }
     }
+    if let Some(web) = web.as_deref_mut() {
+        let here = w.variants.iter().filter(|v| runs_in_browser(w.key, v.imp));
+        for v in here {
+            if let Some(n) = calibrate(|n| web.run_wasm(w.key, v.imp, n)) {
+                cols.push(Col::Browser(v.imp));
+                iters.push(n);
+            }
+        }
+    }
 
     let mut sample = |col: Col, n: u64| -> Option<f64> {
         let ns = match col {
             Col::Rust(i) => (w.variants[i].run)(n),
             Col::CPython => cpython.run_cpython(w.key, n)?,
             Col::Wasm(imp) => wasm.as_deref_mut()?.run_wasm(w.key, imp, n)?,
+            Col::Browser(imp) => web.as_deref_mut()?.run_wasm(w.key, imp, n)?,
         };
         Some(ns as f64 / n as f64)
     };
@@ -329,39 +438,13 @@ fn measure(
     }
     if samples[0].is_empty() {
         // No complete round with the children: measure again without the one that died.
-        return measure(w, rounds, cpython, wasm);
+        return measure(w, rounds, cpython, wasm, web);
     }
     Row {
         workload: w,
         cols,
         samples,
     }
-}
-
-struct Quartiles {
-    p25: f64,
-    median: f64,
-    p75: f64,
-}
-
-fn quartiles(xs: &[f64]) -> Quartiles {
-    let mut v = xs.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    let at = |q: f64| {
-        // Linear interpolation between closest ranks.
-        let pos = q * (v.len() - 1) as f64;
-        let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
-        v[lo] + (v[hi] - v[lo]) * (pos - lo as f64)
-    };
-    Quartiles {
-        p25: at(0.25),
-        median: at(0.5),
-        p75: at(0.75),
-    }
-}
-
-fn median(xs: &[f64]) -> f64 {
-    quartiles(xs).median
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,7 +455,8 @@ enum Server {
         /// CPython's version, or the wasm module's path.
         label: String,
         child: Child,
-        stdin: ChildStdin,
+        /// `None` once closed, which asks the server to exit.
+        stdin: Option<ChildStdin>,
         stdout: BufReader<ChildStdout>,
     },
     Skipped(String),
@@ -401,7 +485,7 @@ impl Server {
             Some(label) => Server::Running {
                 label,
                 child,
-                stdin,
+                stdin: Some(stdin),
                 stdout,
             },
             None => {
@@ -438,6 +522,17 @@ impl Server {
         server
     }
 
+    /// Headless Chromium running `www/bench-pkg` (this bench's workloads built for
+    /// wasm32-unknown-unknown by `scripts/bench-web.sh --build`), driven by
+    /// `python3 www/bench_browser.py --serve`, which answers the same `run KEY IMPL N` requests
+    /// as the wasmtime module; its first line is `{"browser": "Chromium ..."}`.
+    fn browser() -> Server {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/www/bench_browser.py");
+        let mut cmd = Command::new("python3");
+        cmd.arg(script).arg("--serve");
+        Server::start(cmd, "python3 www/bench_browser.py", "browser")
+    }
+
     /// One CPython sample: `n` iterations of workload `key`; the elapsed ns.
     fn run_cpython(&mut self, key: &str, n: u64) -> Option<u64> {
         self.request(&format!("run {key} {n}"))
@@ -445,36 +540,51 @@ impl Server {
 
     /// One wasm sample: `n` iterations of `imp`'s variant of workload `key`; the elapsed ns.
     fn run_wasm(&mut self, key: &str, imp: Impl, n: u64) -> Option<u64> {
-        self.request(&format!("run {key} {} {n}", imp_name(imp)))
+        self.request(&format!("run {key} {} {n}", imp.name()))
     }
 
-    /// Sends one request line; the answer as a number. `None` when the server is not running;
-    /// a failure stops it (and says why in the report).
-    fn request(&mut self, line: &str) -> Option<u64> {
-        let Server::Running { stdin, stdout, .. } = self else {
+    /// Sends one request line; the answer line, trimmed. `None` when the server is not running;
+    /// no answer or an `error: ...` answer stops it (and says why in the report).
+    fn request_line(&mut self, line: &str) -> Option<String> {
+        let Server::Running {
+            stdin: Some(stdin),
+            stdout,
+            ..
+        } = self
+        else {
             return None;
         };
         let mut answer = String::new();
         let result = writeln!(stdin, "{line}")
             .and_then(|()| stdin.flush())
             .and_then(|()| stdout.read_line(&mut answer));
-        match (result, answer.trim().parse()) {
-            (Ok(_), Ok(ns)) => Some(ns),
-            (result, _) => {
-                let why = match result {
-                    Err(e) => format!("failed during `{line}`: {e}"),
-                    Ok(_) => format!("failed during `{line}`: {:?}", answer.trim()),
-                };
-                self.stop(why);
+        match result {
+            Ok(n) if n > 0 && !answer.starts_with("error: ") => Some(answer.trim().to_string()),
+            Ok(_) => {
+                self.stop(format!("failed during `{line}`: {:?}", answer.trim()));
+                None
+            }
+            Err(e) => {
+                self.stop(format!("failed during `{line}`: {e}"));
                 None
             }
         }
     }
 
+    /// Sends one request line; the answer as a number. `None` when the server is not running;
+    /// a failure stops it (and says why in the report).
+    fn request(&mut self, line: &str) -> Option<u64> {
+        let answer = self.request_line(line)?;
+        let ns = answer.parse().ok();
+        if ns.is_none() {
+            self.stop(format!("failed during `{line}`: {answer:?}"));
+        }
+        ns
+    }
+
     fn stop(&mut self, why: String) {
-        if let Server::Running { child, .. } = self {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Server::Running { child, stdin, .. } = self {
+            end(child, stdin.take());
         }
         *self = Server::Skipped(why);
     }
@@ -482,11 +592,26 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Server::Running { child, .. } = self {
-            let _ = child.kill();
-            let _ = child.wait();
+        if let Server::Running { child, stdin, .. } = self {
+            end(child, stdin.take()); // at once when `stop` ended it already
         }
     }
+}
+
+/// Ends a server: closes its stdin, on which every server exits by itself (the browser
+/// driver first closes its Chromium session and chromedriver, which a kill would orphan);
+/// kills it if it has not exited after 20 s.
+fn end(child: &mut Child, stdin: Option<ChildStdin>) {
+    drop(stdin);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        match child.try_wait() {
+            Ok(Some(_)) | Err(_) => return,
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The wasm32-wasip1-threads build of this bench: `PYTHREADING_BENCH_WASM` if set, else built
@@ -615,7 +740,7 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     for row in rows {
         let peers: Vec<String> = row.workload.variants[1..]
             .iter()
-            .map(|v| format!("{} {}", imp_name(v.imp), v.what))
+            .map(|v| format!("{} {}", v.imp.name(), v.what))
             .collect();
         println!("- {}: {}.", row.workload.title, peers.join(", "));
     }
@@ -710,6 +835,245 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
     );
 }
 
+/// The third table of `--browser`: pythreading and std in headless Chromium against native,
+/// from the same rounds as the first table, the browser's own figures (`figures`: start+join
+/// one by one, a fresh Worker per thread, memory over 10,000 threads) and issue 4's goals.
+fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
+    println!("## pythreading in the browser");
+    println!();
+    println!(
+        "Command: `cargo bench --bench primitives -- --browser` (or `bash scripts/bench.sh \
+         --browser`, which builds `www/bench-pkg` first). The browser columns were sampled in \
+         the same interleaved rounds as the first table, by the same workloads built for \
+         wasm32-unknown-unknown (`www/bench`, release, atomics) and run in a dedicated worker \
+         of `www/bench.html` in headless Chromium, driven over WebDriver by \
+         `www/bench_browser.py --serve`; the worker times each sample itself with \
+         `performance.now()`."
+    );
+    match web {
+        Server::Running { label, .. } => println!("Browser: {label}."),
+        Server::Skipped(why) => println!("Browser: skipped ({why})"),
+    }
+    let f = figures.unwrap_or("");
+    if let Some(step) = json_number_field(f, "timer_ns") {
+        println!(
+            "Clock: `performance.now()` advances in steps of {} here (cross-origin isolated), \
+             under 0.5% of a ~{} ms sample.",
+            fmt_ns(step),
+            SAMPLE_NS as f64 / 1e6
+        );
+    }
+    println!();
+    println!(
+        "| workload | native pythreading | browser pythreading | native std | browser std | \
+         browser/native | std browser/native | ours/std in browser |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.workload.title,
+            fmt_ns(median(row.ours())),
+            cell_time(row.browser(Impl::Pythreading)),
+            cell_time(row.peer(Impl::Std)),
+            cell_time(row.browser(Impl::Std)),
+            cell_ratio(row.browser_over_native()),
+            cell_ratio(row.browser_std_over_native_std()),
+            cell_ratio(row.browser_ours_over_std()),
+        );
+    }
+    println!();
+    println!(
+        "No browser std column for start+join: `std::thread::spawn` is unsupported on \
+         wasm32-unknown-unknown (std cannot create a Web Worker). parking_lot does not run there \
+         either (its wasm parker needs parking_lot_core's `nightly` feature). Start+join is \
+         different work on each side: natively every start creates an OS thread; in the browser \
+         it hands the body to an idle pool worker that already runs (creating a Worker per \
+         thread is the fresh-Worker figure below)."
+    );
+    println!();
+    let sj = json_section(f, "start_join");
+    let mem = json_section(f, "memory");
+    let fresh = json_section(f, "fresh_worker");
+    let num = |sec: Option<&str>, field: &str| sec.and_then(|s| json_number_field(s, field));
+    println!("Browser figures (`figures`, after the rounds):");
+    match (num(sj, "median_ns"), num(sj, "count")) {
+        (Some(m), Some(n)) => println!(
+            "- start+join on reused pool workers, each timed alone: median {} [{}–{}], mean {}, \
+             over {n} sequential threads",
+            fmt_ns(m),
+            fmt_ns(num(sj, "p25_ns").unwrap_or(f64::NAN)),
+            fmt_ns(num(sj, "p75_ns").unwrap_or(f64::NAN)),
+            fmt_ns(num(sj, "mean_ns").unwrap_or(f64::NAN)),
+        ),
+        _ => println!("- start+join: n/a"),
+    }
+    match (num(fresh, "median_ms"), num(fresh, "count")) {
+        (Some(ms), Some(n)) => println!(
+            "- start+join with a fresh Worker per thread (new Worker, the module instantiated on \
+             the shared memory, an empty body, stack and TLS freed; what pythreading's pool \
+             avoids): median {} over {n}",
+            fmt_ns(ms * 1e6)
+        ),
+        _ => println!("- fresh Worker per thread: n/a"),
+    }
+    let growth = num(mem, "growth");
+    match (
+        num(mem, "before"),
+        num(mem, "after"),
+        growth,
+        num(mem, "count"),
+    ) {
+        (Some(b), Some(a), Some(g), Some(n)) => {
+            println!("- memory over {n} sequential start+join: {b} → {a} bytes (+{g})")
+        }
+        _ => println!("- memory: n/a"),
+    }
+    println!();
+    let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
+    println!("Goals (browser):");
+    println!(
+        "- uncontended lock ≤ 1.5× native: {} (for information, no goal: {})",
+        goal(find("lock").and_then(Row::browser_over_native), "Lock", 1.5),
+        info(find("rlock").and_then(Row::browser_over_native), "RLock")
+    );
+    match num(sj, "median_ns") {
+        Some(m) => println!(
+            "- start+join median ≤ 200 µs: {} {} (the start+join row's samples: {} per thread)",
+            fmt_ns(m),
+            verdict(m <= 200e3),
+            cell_time(find("thread_start_join").and_then(|r| r.browser(Impl::Pythreading)))
+        ),
+        None => println!("- start+join median ≤ 200 µs: n/a"),
+    }
+    match (growth, num(mem, "limit"), num(mem, "count")) {
+        (Some(g), Some(limit), Some(n)) => println!(
+            "- {n} sequential start+join grow memory ≤ one thread's stack ({} MiB): +{g} bytes {}",
+            limit / (1 << 20) as f64,
+            verdict(g <= limit)
+        ),
+        _ => println!("- memory over 10,000 threads: n/a"),
+    }
+}
+
+/// The text after `"key":` in a one-line JSON object: where a nested object's fields are
+/// looked up (field names repeat across sections, e.g. `count`).
+fn json_section<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let key = format!("\"{key}\"");
+    Some(&json[json.find(&key)? + key.len()..])
+}
+
+/// The number value of the first `"field": N` in a one-line JSON text.
+fn json_number_field(json: &str, field: &str) -> Option<f64> {
+    let rest = json_section(json, field)?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+/// Everything a run measured, as JSON for `www/bench.html`: the medians of every column
+/// (`{p25, median, p75}` ns per operation), the per-round ratios, the browser figures as the
+/// browser reported them, and where the numbers come from (commit, date, command, machine).
+fn results_json(
+    rows: &[Row],
+    rounds: usize,
+    args: &[String],
+    web: Option<&Server>,
+    figures: Option<String>,
+) -> String {
+    fn q(q: Option<Quartiles>) -> String {
+        q.map_or_else(
+            || "null".to_string(),
+            |q| {
+                format!(
+                    "{{\"p25\": {:.4}, \"median\": {:.4}, \"p75\": {:.4}}}",
+                    q.p25, q.median, q.p75
+                )
+            },
+        )
+    }
+    let col = |s: Option<&[f64]>| q(s.map(quartiles));
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{{\"key\": \"{}\", \"title\": \"{}\",\n   \"native\": {{\"pythreading\": {}, \
+                 \"std\": {}, \"parking_lot\": {}, \"cpython\": {}}},\n   \"browser\": \
+                 {{\"pythreading\": {}, \"std\": {}}},\n   \"wasmtime\": {{\"pythreading\": {}, \
+                 \"std\": {}}},\n   \"ratios\": {{\"ours_over_std\": {}, \
+                 \"ours_over_parking_lot\": {}, \"cpython_over_ours\": {}, \
+                 \"browser_over_native\": {}, \"std_browser_over_native\": {}, \
+                 \"browser_ours_over_std\": {}, \"wasm_over_native\": {}, \
+                 \"wasm_ours_over_std\": {}}}}}",
+                r.workload.key,
+                r.workload.title,
+                col(Some(r.ours())),
+                col(r.peer(Impl::Std)),
+                col(r.peer(Impl::ParkingLot)),
+                col(r.column(Col::CPython)),
+                col(r.browser(Impl::Pythreading)),
+                col(r.browser(Impl::Std)),
+                col(r.wasm(Impl::Pythreading)),
+                col(r.wasm(Impl::Std)),
+                q(r.ours_over(Impl::Std)),
+                q(r.ours_over(Impl::ParkingLot)),
+                q(r.cpython_over_ours()),
+                q(r.browser_over_native()),
+                q(r.browser_std_over_native_std()),
+                q(r.browser_ours_over_std()),
+                q(r.wasm_over_native()),
+                q(r.wasm_ours_over_std()),
+            )
+        })
+        .collect();
+    let text = |cmd: &mut Command| {
+        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    let commit = text(Command::new("git").args(["rev-parse", "--short", "HEAD"])).map(|c| {
+        let dirty =
+            text(Command::new("git").args(["status", "--porcelain", "--untracked-files=no"]))
+                .is_some_and(|s| !s.is_empty());
+        if dirty {
+            format!("{c}-dirty")
+        } else {
+            c
+        }
+    });
+    let date = text(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let flags: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| *a != "--bench")
+        .collect();
+    let browser = match web {
+        Some(Server::Running { label, .. }) => format!("\"{label}\""),
+        _ => "null".to_string(),
+    };
+    let opt = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| format!("\"{s}\""));
+    format!(
+        "{{\"command\": \"cargo bench --bench primitives -- {}\", \"commit\": {}, \"date\": {}, \
+         \"rounds\": {rounds}, \"host\": \"{} {}, {cpus} CPUs\", \"browser\": {browser},\n \
+         \"browser_figures\": {},\n \"rows\": [\n  {}\n ]}}\n",
+        flags.join(" "),
+        opt(commit),
+        opt(date),
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        figures.unwrap_or_else(|| "null".to_string()),
+        rows.join(",\n  ")
+    )
+}
+
 /// `TITLE 1.234× [p25–p75]`, or `TITLE n/a`.
 fn info(q: Option<Quartiles>, title: &str) -> String {
     match q {
@@ -777,14 +1141,6 @@ fn print_goals(rows: &[Row]) {
         vs_cpython("lock", "Lock"),
         vs_cpython("rlock", "RLock")
     );
-}
-
-fn imp_name(imp: Impl) -> &'static str {
-    match imp {
-        Impl::Pythreading => "pythreading",
-        Impl::Std => "std",
-        Impl::ParkingLot => "parking_lot",
-    }
 }
 
 fn verdict(pass: bool) -> &'static str {

@@ -1,21 +1,45 @@
 #!/usr/bin/env bash
 # Benchmarks: native pythreading vs std, parking_lot and CPython, plus pythreading and std
-# under wasmtime, all sampled in the same interleaved rounds of one run; prints two Markdown
-# tables (native; native vs wasmtime) with their goals.
+# under wasmtime and (with --browser) in headless Chromium, all sampled in the same interleaved
+# rounds of one run; prints Markdown tables (native; native vs wasmtime; native vs browser)
+# with their goals, and writes www/bench-results.json for the benchmark view www/bench.html.
 #
-#   bash scripts/bench.sh [KEY...] [--no-cpython]
+#   bash scripts/bench.sh [KEY...] [--no-cpython] [--browser] [--no-wasmtime]
 #
-# It runs `cargo bench --bench primitives -- --wasmtime`, which builds what it needs:
-# the bench for wasm32-wasip1-threads (`cargo build --release --target wasm32-wasip1-threads
-# --bench primitives`) and, through scripts/wasi-runner.sh, the wasmtime host (cached in
-# ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}/host-target; ~3-4 min the first time).
+# It runs `cargo bench --bench primitives -- --wasmtime [--browser]`, which builds what it
+# needs: the bench for wasm32-wasip1-threads (`cargo build --release --target
+# wasm32-wasip1-threads --bench primitives`) and, through scripts/wasi-runner.sh, the wasmtime
+# host (cached in ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}/host-target; ~3-4 min the
+# first time). --browser first builds the workloads for browsers (`bash scripts/bench-web.sh
+# --build`: www/bench with the pinned nightly and build-std into www/bench-pkg, ~5 min the
+# first time; it installs chromium, chromedriver and wasm-bindgen-cli if missing), then the
+# bench samples them in a dedicated worker of www/bench.html in headless Chromium
+# (www/bench_browser.py --serve) and prints the browser table: browser/native ratios, ours/std
+# in the browser, start+join (pool workers vs a fresh Worker per thread), memory over 10,000
+# threads, and issue 4's goals. --no-wasmtime leaves the wasmtime columns out.
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
 # semaphore, barrier, thread_start_join); PYTHREADING_BENCH_ROUNDS=N changes the number of
-# rounds (201 by default: about a minute, plus the builds). Without the wasm target
+# rounds (201 by default: about a minute per runtime, plus the builds). Without the wasm target
 # (`rustup target add wasm32-wasip1-threads`) the wasmtime table says why it was skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-# Build (or refresh) the host first, so its build time is not spent inside the bench.
-scripts/wasi-runner.sh --build-host >/dev/null
-exec cargo bench --bench primitives -- --wasmtime "$@"
+args=()
+wasmtime=1
+browser=0
+for a in "$@"; do
+  case "$a" in
+    --no-wasmtime) wasmtime=0 ;;
+    --browser) browser=1; args+=("$a") ;;
+    *) args+=("$a") ;;
+  esac
+done
+if [ "$wasmtime" = 1 ]; then
+  # Build (or refresh) the host first, so its build time is not spent inside the bench.
+  scripts/wasi-runner.sh --build-host >/dev/null
+  args=(--wasmtime "${args[@]}")
+fi
+if [ "$browser" = 1 ]; then
+  bash scripts/bench-web.sh --build
+fi
+exec cargo bench --bench primitives -- "${args[@]}"

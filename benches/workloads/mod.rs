@@ -3,8 +3,9 @@
 //! Each workload is a plain `fn(iters: u64) -> u64`: it sets up what it needs (untimed), runs
 //! `iters` operations, and returns the elapsed nanoseconds of the timed part only. Nothing here
 //! knows about a harness: `benches/primitives.rs` (native) includes this file with
-//! `#[path = "workloads/mod.rs"] mod workloads;`, and the wasmtime guest and the browser worker
-//! are meant to include the very same file and drive [`WORKLOADS`] with their own loop.
+//! `#[path = "workloads/mod.rs"] mod workloads;` (and so does its wasm32-wasip1-threads build,
+//! the wasmtime guest), and the browser module `www/bench/src/lib.rs` includes the very same
+//! file and drives [`WORKLOADS`] with its own loop.
 //!
 //! Portability rules kept by this file:
 //! - Time comes from [`now_ns`]. It uses `std::time::Instant` unless a port installs another
@@ -47,6 +48,33 @@ pub enum Impl {
     Pythreading,
     Std,
     ParkingLot,
+}
+
+impl Impl {
+    /// The name used in requests and tables: `pythreading`, `std`, `parking_lot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Impl::Pythreading => "pythreading",
+            Impl::Std => "std",
+            Impl::ParkingLot => "parking_lot",
+        }
+    }
+}
+
+/// Why `imp`'s variant of workload `key` cannot run in browsers, if it cannot:
+/// - parking_lot: its wasm parker needs parking_lot_core's `nightly` feature (without it,
+///   parking panics), as under wasmtime;
+/// - std's `thread::spawn` (the start+join peer): unsupported on wasm32-unknown-unknown (std
+///   cannot create a Web Worker). Browsers have no std peer for start+join; the browser
+///   figures set pythreading's pool workers against a fresh Worker per thread instead.
+pub fn unsupported_in_browsers(key: &str, imp: Impl) -> Option<&'static str> {
+    match (key, imp) {
+        (_, Impl::ParkingLot) => Some("parking_lot's wasm parker needs its `nightly` feature"),
+        ("thread_start_join", Impl::Std) => {
+            Some("std::thread::spawn is unsupported on wasm32-unknown-unknown")
+        }
+        _ => None,
+    }
 }
 
 /// One implementation of a workload.

@@ -1,0 +1,278 @@
+//! The benchmark workloads in the browser: `benches/workloads/mod.rs` built for
+//! `wasm32-unknown-unknown`, driven by `www/bench-worker.js` (a dedicated worker, where
+//! blocking is allowed; the workloads' "main thread" is that worker, their partner threads run
+//! on pythreading's pool workers).
+//!
+//! Exports (all blocking: call them from the worker, never from the page):
+//! - [`request`]: the sample protocol of `benches/primitives.rs` (`run KEY IMPL N` → elapsed
+//!   ns, or `error: ...`), so the native bench samples the browser in its own interleaved
+//!   rounds (`--browser`, through `www/bench_browser.py`).
+//! - [`live_row`]: one workload measured here alone (calibrated, interleaved rounds,
+//!   medians), for the live view `www/bench.html`.
+//! - [`start_join_figures`], [`memory_figures`], [`timer_resolution_ns`]: issue 4's start+join
+//!   and memory figures and the clock's granularity.
+//! - [`fresh_worker_body`], [`bench_module`], [`bench_memory`]: what `bench-worker.js` needs to
+//!   time a fresh Worker per thread (it creates the Workers: only JS can).
+//!
+//! Results are one-line JSON strings, formatted here (no serde in this small module).
+
+#[path = "../../../benches/workloads/mod.rs"]
+mod workloads;
+
+#[path = "../../../benches/stats/mod.rs"]
+mod stats;
+
+use pythreading as threading;
+use stats::{calibrate, median, quartiles, round_ratios, Quartiles};
+use wasm_bindgen::prelude::*;
+use workloads::{unsupported_in_browsers, Impl, Variant, Workload, WORKLOADS};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `performance.now()` of the calling worker, in ms (coarsened by the browser: see
+    /// [`timer_resolution_ns`]).
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
+
+fn now_ns() -> u64 {
+    (performance_now() * 1e6) as u64
+}
+
+/// Installs `performance.now()` as the workloads' clock (`std::time::Instant` panics on this
+/// target). Call once before anything else; later calls do nothing.
+#[wasm_bindgen]
+pub fn setup() {
+    workloads::set_clock(now_ns);
+}
+
+fn find(key: &str) -> Result<&'static Workload, String> {
+    WORKLOADS
+        .iter()
+        .find(|w| w.key == key)
+        .ok_or_else(|| format!("no workload {key:?}"))
+}
+
+fn variant(key: &str, imp: &str) -> Result<&'static Variant, String> {
+    let v = find(key)?
+        .variants
+        .iter()
+        .find(|v| v.imp.name() == imp)
+        .ok_or_else(|| format!("workload {key:?} has no variant {imp:?}"))?;
+    match unsupported_in_browsers(key, v.imp) {
+        Some(why) => Err(format!("{imp} {key} does not run in browsers: {why}")),
+        None => Ok(v),
+    }
+}
+
+/// One request of the sample protocol: `run KEY IMPL N` → the elapsed ns of one sample of N
+/// iterations; `workloads` → the keys, their titles and the variants that run here, as JSON;
+/// anything else (or a variant that cannot run here) → `error: ...`.
+#[wasm_bindgen]
+pub fn request(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let answer = match words[..] {
+        ["run", key, imp, n] => variant(key, imp).and_then(|v| {
+            let n: u64 = n.parse().map_err(|e| format!("bad N {n:?}: {e}"))?;
+            if n == 0 {
+                return Err("N must be at least 1".to_string());
+            }
+            Ok((v.run)(n).to_string())
+        }),
+        ["workloads"] => Ok(workloads_json()),
+        _ => Err(format!(
+            "expected `run KEY IMPL N` or `workloads`, got {line:?}"
+        )),
+    };
+    answer.unwrap_or_else(|why| format!("error: {why}"))
+}
+
+/// `[{"key", "title", "impls": ["pythreading", "std"], "what": {IMPL: peer}}, ...]`: the
+/// variants that run here, with what each one is.
+fn workloads_json() -> String {
+    let rows: Vec<String> = WORKLOADS
+        .iter()
+        .map(|w| {
+            let here = w
+                .variants
+                .iter()
+                .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none());
+            let impls: Vec<String> = here
+                .clone()
+                .map(|v| format!("\"{}\"", v.imp.name()))
+                .collect();
+            let what: Vec<String> = here
+                .map(|v| format!("\"{}\": \"{}\"", v.imp.name(), v.what))
+                .collect();
+            format!(
+                "{{\"key\": \"{}\", \"title\": \"{}\", \"impls\": [{}], \"what\": {{{}}}}}",
+                w.key,
+                w.title,
+                impls.join(", "),
+                what.join(", ")
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+fn quartiles_json(q: &Quartiles) -> String {
+    format!(
+        "{{\"p25\": {:.4}, \"median\": {:.4}, \"p75\": {:.4}}}",
+        q.p25, q.median, q.p75
+    )
+}
+
+/// One workload measured in this browser alone, the way the native bench does it: each
+/// variant that runs here is calibrated to ~2 ms per sample and warmed up, then `rounds`
+/// rounds run every variant once, rotating which goes first. Returns
+/// `{"key", "ns": {"pythreading": {p25, median, p75}, "std": ...}, "ours_over_std": ...}`
+/// (ns per operation; the ratio is the median of the per-round ratios, `null` without std).
+#[wasm_bindgen(js_name = liveRow)]
+pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
+    let w = find(key).map_err(|e| JsError::new(&e))?;
+    let rounds = rounds.max(1) as usize;
+    let vars: Vec<&Variant> = w
+        .variants
+        .iter()
+        .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none())
+        .collect();
+    let iters: Vec<u64> = vars
+        .iter()
+        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .collect();
+    for (v, &n) in vars.iter().zip(&iters) {
+        (v.run)(n); // warm-up (V8 tiers the code up during the first samples)
+    }
+    let mut samples = vec![Vec::with_capacity(rounds); vars.len()];
+    for r in 0..rounds {
+        for k in 0..vars.len() {
+            let i = (r + k) % vars.len();
+            samples[i].push((vars[i].run)(iters[i]) as f64 / iters[i] as f64);
+        }
+    }
+    let ns: Vec<String> = vars
+        .iter()
+        .zip(&samples)
+        .map(|(v, s)| format!("\"{}\": {}", v.imp.name(), quartiles_json(&quartiles(s))))
+        .collect();
+    let col = |imp| vars.iter().position(|v| v.imp == imp);
+    let ratio = match (col(Impl::Pythreading), col(Impl::Std)) {
+        (Some(o), Some(s)) => quartiles_json(&round_ratios(&samples[o], &samples[s])),
+        _ => "null".to_string(),
+    };
+    Ok(format!(
+        "{{\"key\": \"{}\", \"rounds\": {rounds}, \"ns\": {{{}}}, \"ours_over_std\": {ratio}}}",
+        w.key,
+        ns.join(", ")
+    ))
+}
+
+/// The smallest non-zero step of `performance.now()` seen in a short loop, in ns (Chromium
+/// coarsens it to 5 µs in cross-origin isolated pages, 100 µs otherwise, plus jitter).
+#[wasm_bindgen(js_name = timerResolutionNs)]
+pub fn timer_resolution_ns() -> f64 {
+    let mut best = f64::INFINITY;
+    let mut steps = 0;
+    let mut last = performance_now();
+    let deadline = last + 50.0;
+    while steps < 200 {
+        let t = performance_now();
+        if t != last {
+            best = best.min(t - last);
+            steps += 1;
+            last = t;
+        }
+        if t > deadline {
+            break;
+        }
+    }
+    best * 1e6
+}
+
+fn start_join_once() {
+    let t = threading::Thread::new(|| {});
+    t.start().expect("start");
+    t.join().expect("join");
+}
+
+/// Start+join of an empty thread, timed one by one, `count` times in a row after 100 warm-up
+/// cycles: `{"count", "p25_ns", "median_ns", "p75_ns", "mean_ns"}`. The threads run on the
+/// pool's reused workers. Each cycle is timed with the coarsened clock (5 µs steps), so the
+/// median is good to about that; the mean (total / count) is not limited by it.
+#[wasm_bindgen(js_name = startJoinFigures)]
+pub fn start_join_figures(count: u32) -> String {
+    for _ in 0..100 {
+        start_join_once();
+    }
+    let count = count.max(1);
+    let mut each = Vec::with_capacity(count as usize);
+    let t0 = performance_now();
+    for _ in 0..count {
+        let t = performance_now();
+        start_join_once();
+        each.push((performance_now() - t) * 1e6);
+    }
+    let mean = (performance_now() - t0) * 1e6 / count as f64;
+    let q = quartiles(&each);
+    format!(
+        "{{\"count\": {count}, \"p25_ns\": {:.0}, \"median_ns\": {:.0}, \"p75_ns\": {:.0}, \
+         \"mean_ns\": {mean:.0}}}",
+        q.p25, q.median, q.p75
+    )
+}
+
+/// Memory over `count` sequential start+join cycles (after 100 warm-up cycles): the size of
+/// the shared `WebAssembly.Memory` before and after (it never shrinks, so any per-thread leak
+/// shows as growth), and issue 4's limit, one thread's stack (wasm-bindgen's default, 2 MiB):
+/// `{"count", "before", "after", "growth", "limit", "ms"}` (bytes; `ms` for the whole run).
+#[wasm_bindgen(js_name = memoryFigures)]
+pub fn memory_figures(count: u32) -> String {
+    let bytes = || core::arch::wasm32::memory_size(0) * 65536;
+    for _ in 0..100 {
+        start_join_once();
+    }
+    let before = bytes();
+    let t0 = performance_now();
+    for _ in 0..count {
+        start_join_once();
+    }
+    let ms = performance_now() - t0;
+    let after = bytes();
+    format!(
+        "{{\"count\": {count}, \"before\": {before}, \"after\": {after}, \"growth\": {}, \
+         \"limit\": {}, \"ms\": {ms:.1}}}",
+        after - before,
+        2 << 20
+    )
+}
+
+/// The body a fresh Worker runs when `bench-worker.js` times one Worker per thread: an empty
+/// thread body, as in the start+join workload (it returns a value only so that the call is not
+/// optimised away).
+#[wasm_bindgen(js_name = freshWorkerBody)]
+pub fn fresh_worker_body() -> u32 {
+    std::hint::black_box(1)
+}
+
+/// This module, for the fresh Workers (`initSync({ module, memory })` there).
+#[wasm_bindgen(js_name = benchModule)]
+pub fn bench_module() -> JsValue {
+    wasm_bindgen::module()
+}
+
+/// The shared memory, for the fresh Workers.
+#[wasm_bindgen(js_name = benchMemory)]
+pub fn bench_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
+/// The median of `xs` (ms in, ms out), for the fresh-Worker times gathered in JS.
+#[wasm_bindgen(js_name = medianOf)]
+pub fn median_of(xs: Vec<f64>) -> f64 {
+    if xs.is_empty() {
+        f64::NAN
+    } else {
+        median(&xs)
+    }
+}

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""Runs pythreading's benchmark workloads in headless Chromium (Debian's chromium +
+chromedriver over the WebDriver HTTP protocol, no extra packages): www/bench.html, whose
+worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`).
+
+    python3 www/bench_browser.py --serve    # sample server for `cargo bench --bench primitives
+                                            # -- --browser` (scripts/bench.sh --browser)
+    python3 www/bench_browser.py --check [--rounds 3] [--screenshot target/www-bench.png]
+                                            # the live view loads and produces every figure
+
+--serve prints a greeting line `{"browser": "Chrome/..."}` and then answers each stdin line
+like the other sample servers of benches/primitives.rs: `run KEY IMPL N` -> the elapsed ns of
+one sample measured inside the browser (or `error: ...`); `figures` -> one line of JSON with
+the start+join, memory, fresh-Worker and timer figures. The round trip through WebDriver
+(a few ms) is outside the measurement: the ns are timed by the worker itself.
+
+Both modes serve www/ with COOP/COEP (www/serve.py's handler) and start chromedriver on free
+ports, and stop both on exit. CHROMEDRIVER and CHROMIUM override the binaries' paths.
+"""
+import argparse
+import base64
+import functools
+import http.server
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+WWW = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(WWW)
+sys.path.insert(0, WWW)
+sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
+from serve import IsolatedHandler  # noqa: E402  (www/serve.py: COOP/COEP and MIME types)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"chromedriver does not listen on port {port}")
+
+
+class Browser:
+    """www/ served on a free port and one headless Chromium session on it."""
+
+    def __init__(self):
+        if not os.path.exists(os.path.join(WWW, "bench-pkg", "pythreading_bench.js")):
+            raise RuntimeError("www/bench-pkg is missing: run bash scripts/bench-web.sh --build")
+        self.httpd = self.driver = self.session = None
+        try:
+            self._start()
+        except BaseException:
+            self.close()  # what started so far
+            raise
+
+    def _start(self):
+        handler = functools.partial(IsolatedHandler, directory=WWW)
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.http_port = self.httpd.server_address[1]
+        driver_port = free_port()
+        self.driver = subprocess.Popen(
+            [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), f"--port={driver_port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{driver_port}"
+        wait_port(driver_port)
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1200,1400"]}}}}
+        self.session = self.call("POST", "/session", caps)["sessionId"]
+        # execute/async waits for the benchmark calls (the 10,000-thread figures take seconds).
+        self.call("POST", f"/session/{self.session}/timeouts", {"script": 600_000})
+
+    def call(self, method, path, body=None, timeout=660):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.load(r)["value"]
+        except urllib.error.HTTPError as e:
+            raise RuntimeError(f"WebDriver {method} {path}: {e.read().decode()[:500]}") from e
+
+    def open(self, page):
+        self.call("POST", f"/session/{self.session}/url",
+                  {"url": f"http://127.0.0.1:{self.http_port}/{page}"})
+
+    def js(self, script, *args):
+        return self.call("POST", f"/session/{self.session}/execute/sync",
+                         {"script": script, "args": list(args)})
+
+    def bench_call(self, cmd, *args):
+        """window.benchCall(cmd, ...args) in the page; its value, or RuntimeError."""
+        script = ("const done = arguments[arguments.length - 1];"
+                  "window.benchCall(arguments[0], ...arguments[1])"
+                  ".then((value) => done({ value }), (e) => done({ error: String(e.message || e) }));")
+        r = self.call("POST", f"/session/{self.session}/execute/async",
+                      {"script": script, "args": [cmd, list(args)]})
+        if "error" in r:
+            raise RuntimeError(r["error"])
+        return r["value"]
+
+    def wait_view(self, timeout):
+        deadline = time.time() + timeout
+        state = None
+        while time.time() < deadline:
+            state = self.js("return window.benchView || null")
+            if state and state.get("done"):
+                return state
+            time.sleep(0.25)
+        status = self.js("return document.getElementById('status').textContent")
+        raise RuntimeError(f"bench.html did not finish in {timeout} s: status {status!r}")
+
+    def screenshot(self, path):
+        png = base64.b64decode(self.call("GET", f"/session/{self.session}/screenshot"))
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(png)
+        return len(png)
+
+    def close(self):
+        if self.session:
+            try:
+                self.call("DELETE", f"/session/{self.session}", timeout=30)
+            except Exception:
+                pass
+            self.session = None
+        if self.driver:
+            self.driver.terminate()
+            try:
+                self.driver.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.driver.kill()
+            self.driver = None
+        if self.httpd:
+            self.httpd.shutdown()
+            self.httpd = None
+
+
+def serve():
+    """The sample server: greeting, then one answer line per request line."""
+    try:
+        b = Browser()
+    except Exception as e:  # the bench reports the greeting it got
+        print(json.dumps({"error": f"browser did not start: {e}"}), flush=True)
+        return 1
+    try:
+        b.open("bench.html?serve")
+        state = b.wait_view(120)
+        if state.get("error"):
+            print(json.dumps({"error": state["error"]}), flush=True)
+            return 1
+        agent = b.js("return navigator.userAgent")
+        version = next((w for w in agent.split() if w.startswith(("Chrome/", "HeadlessChrome/"))),
+                       agent)
+        print(json.dumps({"browser": f"Chromium {version.split('/')[1]} (headless)"}), flush=True)
+        for line in sys.stdin:
+            line = line.strip()
+            try:
+                if line == "figures":
+                    answer = json.dumps(b.bench_call("figures"))
+                else:
+                    answer = b.bench_call("request", line)
+            except Exception as e:
+                answer = f"error: {e}".replace("\n", " ")
+            print(answer, flush=True)
+        return 0
+    finally:
+        b.close()
+
+
+def check(rounds, screenshot):
+    """Loads the live view with a few rounds and checks that every figure is a number."""
+    b = Browser()
+    try:
+        b.open(f"bench.html?rounds={rounds}&threads=1000&fresh=3")
+        state = b.wait_view(600)
+        size = b.screenshot(screenshot)
+        problems = []
+        if state.get("error"):
+            problems.append(state["error"])
+        rows = {r["key"]: r for r in state.get("rows", [])}
+        for key in ["lock", "rlock", "event_pingpong", "condition_pingpong", "semaphore",
+                    "barrier", "thread_start_join"]:
+            ns = rows.get(key, {}).get("ns", {})
+            for imp in ["pythreading"] + ([] if key == "thread_start_join" else ["std"]):
+                v = ns.get(imp, {}).get("median")
+                if not (isinstance(v, (int, float)) and v > 0):
+                    problems.append(f"{key} {imp}: no time ({ns})")
+        f = state.get("figures") or {}
+        sj = f.get("start_join", {}).get("median_ns")
+        if not (isinstance(sj, (int, float)) and sj > 0):
+            problems.append(f"start+join figure missing: {f}")
+        if f.get("memory", {}).get("count") != 1000:
+            problems.append(f"memory figure missing: {f}")
+        if not f.get("fresh_worker", {}).get("median_ms", 0) > 0:
+            problems.append(f"fresh-Worker figure missing: {f}")
+        for key, r in rows.items():
+            ns = r["ns"]
+            print(f"  {key:20s} pythreading {ns['pythreading']['median']:10.1f} ns"
+                  + (f"   std {ns['std']['median']:10.1f} ns" if "std" in ns else ""))
+        if f:
+            print(f"  start+join median {f['start_join']['median_ns'] / 1e3:.1f} us, fresh Worker "
+                  f"{f['fresh_worker']['median_ms']:.1f} ms, memory +{f['memory']['growth']} bytes "
+                  f"over {f['memory']['count']}, timer step {f['timer_ns'] / 1e3:.1f} us")
+        print(f"screenshot: {screenshot} ({size} bytes)")
+        if problems:
+            print("FAILED checks:\n  " + "\n  ".join(problems))
+            return 1
+        print("bench view check passed")
+        return 0
+    finally:
+        b.close()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--serve", action="store_true", help="answer sample requests on stdin")
+    mode.add_argument("--check", action="store_true", help="check the live view")
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--screenshot", default=os.path.join(ROOT, "target", "www-bench.png"))
+    args = ap.parse_args()
+    # A SIGTERM still closes the session, Chromium and chromedriver (the `finally`s).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if args.serve:
+        return serve()
+    return check(args.rounds, args.screenshot)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
