@@ -154,7 +154,8 @@ def main():
     ap.add_argument("--examples", default="", help="comma-separated names (default: all)")
     out = ap.add_mutually_exclusive_group()
     out.add_argument("--print", action="store_true",
-                     help="print each example's lines (stream, thread, line)")
+                     help="print each example's lines in write order, both streams merged "
+                     "(like `2>&1`), under a `== NAME (browser)` header")
     out.add_argument("--records", action="store_true",
                      help="print each example's outcome, stdout and stderr for tests/examples.rs: "
                      "'name N', 'status ok|failed', 'error TEXT' (one line), then 'stdout LEN' and "
@@ -186,6 +187,7 @@ def main():
             p.terminate()
             p.wait(timeout=10)
 
+    summary = []
     for name in state["names"]:
         run = state["runs"].get(name) or {"ok": False, "error": "did not run", "lines": []}
         if args.records:
@@ -199,13 +201,14 @@ def main():
             print(f"== {name} (browser)")
             for l in run["lines"]:
                 if l is not None:
-                    print(f"{l['stream']} ({l['thread']}) {l['line']}")
-            print()
-        print(f"  {name:30s} {'ok' if run['ok'] else 'FAILED'} {run.get('ms') or 0:8.1f} ms "
-              f"(+{run.get('startMs') or 0:5.1f} ms start), {len(run['lines'])} lines",
-              file=sys.stderr)
-    print(f"status: {status}", file=sys.stderr)
+                    print(l["line"])
+            if not run["ok"]:
+                print(f"!! {name} (browser) failed: {run.get('error')}")
+            print(flush=True)
+        summary.append(f"  {name:30s} {'ok' if run['ok'] else 'FAILED'} {run.get('ms') or 0:8.1f} ms"
+                       f" (+{run.get('startMs') or 0:5.1f} ms start), {len(run['lines'])} lines")
     sys.stdout.flush()
+    print("\n".join(summary + [f"status: {status}"]), file=sys.stderr)
     problems = problems_of(state)
     if problems:
         print("FAILED:\n  " + "\n  ".join(problems), file=sys.stderr)
