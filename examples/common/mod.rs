@@ -46,7 +46,8 @@ pub mod out {
         }
     }
 
-    /// Receives each line (without its newline) on the thread that wrote it.
+    /// Receives each write, without its final newline, on the thread that wrote it: one line
+    /// (more if the text itself holds newlines, as `println!("a\nb")` does).
     pub type Sink = fn(Stream, &str);
 
     static SINK: OnceLock<Sink> = OnceLock::new();

@@ -3,14 +3,23 @@
 //!
 //! The page runs each example as its own "process": a fresh program worker with a fresh
 //! instance and memory (`www/demo-worker.js`), which calls [`run_example`] once. That installs
-//! the example's output sink ([`common::out`](../../../examples/common/mod.rs)), runs its
+//! the example's output sink (`common::out` in examples/common/mod.rs), runs its
 //! `main`, then [`threading::shutdown`] (Python's interpreter exit: non-daemon threads are
 //! joined), and closes the output: lines written after that (a daemon thread still running) are
-//! dropped, as a process exit drops them, and the page then terminates the worker and its pool.
+//! dropped, as a process exit drops them, and the page then terminates the worker (its pool
+//! workers, daemons included, end with it, within about 2 s: see www/README.md).
+//!
+//! As natively, a thread's uncaught panic is reported on stderr (the excepthook), and so are a
+//! panic in `main` (which aborts the instance: the page marks the run failed) and an `Err` from
+//! `main` (`Error: ...`, a failed run).
 //!
 //! Each line is posted to the page (`emit.js`, a `BroadcastChannel`) with the example's name,
 //! a sequence number (the order the lines were written in, across threads and both streams), the
 //! stream (`stdout`/`stderr`) and the writing thread's name.
+// Each example includes its own copy of examples/common/mod.rs: intended, as each process has
+// its own output sink, logger and random generator.
+#![allow(clippy::duplicate_mod)]
+
 use pythreading as threading;
 use std::fmt::Debug;
 use std::sync::{Mutex, OnceLock};
@@ -31,9 +40,10 @@ struct Output {
 
 static OUTPUT: OnceLock<Mutex<Output>> = OnceLock::new();
 
-/// The sink every example's `common::out` gets: numbers and posts the line, under one lock so
-/// that the numbers are the write order and no line slips past [`close_output`].
-fn write_line(stream: &'static str, line: &str) {
+/// The sink every example's `common::out` gets: numbers and posts each line of `text`, under
+/// one lock so that the numbers are the write order, a multi-line text stays together, and no
+/// line slips past [`close_output`].
+fn write_line(stream: &'static str, text: &str) {
     let thread = threading::current_thread().name();
     let Some(output) = OUTPUT.get() else {
         return;
@@ -42,8 +52,10 @@ fn write_line(stream: &'static str, line: &str) {
     if out.closed {
         return;
     }
-    emit(out.example, out.written, stream, &thread, line);
-    out.written += 1;
+    for line in text.split('\n') {
+        emit(out.example, out.written, stream, &thread, line);
+        out.written += 1;
+    }
 }
 
 /// The process exits: later lines are dropped. Returns how many lines were written.
@@ -170,11 +182,14 @@ pub fn run_example(name: &str) -> Result<Exit, JsError> {
     // Python prints an uncaught exception of a thread on stderr; the library's default hook
     // writes to `console.error` in browsers, where stderr is discarded. Here it is the page's
     // stderr for this example.
-    threading::set_excepthook(|args| {
-        for line in args.to_string().lines() {
-            write_line("stderr", line);
-        }
-    });
+    threading::set_excepthook(|args| write_line("stderr", args.to_string().trim_end()));
+    // A panic outside a thread's run (in main) aborts the instance: report it first, as Rust
+    // does natively (`thread 'main' panicked at ...` on stderr). The library's own hook, once
+    // installed, handles the panics of threads and calls this one for the others.
+    std::panic::set_hook(Box::new(|info| {
+        let thread = threading::current_thread().name();
+        write_line("stderr", &format!("thread '{thread}' {info}"));
+    }));
     let error = main().err();
     if let Some(error) = &error {
         write_line("stderr", error);
