@@ -22,5 +22,5 @@ wasm-bindgen --target web --out-dir www/pkg \
   "$TARGET_DIR/wasm32-unknown-unknown/release/pythreading_demo.wasm"
 echo "[demo] built www/pkg" >&2
 [ "${1:-}" = "--build" ] && exit 0
-[ "${1:-}" = "--test" ] && PYTHREADING_EXAMPLES_PLATFORM=browser exec cargo test --test examples
+[ "${1:-}" = "--test" ] && PYTHREADING_EXAMPLES_PLATFORM=browser exec cargo test --test examples -- --nocapture
 exec python3 www/serve.py --port "${PORT:-8000}" --dir www

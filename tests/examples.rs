@@ -106,11 +106,10 @@ mod native {
             if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
                 return PathBuf::from(host);
             }
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
             let output = Command::new("bash")
-                .arg(root.join("scripts/wasi-runner.sh"))
+                .arg(root().join("scripts/wasi-runner.sh"))
                 .arg("--build-host")
-                .current_dir(root)
+                .current_dir(root())
                 .stderr(Stdio::inherit())
                 .output()
                 .expect("run scripts/wasi-runner.sh --build-host");
@@ -126,6 +125,7 @@ mod native {
         })
     }
 
+    /// The repository (this crate's directory).
     fn root() -> &'static Path {
         Path::new(env!("CARGO_MANIFEST_DIR"))
     }
@@ -173,8 +173,7 @@ mod native {
             BUILD.call_once(|| {
                 let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
                 let mut cmd = Command::new(cargo);
-                cmd.args(["build", "--examples"])
-                    .current_dir(env!("CARGO_MANIFEST_DIR"));
+                cmd.args(["build", "--examples"]).current_dir(root());
                 if let Some(target) = target {
                     cmd.args(["--target", target]);
                 }
