@@ -40,8 +40,8 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
-use common::time;
+pub mod common;
+use common::{println, time};
 
 fn worker(barrier: threading::Barrier) {
     println!(
@@ -59,7 +59,7 @@ fn worker(barrier: threading::Barrier) {
 
 const NUM_THREADS: usize = 3;
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     let barrier = threading::Barrier::new(NUM_THREADS)?;
 
     let threads: Vec<threading::Thread> = (0..NUM_THREADS)

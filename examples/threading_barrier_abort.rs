@@ -46,8 +46,8 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
-use common::time;
+pub mod common;
+use common::{println, time};
 
 fn worker(barrier: threading::Barrier) {
     println!(
@@ -72,7 +72,7 @@ fn worker(barrier: threading::Barrier) {
 
 const NUM_THREADS: usize = 3;
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     let barrier = threading::Barrier::new(NUM_THREADS + 1)?;
 
     let threads: Vec<threading::Thread> = (0..NUM_THREADS)

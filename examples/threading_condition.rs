@@ -46,7 +46,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, time};
 
 fn consumer(cond: threading::Condition) {
@@ -65,7 +65,7 @@ fn producer(cond: threading::Condition) {
     cond.notify_all().expect("the condition's lock is held");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "%(asctime)s (%(threadName)-2s) %(message)s");
 
     let condition = threading::Condition::new();

@@ -37,7 +37,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, time};
 
 fn daemon() {
@@ -51,7 +51,7 @@ fn non_daemon() {
     log::debug!("Exiting");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let d = threading::Thread::builder()

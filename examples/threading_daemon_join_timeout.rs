@@ -38,8 +38,8 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
-use common::{logging, time};
+pub mod common;
+use common::{logging, println, time};
 
 fn daemon() {
     log::debug!("Starting");
@@ -52,7 +52,7 @@ fn non_daemon() {
     log::debug!("Exiting");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let d = threading::Thread::builder()

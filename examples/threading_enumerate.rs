@@ -36,7 +36,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, random, time};
 
 fn worker() {
@@ -47,7 +47,7 @@ fn worker() {
     log::debug!("ending");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     for _i in 0..3 {

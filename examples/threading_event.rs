@@ -55,7 +55,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, py_bool, time};
 
 fn wait_for_event(e: threading::Event) {
@@ -79,7 +79,7 @@ fn wait_for_event_timeout(e: threading::Event, t: f64) {
     }
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let e = threading::Event::new();

@@ -40,7 +40,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, random};
 
 fn show_value(data: &threading::Local<i64>) {
@@ -57,7 +57,7 @@ fn worker(data: threading::Local<i64>) {
     show_value(&data);
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let local_data = threading::Local::new();

@@ -47,7 +47,7 @@ use pythreading as threading;
 use std::sync::{Arc, OnceLock};
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, random};
 
 fn show_value(data: &threading::Local<i64>) {
@@ -85,7 +85,7 @@ impl MyLocal {
     }
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let local_data = MyLocal::new(1000);

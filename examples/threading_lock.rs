@@ -56,7 +56,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, random, time};
 
 struct Counter {
@@ -95,7 +95,7 @@ fn worker(c: Arc<Counter>) {
     log::debug!("Done");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let counter = Arc::new(Counter::new(0));

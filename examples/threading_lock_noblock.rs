@@ -69,7 +69,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, time};
 
 fn lock_holder(lock: threading::Lock) {
@@ -110,7 +110,7 @@ fn worker(lock: threading::Lock) {
     log::debug!("Done after {num_tries} iterations");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let lock = threading::Lock::new();

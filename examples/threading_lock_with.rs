@@ -35,7 +35,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::logging;
 
 fn worker_with(lock: threading::Lock) {
@@ -51,7 +51,7 @@ fn worker_no_with(lock: threading::Lock) {
     lock.release().expect("the lock is held");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     let lock = threading::Lock::new();

@@ -30,8 +30,8 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
-use common::time;
+pub mod common;
+use common::{println, time};
 
 fn worker() {
     println!("{} Starting", threading::current_thread().name());
@@ -45,7 +45,7 @@ fn my_service() {
     println!("{} Exiting", threading::current_thread().name());
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     let t = threading::Thread::builder()
         .name("my_service")
         .target(my_service)

@@ -36,7 +36,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, time};
 
 fn worker() {
@@ -51,7 +51,7 @@ fn my_service() {
     log::debug!("Exiting");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(
         logging::DEBUG,
         "[%(levelname)s] (%(threadName)-10s) %(message)s",

@@ -13,10 +13,10 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
-use common::py_bool;
+pub mod common;
+use common::{println, py_bool};
 
-fn main() {
+pub fn main() {
     let lock = threading::RLock::new();
 
     println!("First try : {}", py_bool(lock.acquire()));

@@ -55,7 +55,7 @@ use pythreading as threading;
 use std::sync::{Arc, Mutex};
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::{logging, py_str_list, time};
 
 struct ActivePool {
@@ -97,7 +97,7 @@ fn worker(s: threading::Semaphore, pool: Arc<ActivePool>) {
     pool.make_inactive(&name);
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "%(asctime)s (%(threadName)-2s) %(message)s");
 
     let pool = Arc::new(ActivePool::new());

@@ -19,12 +19,16 @@
 
 use pythreading as threading;
 
+#[path = "common/mod.rs"]
+pub mod common;
+use common::println;
+
 fn worker(num: i32) {
     // thread worker function
     println!("Worker: {num}");
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     let mut threads = Vec::new();
     for i in 0..5 {
         let t = threading::Thread::new(move || worker(i));

@@ -25,7 +25,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::logging;
 
 // A subclass of Thread overriding run(): a type implementing `threading::Run`.
@@ -37,7 +37,7 @@ impl threading::Run for MyThread {
     }
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     for _i in 0..5 {

@@ -33,7 +33,7 @@
 use pythreading as threading;
 
 #[path = "common/mod.rs"]
-mod common;
+pub mod common;
 use common::logging;
 
 struct MyThreadWithArgs {
@@ -78,7 +78,7 @@ fn dict_repr(kwargs: Option<&[(&str, &str)]>) -> String {
     }
 }
 
-fn main() -> threading::Result<()> {
+pub fn main() -> threading::Result<()> {
     logging::basic_config(logging::DEBUG, "(%(threadName)-10s) %(message)s");
 
     for i in 0..5 {

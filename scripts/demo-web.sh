@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Builds the www/ demo (www/demo, a cdylib over pythreading) into www/pkg and serves www/ with
-# COOP/COEP; open http://127.0.0.1:8000/ in a browser.
+# Builds the www/ demo (www/demo, a cdylib that includes the 23 seed examples, examples/*.rs,
+# over pythreading) into www/pkg and serves www/ with COOP/COEP; open http://127.0.0.1:8000/ in
+# a browser: each example runs as its own process (a fresh worker and instance), its threads'
+# lines appearing as they are written.
 #
 #   bash scripts/demo-web.sh            # build and serve
 #   bash scripts/demo-web.sh --build    # build only
-#   bash scripts/demo-web.sh --test     # build, run every program in headless Chromium, check
-#                                       # the output lines, save target/www-demo.png
+#   bash scripts/demo-web.sh --test     # build, run every example in headless Chromium, check
+#                                       # its output lines with tests/examples.rs's checks
+#                                       # (PYTHREADING_EXAMPLES_PLATFORM=browser), save
+#                                       # target/www-demo.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser >&2
@@ -18,5 +22,5 @@ wasm-bindgen --target web --out-dir www/pkg \
   "$TARGET_DIR/wasm32-unknown-unknown/release/pythreading_demo.wasm"
 echo "[demo] built www/pkg" >&2
 [ "${1:-}" = "--build" ] && exit 0
-[ "${1:-}" = "--test" ] && exec python3 www/test_demo.py
+[ "${1:-}" = "--test" ] && PYTHREADING_EXAMPLES_PLATFORM=browser exec cargo test --test examples -- --nocapture
 exec python3 www/serve.py --port "${PORT:-8000}" --dir www

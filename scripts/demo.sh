@@ -4,10 +4,12 @@
 #
 #   bash scripts/demo.sh                       # every example, every platform
 #   bash scripts/demo.sh threading_timer ...   # only these examples
-#   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms (default: native wasmtime)
+#   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms
+#                                              # (default: native wasmtime browser)
 #
 # Each platform P provides build_P (run once) and run_P NAME (run one example, its logging on
-# stderr merged into stdout so the output reads like the PyMOTW transcripts).
+# stderr merged into stdout so the output reads like the PyMOTW transcripts); or run_all_P
+# (every example at once, the browser: one page load).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,7 +38,7 @@ EXAMPLES=(
   threading_local
   threading_local_defaults
 )
-read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native wasmtime}"
+read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native wasmtime browser}"
 
 # --- native ---------------------------------------------------------------------------------
 target_dir() {
@@ -70,6 +72,19 @@ run_wasmtime() {
   "$WASM_HOST" "$WASM_BIN/$name.wasm" 2>&1
 }
 
+# --- browser --------------------------------------------------------------------------------
+# The www/ demo page in headless Chromium (www/test_demo.py): each example in its own program
+# worker and instance, every thread a pool worker. Prints the lines in the order they were
+# written, both streams merged as above (the page shows each line's stream and thread).
+build_browser() {
+  bash scripts/demo-web.sh --build
+}
+
+run_all_browser() {
+  local IFS=,
+  python3 www/test_demo.py --print --examples "$*" --screenshot target/www-demo.png 2>&1
+}
+
 # --- main -----------------------------------------------------------------------------------
 if [ $# -gt 0 ]; then
   EXAMPLES=("$@")
@@ -79,6 +94,10 @@ failed=()
 start=$(date +%s%N)
 for platform in "${PLATFORMS[@]}"; do
   "build_$platform"
+  if declare -F "run_all_$platform" >/dev/null; then
+    "run_all_$platform" "${EXAMPLES[@]}" || failed+=("($platform)")
+    continue
+  fi
   for name in "${EXAMPLES[@]}"; do
     if ! "run_$platform" "$name"; then
       echo "!! $name ($platform) failed"

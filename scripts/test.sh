@@ -10,7 +10,8 @@
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
 #    wasm32-unknown-unknown with atomics on the pinned nightly);
 # 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
-#    chromium, chromium-driver and wasm-bindgen-cli first: scripts/setup.sh --browser).
+#    chromium, chromium-driver and wasm-bindgen-cli first: scripts/setup.sh --browser), and the
+#    seed examples in the www/ demo page, with the same output checks as natively.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -49,5 +50,9 @@ cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,
 
 step "browsers: headless Chromium (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
 bash scripts/test-browser.sh
+
+# Each example in its own program worker of the demo page (www/pkg is built first when stale).
+step "browsers: seed examples in the www/ demo page"
+PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
 
 step "all test suites passed"

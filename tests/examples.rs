@@ -8,9 +8,14 @@
 //! - `wasmtime`: the wasm32-wasip1-threads examples
 //!   (`target/wasm32-wasip1-threads/<profile>/examples/NAME.wasm`) under the project's wasmtime
 //!   host, `$PYTHREADING_HOST` or else the one `scripts/wasi-runner.sh --build-host` builds
-//!   and caches: `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples`.
+//!   and caches: `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples`;
+//! - `browser`: the www/ demo page in headless Chromium, where each example runs as its own
+//!   "process" (a fresh program worker and wasm instance); `www/test_demo.py --records` runs
+//!   all 23 once and returns each one's stdout and stderr, rebuilt in the order the lines were
+//!   written (`scripts/demo-web.sh --build` builds `www/pkg` first when it is missing or older
+//!   than the sources): `PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples`.
 //!
-//! Either way the examples are built first when missing or older than the sources, and the
+//! Every platform builds the examples first when missing or older than the sources, and the
 //! checks are the same. This test binary itself runs natively: built for a wasm target (where
 //! a guest cannot spawn processes) it holds one ignored test that says so.
 //!
@@ -33,7 +38,7 @@ fn examples_run_as_native_subprocesses() {}
 mod native {
     use std::io::Read;
     use std::path::{Path, PathBuf};
-    use std::process::{Child, Command, Stdio};
+    use std::process::{Child, Command, ExitStatus, Stdio};
     use std::sync::{Once, OnceLock};
     use std::time::{Duration, Instant, SystemTime};
 
@@ -49,6 +54,7 @@ mod native {
     enum Platform {
         Native,
         Wasmtime,
+        Browser,
     }
 
     const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
@@ -59,7 +65,8 @@ mod native {
         match value.to_str() {
             Some("" | "native") => Platform::Native,
             Some("wasmtime") => Platform::Wasmtime,
-            _ => panic!("{PLATFORM_VAR}={value:?}: expected `native` or `wasmtime`"),
+            Some("browser") => Platform::Browser,
+            _ => panic!("{PLATFORM_VAR}={value:?}: expected `native`, `wasmtime` or `browser`"),
         }
     }
 
@@ -72,17 +79,18 @@ mod native {
             .to_path_buf()
     }
 
-    fn example_path(platform: Platform, name: &str) -> PathBuf {
-        match platform {
-            Platform::Native => profile_dir()
+    /// The example binary: native (`target: None`) or built for a target (a wasm module).
+    fn example_path(target: Option<&str>, name: &str) -> PathBuf {
+        match target {
+            None => profile_dir()
                 .join("examples")
                 .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
-            // `target/<profile>/` -> `target/wasm32-wasip1-threads/<profile>/`.
-            Platform::Wasmtime => {
+            // `target/<profile>/` -> `target/<target>/<profile>/`.
+            Some(target_name) => {
                 let profile = profile_dir();
                 let target = profile.parent().expect("target/<profile>/ has a parent");
                 target
-                    .join(WASM_TARGET)
+                    .join(target_name)
                     .join(profile.file_name().expect("a profile directory name"))
                     .join("examples")
                     .join(format!("{name}.wasm"))
@@ -98,11 +106,10 @@ mod native {
             if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
                 return PathBuf::from(host);
             }
-            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
             let output = Command::new("bash")
-                .arg(root.join("scripts/wasi-runner.sh"))
+                .arg(root().join("scripts/wasi-runner.sh"))
                 .arg("--build-host")
-                .current_dir(root)
+                .current_dir(root())
                 .stderr(Stdio::inherit())
                 .output()
                 .expect("run scripts/wasi-runner.sh --build-host");
@@ -118,9 +125,19 @@ mod native {
         })
     }
 
-    fn newest_source_mtime() -> SystemTime {
+    /// The repository (this crate's directory).
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// The newest modification time under `dirs` (relative to the repository).
+    fn newest_mtime(dirs: &[&str]) -> SystemTime {
         fn walk(dir: &Path, newest: &mut SystemTime) {
             let Ok(entries) = std::fs::read_dir(dir) else {
+                // A file named directly (or nothing there).
+                if let Ok(modified) = std::fs::metadata(dir).and_then(|m| m.modified()) {
+                    *newest = (*newest).max(modified);
+                }
                 return;
             };
             for entry in entries.flatten() {
@@ -132,32 +149,33 @@ mod native {
                 }
             }
         }
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut newest = SystemTime::UNIX_EPOCH;
-        walk(&root.join("src"), &mut newest);
-        walk(&root.join("examples"), &mut newest);
+        for dir in dirs {
+            walk(&root().join(dir), &mut newest);
+        }
         newest
+    }
+
+    /// True if `path` exists and is at least as new as everything under `sources`.
+    fn fresh(path: &Path, sources: &[&str]) -> bool {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|built| built >= newest_mtime(sources))
     }
 
     /// `cargo test` builds the native examples before the integration tests; `cargo test --test
     /// examples` does not, and nothing builds the wasm ones. Build them (once) when a binary is
     /// missing or older than the sources.
-    fn ensure_built(platform: Platform, name: &str) -> PathBuf {
+    fn ensure_built(target: Option<&str>, name: &str) -> PathBuf {
         static BUILD: Once = Once::new();
-        let path = example_path(platform, name);
-        let fresh = |p: &Path| {
-            std::fs::metadata(p)
-                .and_then(|m| m.modified())
-                .is_ok_and(|built| built >= newest_source_mtime())
-        };
-        if !fresh(&path) {
+        let path = example_path(target, name);
+        if !fresh(&path, &["src", "examples"]) {
             BUILD.call_once(|| {
                 let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
                 let mut cmd = Command::new(cargo);
-                cmd.args(["build", "--examples"])
-                    .current_dir(env!("CARGO_MANIFEST_DIR"));
-                if platform == Platform::Wasmtime {
-                    cmd.args(["--target", WASM_TARGET]);
+                cmd.args(["build", "--examples"]).current_dir(root());
+                if let Some(target) = target {
+                    cmd.args(["--target", target]);
                 }
                 if profile_dir().file_name().is_some_and(|n| n == "release") {
                     cmd.arg("--release");
@@ -174,6 +192,7 @@ mod native {
         path
     }
 
+    #[derive(Clone)]
     struct Output {
         stdout: String,
         stderr: String,
@@ -214,18 +233,8 @@ mod native {
         let _ = child.wait();
     }
 
-    /// Runs the example, fails on a hang (after `TIMEOUT`) or a non-zero exit status.
-    fn run(name: &str) -> Output {
-        let platform = platform();
-        let path = ensure_built(platform, name);
-        let mut command = match platform {
-            Platform::Native => Command::new(&path),
-            Platform::Wasmtime => {
-                let mut command = Command::new(host());
-                command.arg(&path);
-                command
-            }
-        };
+    /// Runs `command` with its output captured: `None` for a hang (killed after `timeout`).
+    fn run_command(command: &mut Command, timeout: Duration) -> (Option<ExitStatus>, Output) {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -238,7 +247,7 @@ mod native {
         let status = loop {
             match child.try_wait() {
                 Ok(Some(status)) => break Some(status),
-                Ok(None) if started.elapsed() < TIMEOUT => {
+                Ok(None) if started.elapsed() < timeout => {
                     std::thread::sleep(Duration::from_millis(20))
                 }
                 Ok(None) => {
@@ -247,7 +256,7 @@ mod native {
                 }
                 Err(e) => {
                     kill(&mut child);
-                    panic!("waiting for {name} ({platform:?}): {e}");
+                    panic!("waiting for {command:?}: {e}");
                 }
             }
         };
@@ -255,6 +264,22 @@ mod native {
             stdout: stdout.join().expect("stdout reader"),
             stderr: stderr.join().expect("stderr reader"),
         };
+        (status, output)
+    }
+
+    /// Runs the example, fails on a hang (after `TIMEOUT`) or a non-zero exit status.
+    fn run(name: &str) -> Output {
+        let platform = platform();
+        let mut command = match platform {
+            Platform::Native => Command::new(ensure_built(None, name)),
+            Platform::Wasmtime => {
+                let mut command = Command::new(host());
+                command.arg(ensure_built(Some(WASM_TARGET), name));
+                command
+            }
+            Platform::Browser => return browser::run(name),
+        };
+        let (status, output) = run_command(&mut command, TIMEOUT);
         match status {
             None => panic!(
             "{name} ({platform:?}) hung: killed after {TIMEOUT:?}\n--- stdout:\n{}--- stderr:\n{}",
@@ -268,6 +293,146 @@ mod native {
             ),
         }
         output
+    }
+
+    /// The browser platform: the examples in the www/ demo page, driven by `www/test_demo.py`.
+    mod browser {
+        use super::{fresh, root, run_command, Output};
+        use std::collections::{HashMap, HashSet};
+        use std::process::Command;
+        use std::sync::{Mutex, Once, OnceLock};
+        use std::time::Duration;
+
+        /// The whole set takes about 20 s (a fresh worker and instance per example); generous,
+        /// as everywhere here.
+        const TIMEOUT: Duration = Duration::from_secs(900);
+
+        /// One example's run in the page: `ok` is false if its `main` failed or trapped, or it
+        /// never exited (`error` says which).
+        struct PageRun {
+            ok: bool,
+            error: String,
+            output: Output,
+        }
+
+        /// The first run of each example comes from one page load that runs all of them (and
+        /// saves `target/www-demo.png`); a retry (see `check`) loads the page for that example
+        /// alone.
+        pub(super) fn run(name: &str) -> Output {
+            static ALL: OnceLock<Result<HashMap<String, PageRun>, String>> = OnceLock::new();
+            static SERVED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+            ensure_built();
+            let first = SERVED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_with(HashSet::new)
+                .insert(name.to_string());
+            let retry;
+            let runs = if first {
+                ALL.get_or_init(|| drive(&[]))
+            } else {
+                retry = drive(&[name]);
+                &retry
+            };
+            let runs = runs.as_ref().unwrap_or_else(|e| panic!("{e}"));
+            let run = runs
+                .get(name)
+                .unwrap_or_else(|| panic!("the page did not run {name}"));
+            assert!(
+                run.ok,
+                "{name} (Browser) failed: {}\n--- stdout:\n{}--- stderr:\n{}",
+                run.error, run.output.stdout, run.output.stderr
+            );
+            run.output.clone()
+        }
+
+        /// `www/pkg` is built by `scripts/demo-web.sh --build` (once) when it is missing or
+        /// older than the sources the demo module is made of.
+        fn ensure_built() {
+            static BUILD: Once = Once::new();
+            let wasm = root().join("www/pkg/pythreading_demo_bg.wasm");
+            let sources = ["src", "examples", "www/demo", "www/worker.js"];
+            if !fresh(&wasm, &sources) {
+                BUILD.call_once(|| {
+                    let status = Command::new("bash")
+                        .args(["scripts/demo-web.sh", "--build"])
+                        .current_dir(root())
+                        .status()
+                        .expect("run scripts/demo-web.sh --build");
+                    assert!(
+                        status.success(),
+                        "scripts/demo-web.sh --build failed: {status}"
+                    );
+                });
+            }
+            assert!(wasm.exists(), "{} is missing", wasm.display());
+        }
+
+        /// Runs `www/test_demo.py --records` for these examples (all if empty).
+        fn drive(examples: &[&str]) -> Result<HashMap<String, PageRun>, String> {
+            let mut command = Command::new("python3");
+            command
+                .arg(root().join("www/test_demo.py"))
+                .arg("--records")
+                .current_dir(root());
+            if !examples.is_empty() {
+                // A retry: keep the screenshot of the whole set.
+                command.arg(format!("--examples={}", examples.join(",")));
+                command.arg("--screenshot=");
+            }
+            let (status, output) = run_command(&mut command, TIMEOUT);
+            eprint!("{}", output.stderr);
+            let Some(status) = status else {
+                return Err(format!("{command:?} hung: killed after {TIMEOUT:?}"));
+            };
+            let runs = parse(&output.stdout)?;
+            // The driver's own checks (lines lost or late, workers left alive) fail every test;
+            // an example that failed fails its own.
+            if !status.success() && runs.values().all(|r| r.ok) {
+                return Err(format!("{command:?} failed ({status}):\n{}", output.stderr));
+            }
+            Ok(runs)
+        }
+
+        /// `www/test_demo.py --records`: per example `name N`, `status ok|failed`, `error TEXT`,
+        /// then `stdout LEN` and `stderr LEN`, each followed by LEN bytes.
+        fn parse(mut rest: &str) -> Result<HashMap<String, PageRun>, String> {
+            fn field<'a>(rest: &mut &'a str, key: &str) -> Result<&'a str, String> {
+                let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
+                let value = line
+                    .strip_prefix(key)
+                    .and_then(|v| v.strip_prefix(' '))
+                    .ok_or_else(|| {
+                        format!("expected `{key} ...` in the driver's output, got {line:?}")
+                    })?;
+                *rest = tail;
+                Ok(value)
+            }
+            fn text(rest: &mut &str, key: &str) -> Result<String, String> {
+                let len = field(rest, key)?;
+                let len: usize = len.parse().map_err(|_| format!("bad length {len:?}"))?;
+                let (text, tail) = rest
+                    .split_at_checked(len)
+                    .ok_or_else(|| format!("{key}: {len} bytes expected"))?;
+                *rest = tail;
+                Ok(text.to_string())
+            }
+            let mut runs = HashMap::new();
+            while !rest.is_empty() {
+                let name = field(&mut rest, "name")?.to_string();
+                let ok = match field(&mut rest, "status")? {
+                    "ok" => true,
+                    "failed" => false,
+                    other => return Err(format!("bad status {other:?}")),
+                };
+                let error = field(&mut rest, "error")?.to_string();
+                let stdout = text(&mut rest, "stdout")?;
+                let stderr = text(&mut rest, "stderr")?;
+                let output = Output { stdout, stderr };
+                runs.insert(name, PageRun { ok, error, output });
+            }
+            Ok(runs)
+        }
     }
 
     /// Runs the example and checks its output. A hang or a failed exit fails at once. The checks

@@ -1,10 +1,93 @@
 //! The bits of Python's standard library the seed examples use besides `threading`:
-//! `logging.basicConfig` (a tiny `log` logger that understands the Python format strings of
-//! the examples), `time.sleep`, `random.random`/`random.randint`, and `str()` of a bool.
+//! `print` (the [`println!`](println) here), `logging.basicConfig` (a tiny `log` logger that
+//! understands the Python format strings of the examples), `time.sleep`,
+//! `random.random`/`random.randint`, and `str()` of a bool.
 //!
-//! Each example includes it with `#[path = "common/mod.rs"] mod common;`; not every example uses
-//! every item, hence the `allow(dead_code)`.
+//! Each example includes it with `#[path = "common/mod.rs"] pub mod common;` and
+//! `use common::println;`; not every example uses every item, hence the `allow(dead_code)`.
+//! (`pub`, with `pub fn main`, so that the browser demo, `www/demo`, can include the example
+//! files themselves as modules, call their `main` and install its [`out`] sink.)
+//!
+//! ## Output: one seam, [`out`]
+//!
+//! As in Python, `print` writes to stdout and `logging` to stderr, one whole line per write
+//! (lines of different threads never mix). Both go through [`out::write_line`]: by default it
+//! writes the line to the process's stdout or stderr, so a native or wasmtime run prints
+//! exactly what `std::println!` / a locked `stderr` write would. A host without a useful
+//! stdout (the browser demo, where `std::io::stdout()` discards everything) installs a sink
+//! with [`out::set_sink`] before calling the example's `main`; every line then goes to it, with
+//! its stream, on the thread that wrote it. The choice is made at run time, so this file has
+//! no platform `cfg`.
+//!
+//! The examples print with `println!` as before: `use common::println;` brings in this file's
+//! macro, which takes the same arguments as `std::println!` and hands the formatted line to
+//! [`out::write_line`]. The example body keeps reading like the Python original's `print(...)`.
 #![allow(dead_code)]
+
+pub mod out {
+    //! Where the examples' lines go (see the [module docs](super)).
+    use std::io::Write;
+    use std::sync::OnceLock;
+
+    /// The stream a line is written to: `print` → stdout, `logging` → stderr.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Stream {
+        Stdout,
+        Stderr,
+    }
+
+    impl Stream {
+        /// `"stdout"` or `"stderr"`.
+        pub fn name(self) -> &'static str {
+            match self {
+                Stream::Stdout => "stdout",
+                Stream::Stderr => "stderr",
+            }
+        }
+    }
+
+    /// Receives each write, without its final newline, on the thread that wrote it: one line
+    /// (more if the text itself holds newlines, as `println!("a\nb")` does).
+    pub type Sink = fn(Stream, &str);
+
+    static SINK: OnceLock<Sink> = OnceLock::new();
+
+    /// Sends every later line to `sink` instead of stdout/stderr. Set once, before the example
+    /// runs: returns `false` (and changes nothing) if a sink was already installed.
+    pub fn set_sink(sink: Sink) -> bool {
+        SINK.set(sink).is_ok()
+    }
+
+    /// Writes one whole line to `stream` (or to the installed sink).
+    pub fn write_line(stream: Stream, line: &str) {
+        match (SINK.get(), stream) {
+            (Some(sink), _) => sink(stream, line),
+            // std's own println: one write under stdout's lock, and its panic on failure.
+            (None, Stream::Stdout) => std::println!("{line}"),
+            // One write of the whole line under stderr's lock, as Python's handler lock does;
+            // like Python's logging, a failed write is not the program's error.
+            (None, Stream::Stderr) => {
+                let _ = std::io::stderr()
+                    .lock()
+                    .write_all(format!("{line}\n").as_bytes());
+            }
+        }
+    }
+}
+
+/// Python's `print(...)`: `std::println!`'s arguments, one line to [`out`]'s stdout. Call sites
+/// name `common` (as the example that includes this file declares it).
+#[allow(unused_macros)] // in the examples that only log
+macro_rules! println {
+    () => {
+        common::out::write_line(common::out::Stream::Stdout, "")
+    };
+    ($($arg:tt)*) => {
+        common::out::write_line(common::out::Stream::Stdout, &format!($($arg)*))
+    };
+}
+#[allow(unused_imports)] // in the examples that only log
+pub(crate) use println;
 
 /// Python's `str(b)`: `True` / `False`.
 pub fn py_bool(b: bool) -> &'static str {
@@ -30,7 +113,8 @@ pub mod time {
 
 pub mod random {
     use std::sync::atomic::{AtomicU64, Ordering};
-    use std::time::{SystemTime, UNIX_EPOCH};
+    // std::time natively; `Date.now()` in browsers, where std's SystemTime::now() panics.
+    use web_time::{SystemTime, UNIX_EPOCH};
 
     // One generator shared by all threads, like Python's module-level `random`:
     // splitmix64 over an atomic counter, seeded from the clock on first use.
@@ -69,13 +153,12 @@ pub mod random {
 
 pub mod logging {
     //! `logging.basicConfig(level=..., format=...)` for the `log` crate. Like Python's root
-    //! handler, records go to stderr, one whole line per write, so lines from different threads
-    //! never mix. Supported fields: `%(threadName)s` (`threading::current_thread().name()`),
+    //! handler, records go to stderr ([`out`](super::out)), one whole line per write, so lines
+    //! from different threads never mix. Supported fields: `%(threadName)s` (`threading::current_thread().name()`),
     //! `%(levelname)s`, `%(message)s`, `%(asctime)s` (`2016-07-10 10:45:28,170`, UTC), with
     //! Python's `-` (left-justify) flag and minimum width, and `%%`.
     use pythreading as threading;
-    use std::io::Write;
-    use std::time::{SystemTime, UNIX_EPOCH};
+    use web_time::{SystemTime, UNIX_EPOCH};
 
     /// `logging.DEBUG`.
     #[allow(unused_imports)] // in the examples that only print
@@ -214,9 +297,7 @@ pub mod logging {
                     }
                 }
             }
-            line.push('\n');
-            // One write of the whole line under stderr's lock, as Python's handler lock does.
-            let _ = std::io::stderr().lock().write_all(line.as_bytes());
+            super::out::write_line(super::out::Stream::Stderr, &line);
         }
 
         fn flush(&self) {}

@@ -1,7 +1,7 @@
-// Output of the demo programs: every thread (the page's program worker and the pool workers)
-// posts its lines on one BroadcastChannel, which the page listens to.
+// Output of the demo's examples: every thread (the program worker and its pool workers) posts
+// its lines on one BroadcastChannel, which the page listens to.
 const channel = new BroadcastChannel('pythreading-demo');
 
-export function emit(example, thread, line) {
-  channel.postMessage({ example, thread, line, t: performance.timeOrigin + performance.now() });
+export function emit(example, seq, stream, thread, line) {
+  channel.postMessage({ example, seq, stream, thread, line });
 }

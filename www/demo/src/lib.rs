@@ -1,250 +1,202 @@
-//! The demo page's programs: each one uses pythreading the way the PyMOTW threading examples
-//! use Python's `threading`, and reports its lines (with the thread's name) to the page.
+//! The demo page's module: the 23 seed examples (`examples/threading_*.rs`, PyMOTW 3's
+//! threading chapter), included as modules from their own files, not copied.
+//!
+//! The page runs each example as its own "process": a fresh program worker with a fresh
+//! instance and memory (`www/demo-worker.js`), which calls [`run_example`] once. That installs
+//! the example's output sink (`common::out` in examples/common/mod.rs), runs its
+//! `main`, then [`threading::shutdown`] (Python's interpreter exit: non-daemon threads are
+//! joined), and closes the output: lines written after that (a daemon thread still running) are
+//! dropped, as a process exit drops them, and the page then terminates the worker (its pool
+//! workers, daemons included, end with it, within about 2 s: see www/README.md).
+//!
+//! As natively, a thread's uncaught panic is reported on stderr (the excepthook), and so are a
+//! panic in `main` (which aborts the instance: the page marks the run failed) and an `Err` from
+//! `main` (`Error: ...`, a failed run).
+//!
+//! Each line is posted to the page (`emit.js`, a `BroadcastChannel`) with the example's name,
+//! a sequence number (the order the lines were written in, across threads and both streams), the
+//! stream (`stdout`/`stderr`) and the writing thread's name.
+// Each example includes its own copy of examples/common/mod.rs: intended, as each process has
+// its own output sink, logger and random generator.
+#![allow(clippy::duplicate_mod)]
+
 use pythreading as threading;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-use threading::{Barrier, Condition, Event, Lock, Semaphore, Thread};
+use std::fmt::Debug;
+use std::sync::{Mutex, OnceLock};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/emit.js")]
 extern "C" {
-    fn emit(example: &str, thread: &str, line: &str);
+    fn emit(example: &str, seq: u32, stream: &str, thread: &str, line: &str);
 }
 
-/// Reports `line` from the calling thread, tagged with the thread's name.
-fn say(example: &str, line: impl AsRef<str>) {
-    emit(example, &threading::current_thread().name(), line.as_ref());
+/// The output of this instance's one run: the example's name, then each line in write order
+/// until [`close_output`].
+struct Output {
+    example: &'static str,
+    written: u32,
+    closed: bool,
 }
 
-fn sleep_ms(ms: u64) {
-    std::thread::sleep(Duration::from_millis(ms));
+static OUTPUT: OnceLock<Mutex<Output>> = OnceLock::new();
+
+/// The sink every example's `common::out` gets: numbers and posts each line of `text`, under
+/// one lock so that the numbers are the write order, a multi-line text stays together, and no
+/// line slips past [`close_output`].
+fn write_line(stream: &'static str, text: &str) {
+    let thread = threading::current_thread().name();
+    let Some(output) = OUTPUT.get() else {
+        return;
+    };
+    let mut out = output.lock().unwrap_or_else(|e| e.into_inner());
+    if out.closed {
+        return;
+    }
+    for line in text.split('\n') {
+        emit(out.example, out.written, stream, &thread, line);
+        out.written += 1;
+    }
 }
 
-/// The programs, in the order the page runs them.
+/// The process exits: later lines are dropped. Returns how many lines were written.
+fn close_output() -> u32 {
+    let output = OUTPUT.get().expect("opened by run_example");
+    let mut out = output.lock().unwrap_or_else(|e| e.into_inner());
+    out.closed = true;
+    out.written
+}
+
+/// What an example's `main` returns, as Rust's `Termination` sees it: `()` or a `Result`.
+trait Outcome {
+    fn into_result(self) -> Result<(), String>;
+}
+
+impl Outcome for () {
+    fn into_result(self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl<E: Debug> Outcome for Result<(), E> {
+    fn into_result(self) -> Result<(), String> {
+        // Rust's `Termination` for `Result`: `Error: {e:?}` on stderr.
+        self.map_err(|e| format!("Error: {e:?}"))
+    }
+}
+
+/// Declares each example as a module from its own file, and the table of their names and
+/// entry points. (`#[path]` inside the example files, `common/mod.rs`, resolves next to them.)
+macro_rules! examples {
+    ($($name:ident = $path:literal,)*) => {
+        $(
+            #[path = $path]
+            #[allow(dead_code)]
+            mod $name;
+        )*
+
+        /// The examples, in the order the page runs them: (name, installs the sink and runs
+        /// `main`).
+        const EXAMPLES: &[(&str, fn() -> Result<(), String>)] = &[$(
+            (stringify!($name), || {
+                $name::common::out::set_sink(|stream, line| write_line(stream.name(), line));
+                $name::main().into_result()
+            }),
+        )*];
+    };
+}
+
+// PyMOTW's order (scripts/demo.sh runs them in the same order).
+examples! {
+    threading_simple = "../../../examples/threading_simple.rs",
+    threading_simpleargs = "../../../examples/threading_simpleargs.rs",
+    threading_names = "../../../examples/threading_names.rs",
+    threading_names_log = "../../../examples/threading_names_log.rs",
+    threading_daemon = "../../../examples/threading_daemon.rs",
+    threading_daemon_join = "../../../examples/threading_daemon_join.rs",
+    threading_daemon_join_timeout = "../../../examples/threading_daemon_join_timeout.rs",
+    threading_enumerate = "../../../examples/threading_enumerate.rs",
+    threading_subclass = "../../../examples/threading_subclass.rs",
+    threading_subclass_args = "../../../examples/threading_subclass_args.rs",
+    threading_timer = "../../../examples/threading_timer.rs",
+    threading_event = "../../../examples/threading_event.rs",
+    threading_lock = "../../../examples/threading_lock.rs",
+    threading_lock_noblock = "../../../examples/threading_lock_noblock.rs",
+    threading_lock_reacquire = "../../../examples/threading_lock_reacquire.rs",
+    threading_rlock = "../../../examples/threading_rlock.rs",
+    threading_lock_with = "../../../examples/threading_lock_with.rs",
+    threading_condition = "../../../examples/threading_condition.rs",
+    threading_barrier = "../../../examples/threading_barrier.rs",
+    threading_barrier_abort = "../../../examples/threading_barrier_abort.rs",
+    threading_semaphore = "../../../examples/threading_semaphore.rs",
+    threading_local = "../../../examples/threading_local.rs",
+    threading_local_defaults = "../../../examples/threading_local_defaults.rs",
+}
+
+/// The examples' names, in the order the page runs them.
 #[wasm_bindgen(js_name = exampleNames)]
 pub fn example_names() -> Vec<String> {
-    [
-        "simple",
-        "lock",
-        "event",
-        "condition",
-        "semaphore",
-        "barrier",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    EXAMPLES.iter().map(|(name, _)| name.to_string()).collect()
 }
 
-/// Runs one program to the end (blocking: call it from a worker, not from the page).
+/// How a run ended: the number of lines written (the page waits for them all), and `main`'s
+/// error, if any (also written on stderr, as Rust's `Termination` prints it).
+#[wasm_bindgen]
+pub struct Exit {
+    lines: u32,
+    error: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Exit {
+    #[wasm_bindgen(getter)]
+    pub fn lines(&self) -> u32 {
+        self.lines
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn error(&self) -> Option<String> {
+        self.error.clone()
+    }
+}
+
+/// Runs one example as a process would, once per instance (the page gives each example a fresh
+/// worker and memory): its `main`, then Python's exit ([`threading::shutdown`]: joins the
+/// non-daemon threads), then closes the output. Blocking: call it from a worker, not from the
+/// page. `Err` for an unknown name or a second run in the same instance.
 #[wasm_bindgen(js_name = runExample)]
-pub fn run_example(name: &str) -> Result<(), JsError> {
-    let ex: &'static str = match name {
-        "simple" => "simple",
-        "lock" => "lock",
-        "event" => "event",
-        "condition" => "condition",
-        "semaphore" => "semaphore",
-        "barrier" => "barrier",
-        _ => return Err(JsError::new(&format!("no example {name:?}"))),
-    };
-    match ex {
-        "simple" => simple(ex),
-        "lock" => lock(ex),
-        "event" => event(ex),
-        "condition" => condition(ex),
-        "semaphore" => semaphore(ex),
-        _ => barrier(ex),
+pub fn run_example(name: &str) -> Result<Exit, JsError> {
+    let &(example, main) = EXAMPLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| JsError::new(&format!("no example {name:?}")))?;
+    let opened = OUTPUT.set(Mutex::new(Output {
+        example,
+        written: 0,
+        closed: false,
+    }));
+    if opened.is_err() {
+        return Err(JsError::new(
+            "an example already ran in this instance: start a fresh worker for each run",
+        ));
     }
-    .map_err(|e| JsError::new(&e.to_string()))
-}
-
-fn join_all(threads: &[Thread]) -> threading::Result<()> {
-    for t in threads {
-        t.join()?;
+    // Python prints an uncaught exception of a thread on stderr; the library's default hook
+    // writes to `console.error` in browsers, where stderr is discarded. Here it is the page's
+    // stderr for this example.
+    threading::set_excepthook(|args| write_line("stderr", args.to_string().trim_end()));
+    // A panic outside a thread's run (in main) aborts the instance: report it first, as Rust
+    // does natively (`thread 'main' panicked at ...` on stderr). The library's own hook, once
+    // installed, handles the panics of threads and calls this one for the others.
+    std::panic::set_hook(Box::new(|info| {
+        let thread = threading::current_thread().name();
+        write_line("stderr", &format!("thread '{thread}' {info}"));
+    }));
+    let error = main().err();
+    if let Some(error) = &error {
+        write_line("stderr", error);
     }
-    Ok(())
-}
-
-/// threading_simpleargs: five workers, each reports its number.
-fn simple(ex: &'static str) -> threading::Result<()> {
-    let threads: Vec<Thread> = (0..5)
-        .map(|i| {
-            Thread::builder()
-                .name(format!("worker-{i}"))
-                .target(move || say(ex, format!("Worker: {i}")))
-                .build()
-        })
-        .collect();
-    for t in &threads {
-        t.start()?;
-    }
-    join_all(&threads)?;
-    say(ex, "all workers done");
-    Ok(())
-}
-
-/// threading_lock: two workers increment a counter under a Lock.
-fn lock(ex: &'static str) -> threading::Result<()> {
-    let lock = Lock::new();
-    let counter = Arc::new(Mutex::new(0u32));
-    let threads: Vec<Thread> = (0..2)
-        .map(|i| {
-            let (lock, counter) = (lock.clone(), counter.clone());
-            Thread::builder()
-                .name(format!("adder-{i}"))
-                .target(move || {
-                    for _ in 0..3 {
-                        let _g = lock.guard();
-                        let mut c = counter.lock().unwrap();
-                        *c += 1;
-                        say(ex, format!("Acquired lock, counter = {c}"));
-                        drop(c);
-                        sleep_ms(5);
-                    }
-                })
-                .build()
-        })
-        .collect();
-    for t in &threads {
-        t.start()?;
-    }
-    join_all(&threads)?;
-    say(ex, format!("Counter: {}", counter.lock().unwrap()));
-    Ok(())
-}
-
-/// threading_event: one thread blocks on the event, one polls it with a timeout.
-fn event(ex: &'static str) -> threading::Result<()> {
-    let e = Event::new();
-    let e1 = e.clone();
-    let blocking = Thread::builder()
-        .name("block")
-        .target(move || {
-            say(ex, "wait_for_event starting");
-            let set = e1.wait();
-            say(ex, format!("event set: {set}"));
-        })
-        .build();
-    let e2 = e.clone();
-    let polling = Thread::builder()
-        .name("nonblock")
-        .target(move || loop {
-            say(ex, "wait_for_event_timeout starting");
-            let set = e2.wait_timeout(0.02).unwrap();
-            say(ex, format!("event set: {set}"));
-            if set {
-                say(ex, "processing event");
-                break;
-            }
-            say(ex, "doing other work");
-        })
-        .build();
-    blocking.start()?;
-    polling.start()?;
-    sleep_ms(50);
-    say(ex, "Event is set");
-    e.set();
-    join_all(&[blocking, polling])
-}
-
-/// threading_condition: a producer makes a resource available to two consumers.
-fn condition(ex: &'static str) -> threading::Result<()> {
-    let cond = Condition::new();
-    let ready = Arc::new(AtomicUsize::new(0));
-    let consumers: Vec<Thread> = (1..=2)
-        .map(|i| {
-            let (cond, ready) = (cond.clone(), ready.clone());
-            Thread::builder()
-                .name(format!("c{i}"))
-                .target(move || {
-                    say(ex, "Starting consumer thread");
-                    let _g = cond.guard();
-                    cond.wait_for(|| ready.load(Ordering::SeqCst) == 1).unwrap();
-                    say(ex, "Resource is available to consumer");
-                })
-                .build()
-        })
-        .collect();
-    for c in &consumers {
-        c.start()?;
-    }
-    sleep_ms(20);
-    let (c2, r2) = (cond.clone(), ready.clone());
-    let producer = Thread::builder()
-        .name("p")
-        .target(move || {
-            say(ex, "Starting producer thread");
-            let _g = c2.guard();
-            r2.store(1, Ordering::SeqCst);
-            say(ex, "Making resource available");
-            c2.notify_all().unwrap();
-        })
-        .build();
-    producer.start()?;
-    join_all(&consumers)?;
-    producer.join()
-}
-
-/// threading_semaphore: at most two of four workers are active at a time.
-fn semaphore(ex: &'static str) -> threading::Result<()> {
-    let sem = Semaphore::new(2);
-    let active = Arc::new(Mutex::new(Vec::<String>::new()));
-    let max_seen = Arc::new(AtomicUsize::new(0));
-    let threads: Vec<Thread> = (0..4)
-        .map(|i| {
-            let (sem, active, max_seen) = (sem.clone(), active.clone(), max_seen.clone());
-            Thread::builder()
-                .name(format!("{i}"))
-                .target(move || {
-                    say(ex, "Waiting to join the pool");
-                    let _g = sem.guard();
-                    let me = threading::current_thread().name();
-                    {
-                        let mut a = active.lock().unwrap();
-                        a.push(me.clone());
-                        max_seen.fetch_max(a.len(), Ordering::SeqCst);
-                        say(ex, format!("Running: {a:?}"));
-                    }
-                    sleep_ms(20);
-                    active.lock().unwrap().retain(|n| n != &me);
-                })
-                .build()
-        })
-        .collect();
-    for t in &threads {
-        t.start()?;
-    }
-    join_all(&threads)?;
-    say(
-        ex,
-        format!("at most {} active at once", max_seen.load(Ordering::SeqCst)),
-    );
-    Ok(())
-}
-
-/// threading_barrier: three workers meet at a barrier.
-fn barrier(ex: &'static str) -> threading::Result<()> {
-    let b = Barrier::new(3)?;
-    let threads: Vec<Thread> = (0..3)
-        .map(|i| {
-            let b = b.clone();
-            Thread::builder()
-                .name(format!("worker-{i}"))
-                .target(move || {
-                    say(
-                        ex,
-                        format!("waiting for barrier with {} others", b.n_waiting()),
-                    );
-                    let worker_id = b.wait().unwrap();
-                    say(ex, format!("after barrier {worker_id}"));
-                })
-                .build()
-        })
-        .collect();
-    for t in &threads {
-        t.start()?;
-    }
-    join_all(&threads)
+    threading::shutdown();
+    Ok(Exit {
+        lines: close_output(),
+        error,
+    })
 }
