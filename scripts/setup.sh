@@ -74,4 +74,18 @@ if [ "$HAVE_WB" != "$WB_VERSION" ]; then
   # Not --locked: an index entry of its lockfile was missing once (platform notes).
   cargo install wasm-bindgen-cli --version "=$WB_VERSION"
 fi
-log "browser tools ready: $(chromium --version 2>/dev/null | head -1), chromedriver $(chromedriver --version | awk '{print $2}'), wasm-bindgen $WB_VERSION"
+# wasm-pack builds the npm package (scripts/npm-pack.sh); pinned, like everything else here.
+WASM_PACK_VERSION=0.15.1
+if [ "$(wasm-pack --version 2>/dev/null | awk '{print $2}' || true)" != "$WASM_PACK_VERSION" ]; then
+  log "installing wasm-pack $WASM_PACK_VERSION; a few minutes"
+  cargo install wasm-pack --version "=$WASM_PACK_VERSION" --locked
+fi
+# npm packs the package and installs it into the example app (scripts/npm-pack.sh --test).
+if ! command -v npm >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "installing nodejs and npm (apt)"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi
+log "browser tools ready: $(chromium --version 2>/dev/null | head -1), chromedriver $(chromedriver --version | awk '{print $2}'), wasm-bindgen $WB_VERSION, wasm-pack $WASM_PACK_VERSION, npm $(npm --version)"

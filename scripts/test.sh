@@ -55,4 +55,9 @@ bash scripts/test-browser.sh
 step "browsers: seed examples in the www/ demo page"
 PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
 
+# The npm package: wasm-pack build, npm pack, installed from the tarball into the example app
+# (www/npm-app), which shares a Lock, an Event and a Semaphore between the page and a worker.
+step "browsers: the npm package in an app"
+bash scripts/npm-pack.sh --test
+
 step "all test suites passed"

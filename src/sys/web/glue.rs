@@ -89,6 +89,28 @@ pub async fn init_thread_pool(n: u32) -> Result<(), JsError> {
     crate::init_thread_pool(n as usize).map_err(err)
 }
 
+/// `{ module, memory }`: what a worker of your own needs to load this same instance's code and
+/// memory, so that it can use handles of the JS classes (`Lock.fromHandle(n)`, …) and block on
+/// them (which the page may not). Post it to the worker and call the glue's
+/// `initSync(shared)` there.
+///
+/// ```js
+/// // page
+/// const worker = new Worker('./app-worker.js', { type: 'module' });
+/// worker.postMessage({ shared: sharedModule(), lock: lock.handle() });
+/// // app-worker.js
+/// import { initSync, Lock } from 'pythreading-web';
+/// self.onmessage = ({ data }) => { initSync(data.shared); const lock = Lock.fromHandle(data.lock); };
+/// ```
+#[wasm_bindgen(js_name = sharedModule)]
+pub fn shared_module() -> js_sys::Object {
+    let o = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&o, &"module".into(), &wasm_bindgen::module());
+    let _ = js_sys::Reflect::set(&o, &"memory".into(), &wasm_bindgen::memory());
+    o
+}
+
 #[doc(hidden)]
 #[wasm_bindgen]
 pub fn __pythreading_spawner_take() -> u32 {
