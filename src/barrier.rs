@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::lock::RawLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_all};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{Deadline, Next, Timeout};
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -180,6 +180,11 @@ impl Barrier {
     /// Waits until all parties have called `wait`, with the barrier's default timeout.
     /// Returns this thread's arrival index in `0..parties`. `Err(BrokenBarrier)` if the
     /// barrier is or becomes broken (abort, reset, or a timeout).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, only the last party passes (it does not
+    /// wait); an earlier one gets `Err(Runtime)` and is not counted as arrived (a zero timeout
+    /// works as anywhere: it breaks the barrier).
     pub fn wait(&self) -> Result<usize> {
         self.wait_for(self.inner.timeout)
     }
@@ -194,6 +199,10 @@ impl Barrier {
 
     fn wait_for(&self, timeout: Option<Duration>) -> Result<usize> {
         let inner = &*self.inner;
+        // Whether this thread may wait, asked before taking the lock; a refused wait must not
+        // count as an arrival (`Err(Runtime)`, nothing changed).
+        let mut deadline = Deadline::after(timeout);
+        let may_wait = deadline.check_may_wait();
         enum Arrival {
             Last(usize),
             Wait(usize, Arc<Generation>),
@@ -204,10 +213,12 @@ impl Barrier {
                 return Err(Error::BrokenBarrier);
             }
             let index = st.count;
-            st.count += 1;
-            if st.count < inner.parties {
+            if index + 1 < inner.parties {
+                may_wait?;
+                st.count += 1;
                 return Ok(Arrival::Wait(index, st.current.clone()));
             }
+            st.count += 1;
             if let Some(action) = &inner.action {
                 if let Err(panic) = catch_unwind(AssertUnwindSafe(action)) {
                     // Python: the barrier breaks and the action's exception propagates.
@@ -225,16 +236,16 @@ impl Barrier {
             Arrival::ActionPanicked(panic) => resume_unwind(panic),
             Arrival::Wait(index, generation) => (index, generation),
         };
-        let deadline = Deadline::after(timeout);
         loop {
             match generation.word.load(Acquire) {
                 PASSED => return Ok(index),
                 BROKEN => return Err(Error::BrokenBarrier),
                 _ => {}
             }
-            match deadline.remaining() {
-                Ok(t) => wait(&generation.word, WAITING, t),
-                Err(()) => {
+            // may_wait was Ok, so this never refuses.
+            match deadline.next_wait().unwrap_or(Next::TimedOut) {
+                Next::Wait(t) => wait(&generation.word, WAITING, t),
+                Next::TimedOut => {
                     // Timed out: break the barrier for everyone, unless this generation was
                     // decided meanwhile (decisions happen under the lock).
                     inner.with_state(|st| {

@@ -54,8 +54,11 @@ impl BoundedSemaphore {
     }
 
     /// Blocks until a permit is taken; `true`.
+    ///
+    /// # Browsers
+    /// As [`Semaphore::acquire`](crate::Semaphore::acquire) on the page's UI thread.
     pub fn acquire(&self) -> bool {
-        self.inner.raw.acquire_for(None)
+        self.inner.raw.acquire()
     }
 
     /// Python's `acquire(False)`.
@@ -64,17 +67,17 @@ impl BoundedSemaphore {
     }
 
     /// Python's `acquire(timeout=t)`; errors as [`Semaphore::acquire_timeout`](crate::Semaphore::acquire_timeout).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` instead of a wait (as `Semaphore`).
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_wait()?;
-        Ok(self.inner.raw.acquire_for(Some(t)))
+        self.inner.raw.acquire_for(Some(t))
     }
 
     /// Python's `acquire(blocking, timeout)`.
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(sem_acquire(
-            &self.inner.raw,
-            sem_acquire_args(blocking, timeout)?,
-        ))
+        sem_acquire(&self.inner.raw, sem_acquire_args(blocking, timeout)?)
     }
 
     /// Adds `n` permits. `n == 0` -> `Value`; a value above the initial one -> `Value`
