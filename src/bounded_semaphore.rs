@@ -43,6 +43,11 @@ impl Default for BoundedSemaphore {
 }
 
 impl BoundedSemaphore {
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn raw(&self) -> &RawSemaphore {
+        &self.inner.raw
+    }
+
     /// A semaphore with `value` permits, which is also its upper bound.
     pub fn new(value: usize) -> BoundedSemaphore {
         BoundedSemaphore {

@@ -15,7 +15,7 @@ use crate::lock::{acquire_args, Lock, RawLock};
 use crate::rlock::RLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_one};
-use crate::timeout::{Deadline, Next, Timeout};
+use crate::timeout::{Deadline, Next, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -398,6 +398,87 @@ impl Condition {
     fn n_waiters(&self) -> usize {
         self.inner.with_queue(|q| q.len())
     }
+
+    // ---- a wait that waits elsewhere (see `Step`): the browser's `Condition.waitAsync` ----
+
+    /// Starts a wait: checks that the caller holds the lock, queues a waiter and releases the
+    /// lock (all of it, for an RLock). Then: [`wait_step`](Self::wait_step) until done (or
+    /// [`wait_timed_out`](Self::wait_timed_out)), [`lock_step`](Self::lock_step) until the lock
+    /// is held again, and [`wait_end`](Self::wait_end).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_begin(&self) -> Result<StepWaiter> {
+        let inner = &*self.inner;
+        if !inner.lock.is_owned() {
+            return Err(Error::runtime("cannot wait on un-acquired lock"));
+        }
+        let me = Arc::new(Waiter {
+            state: AtomicU32::new(WAITING),
+        });
+        inner.with_queue(|q| q.push_back(me.clone()));
+        match inner.lock.release_save() {
+            Ok(saved) => Ok(StepWaiter { me, saved }),
+            Err(e) => {
+                inner.with_queue(|q| q.retain(|w| !Arc::ptr_eq(w, &me)));
+                Err(e)
+            }
+        }
+    }
+
+    /// `Done(true)` once notified; else marks the waiter asleep (so the notifier notifies its
+    /// word) and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_step<'a>(&self, w: &'a StepWaiter) -> Step<'a, bool> {
+        match w.me.state.load(Acquire) {
+            NOTIFIED => Step::Done(true),
+            s => {
+                if s == WAITING
+                    && w.me
+                        .state
+                        .compare_exchange(WAITING, ASLEEP, Acquire, Acquire)
+                        .is_err()
+                {
+                    return Step::Done(true); // notified meanwhile
+                }
+                Step::Wait(&w.me.state, ASLEEP)
+            }
+        }
+    }
+
+    /// The timeout passed: leaves the queue. True if a notifier had already taken the waiter
+    /// off it (the wait counts as notified), as in `wait_until`.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_timed_out(&self, w: &StepWaiter) -> bool {
+        let removed = self.inner.with_queue(|q| {
+            q.iter()
+                .position(|x| Arc::ptr_eq(x, &w.me))
+                .map(|i| q.remove(i))
+                .is_some()
+        });
+        !removed
+    }
+
+    /// One step of acquiring the underlying lock on the calling thread (see [`Step`]).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn lock_step(&self) -> Step<'_, bool> {
+        match &self.inner.lock {
+            ConditionLock::Lock(l) => l.acquire_step(),
+            ConditionLock::RLock(l) => l.acquire_step(),
+        }
+    }
+
+    /// After `lock_step` took the lock again: restores an RLock's depth.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_end(&self, w: StepWaiter) {
+        if let ConditionLock::RLock(l) = &self.inner.lock {
+            l.restore_depth(w.saved);
+        }
+    }
+}
+
+/// A waiter of [`Condition::wait_begin`].
+pub(crate) struct StepWaiter {
+    me: Arc<Waiter>,
+    saved: usize,
 }
 
 /// Holds a [`Condition`]'s lock until dropped.

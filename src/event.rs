@@ -10,7 +10,7 @@
 use crate::error::Result;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_all};
-use crate::timeout::{or_throw, Deadline, Next, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,6 +142,34 @@ impl Event {
             }
             wait(&self.state, s, t);
             s = self.state.load(Acquire);
+        }
+    }
+
+    /// One step of a wait that waits elsewhere (see [`Step`]): `generation` is `None` on the
+    /// first step (it records the generation the wait started in). On timeout the result is
+    /// `false`.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_step(&self, generation: &mut Option<u32>) -> Step<'_, bool> {
+        let mut s = self.state.load(Acquire);
+        if s & FLAG != 0 {
+            return Step::Done(true);
+        }
+        let g = *generation.get_or_insert(s & !(FLAG | WAITERS));
+        loop {
+            if s & FLAG != 0 || s & !(FLAG | WAITERS) != g {
+                return Step::Done(true);
+            }
+            if s & WAITERS == 0 {
+                if let Err(now) = self
+                    .state
+                    .compare_exchange(s, s | WAITERS, Acquire, Acquire)
+                {
+                    s = now;
+                    continue;
+                }
+                s |= WAITERS;
+            }
+            return Step::Wait(&self.state, s);
         }
     }
 }

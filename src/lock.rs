@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_one};
-use crate::timeout::{or_throw, Deadline, Next, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -258,6 +258,26 @@ impl Lock {
 
     pub(crate) fn addr(&self) -> usize {
         Arc::as_ptr(&self.raw) as usize
+    }
+
+    /// One step of an acquire that waits elsewhere (see [`Step`]): takes the lock, or marks it
+    /// contended (so that its release notifies the state word) and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+        let raw = self.raw();
+        loop {
+            if raw.try_lock() {
+                return Step::Done(true);
+            }
+            let state = raw.state.load(Relaxed);
+            if state == UNLOCKED {
+                continue;
+            }
+            if state != CONTENDED && raw.state.swap(CONTENDED, Acquire) == UNLOCKED {
+                return Step::Done(true);
+            }
+            return Step::Wait(&raw.state, CONTENDED);
+        }
     }
 }
 

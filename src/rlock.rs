@@ -18,7 +18,7 @@ use crate::lock::acquire_args;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_one};
 use crate::thread::get_ident;
-use crate::timeout::{or_throw, Deadline, Next, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -255,6 +255,43 @@ impl RLock {
 
     pub(crate) fn addr(&self) -> usize {
         Arc::as_ptr(&self.inner) as usize
+    }
+
+    /// One step of an acquire by the calling thread that waits elsewhere (see [`Step`]):
+    /// re-enters or takes the lock, or sets the waiter bit and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+        let me = key(get_ident());
+        if self.try_fast(me) {
+            return Step::Done(true);
+        }
+        let state = &self.inner.state;
+        loop {
+            let s = state.load(Relaxed);
+            if s == 0 {
+                if state
+                    .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
+                    .is_ok()
+                {
+                    return Step::Done(true);
+                }
+                continue;
+            }
+            if s & WAITERS == 0
+                && state
+                    .compare_exchange(s, s | WAITERS, Relaxed, Relaxed)
+                    .is_err()
+            {
+                continue;
+            }
+            return Step::Wait(state, s | WAITERS);
+        }
+    }
+
+    /// After `Condition` re-acquired the lock with `acquire_step`: restores the saved depth.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn restore_depth(&self, depth: usize) {
+        self.inner.extra.store(depth.saturating_sub(1), Relaxed);
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_all, wake_one};
-use crate::timeout::{or_throw, Deadline, Next, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,6 +128,37 @@ impl RawSemaphore {
     pub(crate) fn value(&self) -> usize {
         self.value.load(Relaxed)
     }
+
+    /// One step of an acquire that waits elsewhere (see [`Step`]). `registered` says whether
+    /// the previous step registered as a sleeper (as `acquire_slow` does, the registration
+    /// lasts for the wait and is undone by the next step, or by [`abandon_step`] on timeout).
+    ///
+    /// [`abandon_step`]: RawSemaphore::abandon_step
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
+        self.abandon_step(registered);
+        loop {
+            if self.try_acquire() {
+                return Step::Done(true);
+            }
+            let epoch = self.epoch.load(Acquire);
+            self.waiters.fetch_add(1, Acquire); // see acquire_slow
+            if self.value.load(Relaxed) > 0 {
+                self.waiters.fetch_sub(1, Relaxed);
+                continue;
+            }
+            *registered = true;
+            return Step::Wait(&self.epoch, epoch);
+        }
+    }
+
+    /// Undoes the registration of the last [`acquire_step`](RawSemaphore::acquire_step).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn abandon_step(&self, registered: &mut bool) {
+        if std::mem::take(registered) {
+            self.waiters.fetch_sub(1, Relaxed);
+        }
+    }
 }
 
 /// Python's `Semaphore.acquire(blocking, timeout)` argument rules.
@@ -185,6 +216,11 @@ impl Default for Semaphore {
 }
 
 impl Semaphore {
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn raw(&self) -> &RawSemaphore {
+        &self.raw
+    }
+
     /// A semaphore with `value` permits (negative values are unrepresentable: Python's
     /// ValueError for them is a compile-time error here).
     pub fn new(value: usize) -> Semaphore {

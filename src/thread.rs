@@ -23,7 +23,7 @@
 use crate::error::{Error, Result};
 use crate::excepthook::{self, ExceptHookArgs};
 use crate::sys::{self, wait, wake_all};
-use crate::timeout::{or_throw, Deadline, Next, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -415,6 +415,33 @@ impl Thread {
             }
             wait(state, s, t);
             s = state.load(Acquire);
+        }
+    }
+
+    /// One step of a join that waits elsewhere (see [`Step`]; the browser's `joinAsync`):
+    /// `Err` as `join`'s checks; `Done` once the thread stopped, else registers as a joiner
+    /// and names the state word. On timeout nothing is left to undo.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn join_step(&self) -> Result<Step<'_, ()>> {
+        self.check_joinable()?;
+        let state = &self.inner.state;
+        let mut s = state.load(Acquire);
+        loop {
+            if s & PHASE == STOPPED {
+                let handle = lock(&self.inner.handle).take();
+                if let Some(h) = handle {
+                    h.join();
+                }
+                return Ok(Step::Done(()));
+            }
+            if s & JOIN_WAITERS == 0 {
+                if let Err(now) = state.compare_exchange(s, s | JOIN_WAITERS, Acquire, Acquire) {
+                    s = now;
+                    continue;
+                }
+                s |= JOIN_WAITERS;
+            }
+            return Ok(Step::Wait(state, s));
         }
     }
 

@@ -231,3 +231,15 @@ fn throw(e: Error) -> ! {
         UI_WAIT_LIMIT.as_secs()
     ))
 }
+
+/// One non-blocking step of a blocking call, for callers that do their waiting elsewhere (the
+/// browser's JS classes: their `…Async` methods await `Atomics.waitAsync` between steps, on the
+/// calling thread, so an owned lock gets the right owner). `Done(v)`: the call's result.
+/// `Wait(word, expected)`: the caller is registered as a waiter (whoever changes the state
+/// will notify the word); wait while `word` holds `expected` (or until the timeout), then step
+/// again.
+#[allow(dead_code)] // used by the browser's JS classes only (src/sys/web/js_api.rs)
+pub(crate) enum Step<'a, T> {
+    Done(T),
+    Wait(&'a crate::sys::atomic::AtomicU32, u32),
+}

@@ -355,8 +355,8 @@ async fn ui_calls_that_cannot_fail_throw_after_a_bounded_wait() {
 }
 
 /// The JS classes (`Lock`, `Event`, `Semaphore`) on the UI thread: the async variants resolve
-/// without blocking it (a pool worker waits), with the right value on success and on timeout;
-/// a handle taken with `fromHandle` shares the state; errors are thrown as JS errors.
+/// without blocking it, with the right value on success and on timeout; a handle taken with
+/// `fromHandle` shares the state; errors are thrown as JS errors.
 #[wasm_bindgen_test]
 async fn ui_js_classes_and_async_variants() {
     init().await;
@@ -368,4 +368,221 @@ async fn ui_js_classes_and_async_variants() {
         log.as_string().unwrap(),
         "true,false,true,true,false,false,false,true,true,false,1,true"
     );
+}
+
+#[wasm_bindgen(inline_js = r#"
+const err = (f) => { try { f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
+const errAsync = async (p) => {
+  try { await p; return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; }
+};
+const UI = 'RuntimeError: cannot block on the page';
+
+export async function moreClasses(url) {
+  const g = await import(url);
+  const log = [];
+  const check = (what, got, want) => { if (String(got) !== String(want)) log.push(`${what}: got ${got}, want ${want}`); };
+  const starts = (what, got, want) => { if (!String(got).startsWith(want)) log.push(`${what}: got ${got}, want ${want}...`); };
+
+  // Lock: sync blocking calls refuse on the UI thread; Python's errors.
+  const lock = new g.Lock();
+  check('lock.acquire free', lock.acquire(), true);
+  starts('lock.acquire held', err(() => lock.acquire()), UI);
+  starts('lock.acquire timeout', err(() => lock.acquire(true, 5)), UI);
+  check('lock.acquire(false)', lock.acquire(false), false);
+  check('release unlocked', err(() => new g.Lock().release()), 'RuntimeError: release unlocked lock');
+  check('bad timeout', await errAsync(lock.acquireAsync(-5)), 'ValueError: timeout value must be a non-negative number');
+  check('non-blocking with timeout', err(() => lock.acquire(false, 1)), "ValueError: can't specify a timeout for a non-blocking call");
+  const pl = lock.acquireAsync();
+  lock.release();
+  check('lock acquireAsync after release', await pl, true);
+  starts('lock repr', lock.toString(), '<locked pythreading.Lock object at 0x');
+  lock.release();
+
+  // RLock: acquired asynchronously by the calling thread, which then owns it.
+  const rl = new g.RLock();
+  check('rlock acquireAsync', await rl.acquireAsync(), true);
+  check('rlock isOwned', rl.isOwned(), true);
+  check('rlock re-enter', rl.acquire(), true);
+  check('rlock count', rl.recursionCount(), 2);
+  check('rlock re-enter async', await rl.acquireAsync(0), true);
+  rl.release(); rl.release(); rl.release();
+  check('rlock over-release', err(() => rl.release()), 'RuntimeError: cannot release un-acquired lock');
+  check('rlock locked', rl.locked(), false);
+
+  // Condition: waitAsync releases the lock at once, re-acquires it on the calling thread.
+  const c = new g.Condition();
+  check('cond acquireAsync', await c.acquireAsync(), true);
+  const w = c.waitAsync(10);
+  check('cond released while waiting', c.locked(), false);
+  check('cond acquire to notify', await c.acquireAsync(1), true);
+  c.notify();
+  c.release();
+  check('cond notified', await w, true);
+  check('cond re-acquired by the waiter', c.locked(), true);
+  check('cond release by the waiter', err(() => c.release()), 'no error');
+  await c.acquireAsync();
+  check('cond waitAsync timeout', await c.waitAsync(0.05), false);
+  check('cond held after timeout', c.locked(), true);
+  starts('cond sync wait', err(() => c.wait(1)), UI);
+  check('cond notifyAll', err(() => c.notifyAll()), 'no error');
+  c.release();
+  check('cond wait unowned', await errAsync(c.waitAsync(1)), 'RuntimeError: cannot wait on un-acquired lock');
+  check('cond notify unowned', err(() => c.notify()), 'RuntimeError: cannot notify on un-acquired lock');
+  const shared = new g.Lock();
+  const c2 = g.Condition.withLock(shared);
+  c2.acquire();
+  check('cond withLock shares the lock', shared.locked(), true);
+  c2.release();
+  const c3 = g.Condition.withRLock(rl);
+  check('cond withRLock', c3.acquire(), true);
+  check('cond withRLock owner', rl.isOwned(), true);
+  c3.release();
+
+  // BoundedSemaphore.
+  const bs = new g.BoundedSemaphore(1);
+  check('bsem over-release', err(() => bs.release()), 'ValueError: Semaphore released too many times');
+  check('bsem acquireAsync', await bs.acquireAsync(1), true);
+  const pb = bs.acquireAsync(10);
+  setTimeout(() => bs.release(), 20);
+  check('bsem acquireAsync waits for a release', await pb, true);
+  check('bsem value', bs.value(), 0);
+  check('bsem acquireAsync timeout', await bs.acquireAsync(0.05), false);
+  starts('bsem sync acquire', err(() => bs.acquire()), UI);
+  bs.release();
+  check('bsem value after', bs.value(), 1);
+  const sem = new g.Semaphore(0);
+  const ps = [sem.acquireAsync(10), sem.acquireAsync(10)];
+  sem.release(2);
+  check('sem two waiters', (await Promise.all(ps)).join('/'), 'true/true');
+  check('sem value', sem.value(), 0);
+
+  // Event: sync wait refuses on the UI thread unless set.
+  const ev = new g.Event();
+  starts('event sync wait', err(() => ev.wait()), UI);
+  check('event poll', ev.wait(0), false);
+  ev.set();
+  check('event set wait', ev.wait(), true);
+
+  // Barrier: two async parties on one thread.
+  const b = new g.Barrier(2);
+  const p1 = b.waitAsync(10);
+  check('barrier nWaiting', b.nWaiting, 1);
+  const i2 = await b.waitAsync(10);
+  check('barrier indices', `${await p1}/${i2}`, '0/1');
+  starts('barrier sync wait', err(() => b.wait()), UI);
+  check('barrier not counted', b.nWaiting, 0);
+  check('barrier timeout', await errAsync(b.waitAsync(0.05)), 'BrokenBarrierError: ');
+  check('barrier broken', b.broken, true);
+  b.reset();
+  check('barrier reset', b.broken, false);
+  check('barrier parties', b.parties, 2);
+  check('barrier zero', err(() => new g.Barrier(0)), 'ValueError: parties must be >= 1');
+  const bt = new g.Barrier(2, 0.05);
+  check('barrier default timeout', await errAsync(bt.waitAsync()), 'BrokenBarrierError: ');
+
+  // Threads seen from JS.
+  check('currentThread', g.currentThread().ident, g.getIdent());
+  check('mainThread', g.mainThread().name, 'MainThread');
+  check('mainThread is current', g.mainThread().ident, g.currentThread().ident);
+  check('join self', await errAsync(g.currentThread().joinAsync()), 'RuntimeError: cannot join current thread');
+
+  // Handles: a wrong, foreign or reused number is an error, not a crash.
+  check('bad handle', err(() => g.Lock.fromHandle(987654)), 'ValueError: 987654 is not a handle of class Lock (handle() gives one, fromHandle takes it once)');
+  const h = lock.handle();
+  starts('wrong class', err(() => g.Event.fromHandle(h)), `ValueError: ${h} is not a handle of class Event`);
+  const again = g.Lock.fromHandle(h);
+  again.acquire();
+  check('handle shares state', lock.locked(), true);
+  again.release();
+  starts('handle taken twice', err(() => g.Lock.fromHandle(h)), `ValueError: ${h} is not a handle of class Lock`);
+  return log.join('\n');
+}
+
+// With Rust threads: `t` waits for `go`; `rl` is held by another thread until `go` is set.
+export async function withThreads(url, t, go, rl) {
+  const g = await import(url);
+  const log = [];
+  const check = (what, got, want) => { if (String(got) !== String(want)) log.push(`${what}: got ${got}, want ${want}`); };
+  check('thread alive', t.isAlive(), true);
+  check('thread name', t.name, 'js-waiter');
+  check('thread daemon', t.daemon, false);
+  check('enumerate', g.enumerate().some((x) => x.ident === t.ident), true);
+  check('activeCount', g.activeCount() >= 2, true);
+  const e = (f) => { try { f(); return 'no error'; } catch (x) { return x.name; } };
+  check('sync join on UI', e(() => t.join()), 'RuntimeError');
+  check('joinAsync timeout', await t.joinAsync(0.05), undefined);
+  check('still alive', t.isAlive(), true);
+  check('rlock held elsewhere', rl.locked() && !rl.isOwned(), true);
+  check('rlock acquireAsync timeout', await rl.acquireAsync(0.05), false);
+  const pr = rl.acquireAsync(20);
+  const pj = t.joinAsync(20);
+  go.set();
+  check('rlock acquired after release', await pr, true);
+  check('rlock owned by the UI thread', rl.isOwned(), true);
+  rl.release();
+  check('joinAsync', await pj, undefined);
+  check('stopped', t.isAlive(), false);
+  check('sync join of a stopped thread', e(() => t.join()), 'no error');
+  starts('repr', t.toString(), '<Thread(js-waiter, stopped');
+  return log.join('\n');
+  function starts(what, got, want) { if (!String(got).startsWith(want)) log.push(`${what}: got ${got}, want ${want}...`); }
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = moreClasses)]
+    fn more_classes(glue_url: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = withThreads)]
+    fn with_threads(
+        glue_url: &str,
+        t: threading::js::Thread,
+        go: threading::js::Event,
+        rl: threading::js::RLock,
+    ) -> js_sys::Promise;
+}
+
+/// Every JS class on the UI thread: the sync blocking calls refuse there, the async ones
+/// resolve (RLock and Condition owned by the calling thread), errors carry Python's names and
+/// messages, bad handles are errors. An empty log means every check passed.
+#[wasm_bindgen_test]
+async fn ui_js_classes_all() {
+    init().await;
+    let url = UI_GLUE_URL.with(String::clone);
+    let log = wasm_bindgen_futures::JsFuture::from(more_classes(&url))
+        .await
+        .expect("the JS side threw");
+    assert_eq!(log.as_string().unwrap(), "");
+}
+
+/// A Rust thread handed to JS (`js::Thread::from`): JS awaits it with `joinAsync`; an RLock
+/// held by that thread is acquired asynchronously by the UI thread once released.
+#[wasm_bindgen_test]
+async fn ui_js_thread_join_async_and_rlock_from_rust() {
+    init().await;
+    let go = threading::Event::new();
+    let rl = threading::RLock::new();
+    let held = threading::Event::new();
+    let (g2, r2, h2) = (go.clone(), rl.clone(), held.clone());
+    let t = threading::Thread::builder()
+        .name("js-waiter")
+        .target(move || {
+            assert!(r2.acquire());
+            h2.set();
+            assert!(g2.wait_timeout(60.0).unwrap());
+            r2.release().unwrap();
+        })
+        .build();
+    t.start().unwrap();
+    until("the thread to hold the RLock", || held.is_set()).await;
+    let url = UI_GLUE_URL.with(String::clone);
+    let log = wasm_bindgen_futures::JsFuture::from(with_threads(
+        &url,
+        t.clone().into(),
+        go.clone().into(),
+        rl.clone().into(),
+    ))
+    .await
+    .expect("the JS side threw");
+    assert_eq!(log.as_string().unwrap(), "");
+    assert!(!t.is_alive());
+    assert!(!rl.locked());
 }

@@ -116,6 +116,22 @@ pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
 };
 
+// ---- the JS classes ---------------------------------------------------------------------------
+
+/// The JS classes that browsers get from the module (wasm-bindgen exports, with TypeScript
+/// types): `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`
+/// and `Thread`, each convertible from and into the crate's type (`js::Thread::from(t)`), so a
+/// Rust function exported with `#[wasm_bindgen]` can hand a primitive or a thread to JS (which
+/// can then `await t.joinAsync()`). Empty on other platforms. See `www/README.md`.
+pub mod js {
+    #[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
+    pub use super::thread::js_api::{
+        JsBarrier as Barrier, JsBoundedSemaphore as BoundedSemaphore, JsCondition as Condition,
+        JsEvent as Event, JsLock as Lock, JsRLock as RLock, JsSemaphore as Semaphore,
+        JsThread as Thread,
+    };
+}
+
 // ---- diagnostics -------------------------------------------------------------------------
 
 /// Writes a report (the excepthook's) where the platform shows errors, in one piece so that
