@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::lock::RawLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_all};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{Deadline, Next, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -80,6 +80,18 @@ impl Inner {
         // state except through public methods, which would block on the lock: documented).
         f(unsafe { &mut *self.state.get() })
     }
+}
+
+enum Arrival {
+    Last(usize),
+    Wait(usize, Arc<Generation>),
+    ActionPanicked(Box<dyn std::any::Any + Send>),
+}
+
+/// A waiting arrival of [`Barrier::wait_begin`].
+pub(crate) struct StepArrival {
+    index: usize,
+    generation: Arc<Generation>,
 }
 
 /// Breaks the current generation: its waiters get `BrokenBarrier`.
@@ -180,6 +192,11 @@ impl Barrier {
     /// Waits until all parties have called `wait`, with the barrier's default timeout.
     /// Returns this thread's arrival index in `0..parties`. `Err(BrokenBarrier)` if the
     /// barrier is or becomes broken (abort, reset, or a timeout).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, only the last party passes (it does not
+    /// wait); an earlier one gets `Err(Runtime)` and is not counted as arrived (a zero timeout
+    /// works as anywhere: it breaks the barrier).
     pub fn wait(&self) -> Result<usize> {
         self.wait_for(self.inner.timeout)
     }
@@ -192,22 +209,21 @@ impl Barrier {
         self.wait_for(Some(t))
     }
 
-    fn wait_for(&self, timeout: Option<Duration>) -> Result<usize> {
+    /// Counts the caller's arrival, or refuses it (`may_wait` is an error and the caller is
+    /// not the last party): `Err(Runtime)` with nothing changed.
+    fn arrive(&self, may_wait: Result<()>) -> Result<Arrival> {
         let inner = &*self.inner;
-        enum Arrival {
-            Last(usize),
-            Wait(usize, Arc<Generation>),
-            ActionPanicked(Box<dyn std::any::Any + Send>),
-        }
-        let arrival = inner.with_state(|st| {
+        inner.with_state(|st| {
             if st.broken {
                 return Err(Error::BrokenBarrier);
             }
             let index = st.count;
-            st.count += 1;
-            if st.count < inner.parties {
+            if index + 1 < inner.parties {
+                may_wait?;
+                st.count += 1;
                 return Ok(Arrival::Wait(index, st.current.clone()));
             }
+            st.count += 1;
             if let Some(action) = &inner.action {
                 if let Err(panic) = catch_unwind(AssertUnwindSafe(action)) {
                     // Python: the barrier breaks and the action's exception propagates.
@@ -219,36 +235,78 @@ impl Barrier {
             let passed = std::mem::replace(&mut st.current, Generation::new());
             passed.decide(PASSED);
             Ok(Arrival::Last(index))
-        })?;
-        let (index, generation) = match arrival {
+        })
+    }
+
+    fn wait_for(&self, timeout: Option<Duration>) -> Result<usize> {
+        // Whether this thread may wait, asked before taking the lock; a refused wait must not
+        // count as an arrival (`Err(Runtime)`, nothing changed).
+        let mut deadline = Deadline::after(timeout);
+        let may_wait = deadline.check_may_wait();
+        let (index, generation) = match self.arrive(may_wait)? {
             Arrival::Last(index) => return Ok(index),
             Arrival::ActionPanicked(panic) => resume_unwind(panic),
             Arrival::Wait(index, generation) => (index, generation),
         };
-        let deadline = Deadline::after(timeout);
         loop {
             match generation.word.load(Acquire) {
                 PASSED => return Ok(index),
                 BROKEN => return Err(Error::BrokenBarrier),
                 _ => {}
             }
-            match deadline.remaining() {
-                Ok(t) => wait(&generation.word, WAITING, t),
-                Err(()) => {
-                    // Timed out: break the barrier for everyone, unless this generation was
-                    // decided meanwhile (decisions happen under the lock).
-                    inner.with_state(|st| {
-                        if Arc::ptr_eq(&st.current, &generation) {
-                            break_current(st, true);
-                        }
-                    });
-                    return match generation.word.load(Acquire) {
-                        PASSED => Ok(index),
-                        _ => Err(Error::BrokenBarrier),
-                    };
-                }
+            // may_wait was Ok, so this never refuses.
+            match deadline.next_wait().unwrap_or(Next::TimedOut) {
+                Next::Wait(t) => wait(&generation.word, WAITING, t),
+                Next::TimedOut => return self.timed_out(index, &generation),
             }
         }
+    }
+
+    /// Timed out: break the barrier for everyone, unless this generation was decided
+    /// meanwhile (decisions happen under the lock).
+    fn timed_out(&self, index: usize, generation: &Arc<Generation>) -> Result<usize> {
+        self.inner.with_state(|st| {
+            if Arc::ptr_eq(&st.current, generation) {
+                break_current(st, true);
+            }
+        });
+        match generation.word.load(Acquire) {
+            PASSED => Ok(index),
+            _ => Err(Error::BrokenBarrier),
+        }
+    }
+
+    // ---- a wait that waits elsewhere (see `Step`): the browser's `Barrier.waitAsync` ----
+
+    /// Arrives (as `wait`); `Done` for the last party, else the generation to wait on with
+    /// [`wait_step`](Self::wait_step) (and [`wait_timed_out`](Self::wait_timed_out)).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_begin(&self) -> Result<std::result::Result<usize, StepArrival>> {
+        match self.arrive(Ok(()))? {
+            Arrival::Last(index) => Ok(Ok(index)),
+            Arrival::ActionPanicked(panic) => resume_unwind(panic),
+            Arrival::Wait(index, generation) => Ok(Err(StepArrival { index, generation })),
+        }
+    }
+
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_step<'a>(&self, a: &'a StepArrival) -> Step<'a, Result<usize>> {
+        match a.generation.word.load(Acquire) {
+            PASSED => Step::Done(Ok(a.index)),
+            BROKEN => Step::Done(Err(Error::BrokenBarrier)),
+            _ => Step::Wait(&a.generation.word, WAITING),
+        }
+    }
+
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_timed_out(&self, a: &StepArrival) -> Result<usize> {
+        self.timed_out(a.index, &a.generation)
+    }
+
+    /// The default timeout of `wait` (the builder's).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn default_timeout(&self) -> Option<Duration> {
+        self.inner.timeout
     }
 
     /// Returns the barrier to its initial state. Threads waiting in it get

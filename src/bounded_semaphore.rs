@@ -43,6 +43,11 @@ impl Default for BoundedSemaphore {
 }
 
 impl BoundedSemaphore {
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn raw(&self) -> &RawSemaphore {
+        &self.inner.raw
+    }
+
     /// A semaphore with `value` permits, which is also its upper bound.
     pub fn new(value: usize) -> BoundedSemaphore {
         BoundedSemaphore {
@@ -54,8 +59,11 @@ impl BoundedSemaphore {
     }
 
     /// Blocks until a permit is taken; `true`.
+    ///
+    /// # Browsers
+    /// As [`Semaphore::acquire`](crate::Semaphore::acquire) on the page's UI thread.
     pub fn acquire(&self) -> bool {
-        self.inner.raw.acquire_for(None)
+        self.inner.raw.acquire()
     }
 
     /// Python's `acquire(False)`.
@@ -64,17 +72,17 @@ impl BoundedSemaphore {
     }
 
     /// Python's `acquire(timeout=t)`; errors as [`Semaphore::acquire_timeout`](crate::Semaphore::acquire_timeout).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` instead of a wait (as `Semaphore`).
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_wait()?;
-        Ok(self.inner.raw.acquire_for(Some(t)))
+        self.inner.raw.acquire_for(Some(t))
     }
 
     /// Python's `acquire(blocking, timeout)`.
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(sem_acquire(
-            &self.inner.raw,
-            sem_acquire_args(blocking, timeout)?,
-        ))
+        sem_acquire(&self.inner.raw, sem_acquire_args(blocking, timeout)?)
     }
 
     /// Adds `n` permits. `n == 0` -> `Value`; a value above the initial one -> `Value`

@@ -15,7 +15,7 @@ use crate::lock::{acquire_args, Lock, RawLock};
 use crate::rlock::RLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_one};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{Deadline, Next, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -52,14 +52,17 @@ impl From<RLock> for ConditionLock {
 }
 
 impl ConditionLock {
-    fn acquire_for(&self, t: Option<Option<Duration>>) -> bool {
-        match (self, t) {
-            (ConditionLock::Lock(l), None) => l.try_acquire(),
-            (ConditionLock::Lock(l), Some(None)) => l.acquire(),
-            (ConditionLock::Lock(l), Some(Some(t))) => l.acquire_timeout(t).unwrap_or(false),
-            (ConditionLock::RLock(l), None) => l.try_acquire(),
-            (ConditionLock::RLock(l), Some(None)) => l.acquire(),
-            (ConditionLock::RLock(l), Some(Some(t))) => l.acquire_timeout(t).unwrap_or(false),
+    fn acquire(&self) -> bool {
+        match self {
+            ConditionLock::Lock(l) => l.acquire(),
+            ConditionLock::RLock(l) => l.acquire(),
+        }
+    }
+
+    fn acquire_for(&self, t: Option<Option<Duration>>) -> Result<bool> {
+        match self {
+            ConditionLock::Lock(l) => l.acquire_for(t),
+            ConditionLock::RLock(l) => l.acquire_for(t),
         }
     }
 
@@ -96,6 +99,9 @@ impl ConditionLock {
     fn acquire_restore(&self, saved: usize) {
         match self {
             ConditionLock::Lock(l) => {
+                // After a wait: the lock is ours again (or the call throws, see
+                // `Deadline::NEVER`; reached on a thread that may not block only by a zero
+                // timeout).
                 l.acquire();
             }
             ConditionLock::RLock(l) => l.acquire_restore(saved),
@@ -191,27 +197,33 @@ impl Condition {
     }
 
     /// Acquires the underlying lock (blocking); `true`.
+    ///
+    /// # Browsers
+    /// As the lock's `acquire()` on the page's UI thread: at most 1 s of waiting, then a JS
+    /// exception.
     pub fn acquire(&self) -> bool {
-        self.inner.lock.acquire_for(Some(None))
+        self.inner.lock.acquire()
     }
 
     /// `acquire(False)` on the underlying lock.
     pub fn try_acquire(&self) -> bool {
-        self.inner.lock.acquire_for(None)
+        self.inner.lock.acquire_for(None).unwrap_or(false)
     }
 
     /// `acquire(timeout=t)` on the underlying lock, with the lock's argument rules.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` instead of a wait.
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_lock()?;
-        Ok(self.inner.lock.acquire_for(Some(t)))
+        self.inner.lock.acquire_for(Some(t))
     }
 
     /// `acquire(blocking, timeout)` on the underlying lock, with Python's argument rules.
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(self
-            .inner
+        self.inner
             .lock
-            .acquire_for(acquire_args(blocking, timeout)?))
+            .acquire_for(acquire_args(blocking, timeout)?)
     }
 
     /// Releases the underlying lock (errors as that lock's `release`).
@@ -237,8 +249,13 @@ impl Condition {
 
     /// Waits until notified; returns `Ok(true)`. The lock is released while waiting and held
     /// again on return. `Err(Runtime)` if the caller does not hold the lock.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, it returns `Err(Runtime)` without
+    /// releasing the lock (so do `wait_timeout` with a positive timeout, `wait_for` and
+    /// `wait_for_timeout`; a zero timeout works as anywhere).
     pub fn wait(&self) -> Result<bool> {
-        self.wait_until(Deadline::NEVER)
+        self.wait_until(Deadline::after(None))
     }
 
     /// Waits until notified or `t` elapses: `Ok(true)` if notified, `Ok(false)` on timeout.
@@ -259,11 +276,13 @@ impl Condition {
         }
     }
 
-    fn wait_until(&self, deadline: Deadline) -> Result<bool> {
+    fn wait_until(&self, mut deadline: Deadline) -> Result<bool> {
         let inner = &*self.inner;
         if !inner.lock.is_owned() {
             return Err(Error::runtime("cannot wait on un-acquired lock"));
         }
+        // Refuse before the lock is released (a thread that may not block).
+        deadline.check_may_wait()?;
         let me = Arc::new(Waiter {
             state: AtomicU32::new(WAITING),
         });
@@ -280,8 +299,9 @@ impl Condition {
             // is visible after wait() returns (the re-acquired lock orders it too).
             match me.state.load(Acquire) {
                 NOTIFIED => break true,
-                s => match deadline.remaining() {
-                    Err(()) => {
+                // check_may_wait passed, so this never refuses.
+                s => match deadline.next_wait().unwrap_or(Next::TimedOut) {
+                    Next::TimedOut => {
                         // Timed out, unless a notifier already took us off the queue.
                         let removed = inner.with_queue(|q| {
                             q.iter()
@@ -291,7 +311,7 @@ impl Condition {
                         });
                         break !removed;
                     }
-                    Ok(t) => {
+                    Next::Wait(t) => {
                         if s == WAITING
                             && me
                                 .state
@@ -338,7 +358,7 @@ impl Condition {
         let deadline = Deadline::after(t);
         let mut result = pred();
         while !result {
-            if t.is_some() && deadline.remaining().is_err() {
+            if deadline.timed_out() {
                 break;
             }
             self.wait_until(deadline)?;
@@ -378,6 +398,87 @@ impl Condition {
     fn n_waiters(&self) -> usize {
         self.inner.with_queue(|q| q.len())
     }
+
+    // ---- a wait that waits elsewhere (see `Step`): the browser's `Condition.waitAsync` ----
+
+    /// Starts a wait: checks that the caller holds the lock, queues a waiter and releases the
+    /// lock (all of it, for an RLock). Then: [`wait_step`](Self::wait_step) until done (or
+    /// [`wait_timed_out`](Self::wait_timed_out)), [`lock_step`](Self::lock_step) until the lock
+    /// is held again, and [`wait_end`](Self::wait_end).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_begin(&self) -> Result<StepWaiter> {
+        let inner = &*self.inner;
+        if !inner.lock.is_owned() {
+            return Err(Error::runtime("cannot wait on un-acquired lock"));
+        }
+        let me = Arc::new(Waiter {
+            state: AtomicU32::new(WAITING),
+        });
+        inner.with_queue(|q| q.push_back(me.clone()));
+        match inner.lock.release_save() {
+            Ok(saved) => Ok(StepWaiter { me, saved }),
+            Err(e) => {
+                inner.with_queue(|q| q.retain(|w| !Arc::ptr_eq(w, &me)));
+                Err(e)
+            }
+        }
+    }
+
+    /// `Done(true)` once notified; else marks the waiter asleep (so the notifier notifies its
+    /// word) and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_step<'a>(&self, w: &'a StepWaiter) -> Step<'a, bool> {
+        match w.me.state.load(Acquire) {
+            NOTIFIED => Step::Done(true),
+            s => {
+                if s == WAITING
+                    && w.me
+                        .state
+                        .compare_exchange(WAITING, ASLEEP, Acquire, Acquire)
+                        .is_err()
+                {
+                    return Step::Done(true); // notified meanwhile
+                }
+                Step::Wait(&w.me.state, ASLEEP)
+            }
+        }
+    }
+
+    /// The timeout passed: leaves the queue. True if a notifier had already taken the waiter
+    /// off it (the wait counts as notified), as in `wait_until`.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_timed_out(&self, w: &StepWaiter) -> bool {
+        let removed = self.inner.with_queue(|q| {
+            q.iter()
+                .position(|x| Arc::ptr_eq(x, &w.me))
+                .map(|i| q.remove(i))
+                .is_some()
+        });
+        !removed
+    }
+
+    /// One step of acquiring the underlying lock on the calling thread (see [`Step`]).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn lock_step(&self) -> Step<'_, bool> {
+        match &self.inner.lock {
+            ConditionLock::Lock(l) => l.acquire_step(),
+            ConditionLock::RLock(l) => l.acquire_step(),
+        }
+    }
+
+    /// After `lock_step` took the lock again: restores an RLock's depth.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_end(&self, w: StepWaiter) {
+        if let ConditionLock::RLock(l) = &self.inner.lock {
+            l.restore_depth(w.saved);
+        }
+    }
+}
+
+/// A waiter of [`Condition::wait_begin`].
+pub(crate) struct StepWaiter {
+    me: Arc<Waiter>,
+    saved: usize,
 }
 
 /// Holds a [`Condition`]'s lock until dropped.

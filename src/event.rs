@@ -10,9 +10,10 @@
 use crate::error::Result;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_all};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 const FLAG: u32 = 1;
 const WAITERS: u32 = 2;
@@ -87,31 +88,47 @@ impl Event {
     }
 
     /// Blocks until the flag is set; returns `true`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread it returns at once if the flag is set, else it waits at most
+    /// 1 s, then throws a JS exception; use [`wait_timeout`](Event::wait_timeout) there (an
+    /// error instead of a wait) or, from JS, `waitAsync`.
     pub fn wait(&self) -> bool {
-        self.wait_until(Deadline::NEVER)
+        or_throw(self.wait_until(Deadline::NEVER))
     }
 
     /// Blocks until the flag is set or `t` elapses; returns the flag (`false` on timeout).
     /// A zero or negative timeout just polls. Errors: NaN -> `Value`; above `TIMEOUT_MAX` ->
     /// `Overflow`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` if the flag is not set and `t` is positive
+    /// (it would have to wait).
     pub fn wait_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_wait()?;
-        Ok(self.wait_until(Deadline::after(Some(t))))
+        self.wait_until(Deadline::after(Some(t)))
     }
 
-    fn wait_until(&self, deadline: Deadline) -> bool {
+    /// `wait(timeout)` with the timeout checked (`None`: no limit), refusing to wait on a
+    /// thread that may not block (for the JS class).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_for(&self, t: Option<Duration>) -> Result<bool> {
+        self.wait_until(Deadline::after(t))
+    }
+
+    fn wait_until(&self, mut deadline: Deadline) -> Result<bool> {
         let mut s = self.state.load(Acquire);
         if s & FLAG != 0 {
-            return true;
+            return Ok(true);
         }
         let generation = s & !(FLAG | WAITERS);
         loop {
             if s & FLAG != 0 || s & !(FLAG | WAITERS) != generation {
-                return true;
+                return Ok(true);
             }
-            let t = match deadline.remaining() {
-                Err(()) => return false,
-                Ok(t) => t,
+            let t = match deadline.next_wait()? {
+                Next::TimedOut => return Ok(false),
+                Next::Wait(t) => t,
             };
             if s & WAITERS == 0 {
                 if let Err(now) = self
@@ -125,6 +142,34 @@ impl Event {
             }
             wait(&self.state, s, t);
             s = self.state.load(Acquire);
+        }
+    }
+
+    /// One step of a wait that waits elsewhere (see [`Step`]): `generation` is `None` on the
+    /// first step (it records the generation the wait started in). On timeout the result is
+    /// `false`.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn wait_step(&self, generation: &mut Option<u32>) -> Step<'_, bool> {
+        let mut s = self.state.load(Acquire);
+        if s & FLAG != 0 {
+            return Step::Done(true);
+        }
+        let g = *generation.get_or_insert(s & !(FLAG | WAITERS));
+        loop {
+            if s & FLAG != 0 || s & !(FLAG | WAITERS) != g {
+                return Step::Done(true);
+            }
+            if s & WAITERS == 0 {
+                if let Err(now) = self
+                    .state
+                    .compare_exchange(s, s | WAITERS, Acquire, Acquire)
+                {
+                    s = now;
+                    continue;
+                }
+                s |= WAITERS;
+            }
+            return Step::Wait(&self.state, s);
         }
     }
 }

@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::{wait, wake_one};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,39 +39,45 @@ impl RawLock {
             .is_ok()
     }
 
+    /// Blocks until acquired (on a thread that may not block: see `Deadline::NEVER`).
     #[inline]
     pub(crate) fn lock(&self) {
         if !self.try_lock() {
-            self.lock_contended(Deadline::NEVER);
+            or_throw(self.lock_contended(Deadline::NEVER));
         }
     }
 
-    /// Acquires before `timeout` elapses (`None`: no limit); false when it expired.
-    pub(crate) fn lock_for(&self, timeout: Option<Duration>) -> bool {
-        self.try_lock() || self.lock_contended(Deadline::after(timeout))
+    /// Acquires before `timeout` elapses (`None`: no limit); `Ok(false)` when it expired.
+    /// `Err(Runtime)` if it would have to wait on a thread that may not block.
+    pub(crate) fn lock_for(&self, timeout: Option<Duration>) -> Result<bool> {
+        if self.try_lock() {
+            return Ok(true);
+        }
+        self.lock_contended(Deadline::after(timeout))
     }
 
     #[cold]
-    fn lock_contended(&self, deadline: Deadline) -> bool {
+    fn lock_contended(&self, mut deadline: Deadline) -> Result<bool> {
         let mut state = self.spin();
         if state == UNLOCKED {
             match self
                 .state
                 .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
             {
-                Ok(_) => return true,
+                Ok(_) => return Ok(true),
                 Err(s) => state = s,
             }
         }
         loop {
             // Mark the lock contended so that the holder's release wakes someone. Swapping in 2
             // when it was free acquires it (conservatively as "contended": one extra wake later).
+            // If the wait is then refused, the holder only makes one wake call too many.
             if state != CONTENDED && self.state.swap(CONTENDED, Acquire) == UNLOCKED {
-                return true;
+                return Ok(true);
             }
-            match deadline.remaining() {
-                Err(()) => return false,
-                Ok(t) => wait(&self.state, CONTENDED, t),
+            match deadline.next_wait()? {
+                Next::TimedOut => return Ok(false),
+                Next::Wait(t) => wait(&self.state, CONTENDED, t),
             }
             state = self.spin();
         }
@@ -182,6 +188,11 @@ impl Lock {
     }
 
     /// Blocks until the lock is acquired; always returns `true` (Python's `acquire()`).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, it waits (spinning) at most 1 s for a
+    /// lock held elsewhere, then throws a JS exception; prefer [`acquire_timeout`](Lock::acquire_timeout)
+    /// there (an error instead of a wait) or, from JS, `acquireAsync`.
     #[inline]
     pub fn acquire(&self) -> bool {
         self.raw().lock();
@@ -197,9 +208,22 @@ impl Lock {
     /// Python's `acquire(timeout=t)`: true if acquired within `t`; `-1` blocks forever.
     ///
     /// Errors: NaN or negative (other than -1) -> `Value`, above `TIMEOUT_MAX` -> `Overflow`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, a free lock is taken as anywhere, but if
+    /// it would have to wait (held elsewhere, timeout not zero) it returns `Err(Runtime)` and
+    /// changes nothing. The same holds for every blocking call that returns `Result`.
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_lock()?;
-        Ok(self.raw().lock_for(t))
+        self.raw().lock_for(t)
+    }
+
+    /// `acquire(blocking=True, timeout)` with the timeout already checked.
+    pub(crate) fn acquire_for(&self, t: Option<Option<Duration>>) -> Result<bool> {
+        match t {
+            None => Ok(self.raw().try_lock()),
+            Some(t) => self.raw().lock_for(t),
+        }
     }
 
     /// Python's `acquire(blocking, timeout)` exactly (`None` is Python's default `-1`).
@@ -207,10 +231,7 @@ impl Lock {
     /// Errors: a timeout with `blocking == false` -> `Value`, and the timeout errors of
     /// [`acquire_timeout`](Lock::acquire_timeout).
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(match acquire_args(blocking, timeout)? {
-            None => self.raw().try_lock(),
-            Some(t) => self.raw().lock_for(t),
-        })
+        self.acquire_for(acquire_args(blocking, timeout)?)
     }
 
     /// Releases the lock, from any thread. `Err(Runtime)` if it is not locked.
@@ -237,6 +258,26 @@ impl Lock {
 
     pub(crate) fn addr(&self) -> usize {
         Arc::as_ptr(&self.raw) as usize
+    }
+
+    /// One step of an acquire that waits elsewhere (see [`Step`]): takes the lock, or marks it
+    /// contended (so that its release notifies the state word) and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+        let raw = self.raw();
+        loop {
+            if raw.try_lock() {
+                return Step::Done(true);
+            }
+            let state = raw.state.load(Relaxed);
+            if state == UNLOCKED {
+                continue;
+            }
+            if state != CONTENDED && raw.state.swap(CONTENDED, Acquire) == UNLOCKED {
+                return Step::Done(true);
+            }
+            return Step::Wait(&raw.state, CONTENDED);
+        }
     }
 }
 

@@ -18,7 +18,7 @@ use crate::lock::acquire_args;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_one};
 use crate::thread::get_ident;
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,25 +102,32 @@ impl RLock {
         self.inner.state.load(Relaxed) & !WAITERS == me
     }
 
+    /// Re-enters or takes a free lock without waiting.
     #[inline]
-    fn acquire_for(&self, t: Option<Option<Duration>>) -> bool {
-        let me = key(get_ident());
+    fn try_fast(&self, me: u32) -> bool {
         let i = &*self.inner;
         if self.owned_by(me) {
             i.extra.store(i.extra.load(Relaxed) + 1, Relaxed);
             return true;
         }
-        if i.state.compare_exchange(0, me, Acquire, Relaxed).is_ok() {
-            return true;
+        i.state.compare_exchange(0, me, Acquire, Relaxed).is_ok()
+    }
+
+    /// `acquire(blocking, timeout)` with the arguments already checked (`None`: non-blocking).
+    #[inline]
+    pub(crate) fn acquire_for(&self, t: Option<Option<Duration>>) -> Result<bool> {
+        let me = key(get_ident());
+        if self.try_fast(me) {
+            return Ok(true);
         }
         match t {
-            None => false,
+            None => Ok(false),
             Some(t) => self.lock_contended(me, Deadline::after(t)),
         }
     }
 
     #[cold]
-    fn lock_contended(&self, me: u32, deadline: Deadline) -> bool {
+    fn lock_contended(&self, me: u32, mut deadline: Deadline) -> Result<bool> {
         let state = &self.inner.state;
         loop {
             let s = state.load(Relaxed);
@@ -130,7 +137,7 @@ impl RLock {
                     .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
                     .is_ok()
                 {
-                    return true;
+                    return Ok(true);
                 }
                 continue;
             }
@@ -141,9 +148,10 @@ impl RLock {
             {
                 continue;
             }
-            match deadline.remaining() {
-                Err(()) => return false,
-                Ok(t) => wait(state, s | WAITERS, t),
+            // (A refused wait leaves the waiter bit: one wake call too many, nothing else.)
+            match deadline.next_wait()? {
+                Next::TimedOut => return Ok(false),
+                Next::Wait(t) => wait(state, s | WAITERS, t),
             }
         }
     }
@@ -157,26 +165,34 @@ impl RLock {
     }
 
     /// Blocks until acquired (or re-entered); always `true`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread it waits at most 1 s for a lock owned elsewhere, then throws a
+    /// JS exception (as [`Lock::acquire`](crate::Lock::acquire)).
     #[inline]
     pub fn acquire(&self) -> bool {
-        self.acquire_for(Some(None))
+        let me = key(get_ident());
+        self.try_fast(me) || or_throw(self.lock_contended(me, Deadline::NEVER))
     }
 
     /// Python's `acquire(False)`.
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.acquire_for(None)
+        self.try_fast(key(get_ident()))
     }
 
     /// Python's `acquire(timeout=t)`; errors as [`Lock::acquire_timeout`](crate::Lock::acquire_timeout).
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` instead of a wait (as `Lock::acquire_timeout`).
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_lock()?;
-        Ok(self.acquire_for(Some(t)))
+        self.acquire_for(Some(t))
     }
 
     /// Python's `acquire(blocking, timeout)` exactly.
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(self.acquire_for(acquire_args(blocking, timeout)?))
+        self.acquire_for(acquire_args(blocking, timeout)?)
     }
 
     /// Releases one level. `Err(Runtime)` if the calling thread does not own the lock.
@@ -239,6 +255,43 @@ impl RLock {
 
     pub(crate) fn addr(&self) -> usize {
         Arc::as_ptr(&self.inner) as usize
+    }
+
+    /// One step of an acquire by the calling thread that waits elsewhere (see [`Step`]):
+    /// re-enters or takes the lock, or sets the waiter bit and names the word.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+        let me = key(get_ident());
+        if self.try_fast(me) {
+            return Step::Done(true);
+        }
+        let state = &self.inner.state;
+        loop {
+            let s = state.load(Relaxed);
+            if s == 0 {
+                if state
+                    .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
+                    .is_ok()
+                {
+                    return Step::Done(true);
+                }
+                continue;
+            }
+            if s & WAITERS == 0
+                && state
+                    .compare_exchange(s, s | WAITERS, Relaxed, Relaxed)
+                    .is_err()
+            {
+                continue;
+            }
+            return Step::Wait(state, s | WAITERS);
+        }
+    }
+
+    /// After `Condition` re-acquired the lock with `acquire_step`: restores the saved depth.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn restore_depth(&self, depth: usize) {
+        self.inner.extra.store(depth.saturating_sub(1), Relaxed);
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wait, wake_all, wake_one};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,13 +42,22 @@ impl RawSemaphore {
         false
     }
 
-    /// Blocks until a permit is taken or `timeout` elapses (`None`: forever).
-    pub(crate) fn acquire_for(&self, timeout: Option<Duration>) -> bool {
-        self.try_acquire() || self.acquire_slow(Deadline::after(timeout))
+    /// Blocks until a permit is taken or `timeout` elapses (`None`: forever); `Err(Runtime)`
+    /// instead of a wait on a thread that may not block.
+    pub(crate) fn acquire_for(&self, timeout: Option<Duration>) -> Result<bool> {
+        if self.try_acquire() {
+            return Ok(true);
+        }
+        self.acquire_slow(Deadline::after(timeout))
+    }
+
+    /// Blocks until a permit is taken (a call that cannot fail: see `Deadline::NEVER`).
+    pub(crate) fn acquire(&self) -> bool {
+        self.try_acquire() || or_throw(self.acquire_slow(Deadline::NEVER))
     }
 
     #[cold]
-    fn acquire_slow(&self, deadline: Deadline) -> bool {
+    fn acquire_slow(&self, mut deadline: Deadline) -> Result<bool> {
         loop {
             let epoch = self.epoch.load(Acquire);
             // Register, then re-check. The registration is an Acquire RMW and the releaser
@@ -62,22 +71,23 @@ impl RawSemaphore {
             if self.value.load(Relaxed) > 0 {
                 self.waiters.fetch_sub(1, Relaxed);
                 if self.try_acquire() {
-                    return true;
+                    return Ok(true);
                 }
                 continue;
             }
-            let t = deadline.remaining();
-            if let Ok(t) = t {
+            let next = deadline.next_wait();
+            if let Ok(Next::Wait(t)) = next {
                 wait(&self.epoch, epoch, t);
             }
             self.waiters.fetch_sub(1, Relaxed);
             // Whoever woke us, try for a permit before looking at the clock: a woken thread
             // that gave up without trying could strand a permit while others sleep.
             if self.try_acquire() {
-                return true;
+                return Ok(true);
             }
-            if t.is_err() || deadline.remaining().is_err() {
-                return false;
+            // A refused wait (a thread that may not block) leaves the count as it was.
+            if next? == Next::TimedOut || deadline.timed_out() {
+                return Ok(false);
             }
         }
     }
@@ -118,6 +128,37 @@ impl RawSemaphore {
     pub(crate) fn value(&self) -> usize {
         self.value.load(Relaxed)
     }
+
+    /// One step of an acquire that waits elsewhere (see [`Step`]). `registered` says whether
+    /// the previous step registered as a sleeper (as `acquire_slow` does, the registration
+    /// lasts for the wait and is undone by the next step, or by [`abandon_step`] on timeout).
+    ///
+    /// [`abandon_step`]: RawSemaphore::abandon_step
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
+        self.abandon_step(registered);
+        loop {
+            if self.try_acquire() {
+                return Step::Done(true);
+            }
+            let epoch = self.epoch.load(Acquire);
+            self.waiters.fetch_add(1, Acquire); // see acquire_slow
+            if self.value.load(Relaxed) > 0 {
+                self.waiters.fetch_sub(1, Relaxed);
+                continue;
+            }
+            *registered = true;
+            return Step::Wait(&self.epoch, epoch);
+        }
+    }
+
+    /// Undoes the registration of the last [`acquire_step`](RawSemaphore::acquire_step).
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn abandon_step(&self, registered: &mut bool) {
+        if std::mem::take(registered) {
+            self.waiters.fetch_sub(1, Relaxed);
+        }
+    }
 }
 
 /// Python's `Semaphore.acquire(blocking, timeout)` argument rules.
@@ -135,9 +176,9 @@ pub(crate) fn sem_acquire_args(
     }
 }
 
-pub(crate) fn sem_acquire(raw: &RawSemaphore, args: Option<Option<Duration>>) -> bool {
+pub(crate) fn sem_acquire(raw: &RawSemaphore, args: Option<Option<Duration>>) -> Result<bool> {
     match args {
-        None => raw.try_acquire(),
+        None => Ok(raw.try_acquire()),
         Some(t) => raw.acquire_for(t),
     }
 }
@@ -175,6 +216,11 @@ impl Default for Semaphore {
 }
 
 impl Semaphore {
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn raw(&self) -> &RawSemaphore {
+        &self.raw
+    }
+
     /// A semaphore with `value` permits (negative values are unrepresentable: Python's
     /// ValueError for them is a compile-time error here).
     pub fn new(value: usize) -> Semaphore {
@@ -184,8 +230,12 @@ impl Semaphore {
     }
 
     /// Blocks until a permit is taken; `true`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread it waits at most 1 s when no permit is free, then throws a JS
+    /// exception (as [`Lock::acquire`](crate::Lock::acquire)).
     pub fn acquire(&self) -> bool {
-        self.raw.acquire_for(None)
+        self.raw.acquire()
     }
 
     /// Python's `acquire(False)`.
@@ -195,14 +245,18 @@ impl Semaphore {
 
     /// Python's `acquire(timeout=t)`: `false` if no permit came within `t` (negative: no
     /// wait). Errors: NaN -> `Value`; above `TIMEOUT_MAX` -> `Overflow`.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, `Err(Runtime)` instead of a wait (no permit free and `t`
+    /// positive), with the value unchanged.
     pub fn acquire_timeout(&self, t: impl Into<Timeout>) -> Result<bool> {
         let t = t.into().for_wait()?;
-        Ok(self.raw.acquire_for(Some(t)))
+        self.raw.acquire_for(Some(t))
     }
 
     /// Python's `acquire(blocking, timeout)`: a timeout with `blocking == false` -> `Value`.
     pub fn acquire_with(&self, blocking: bool, timeout: Option<f64>) -> Result<bool> {
-        Ok(sem_acquire(&self.raw, sem_acquire_args(blocking, timeout)?))
+        sem_acquire(&self.raw, sem_acquire_args(blocking, timeout)?)
     }
 
     /// Adds `n` permits, waking waiters. `n == 0` -> `Value` (nothing changes).

@@ -23,7 +23,7 @@
 use crate::error::{Error, Result};
 use crate::excepthook::{self, ExceptHookArgs};
 use crate::sys::{self, wait, wake_all};
-use crate::timeout::{Deadline, Timeout};
+use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -359,16 +359,24 @@ impl Thread {
 
     /// Waits until the thread terminates. `Err(Runtime)` before `start()`, for the current
     /// thread, and for dummy threads. A panic in the thread is not re-raised here.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, which may not block, joining a thread that has stopped works;
+    /// joining one still running returns `Err(Runtime)` at once (so does `join_timeout` with a
+    /// positive timeout). From JS, await `joinAsync()` instead.
     pub fn join(&self) -> Result<()> {
         self.check_joinable()?;
+        if self.phase() != STOPPED {
+            // A thread that may not block refuses before anything changes.
+            Deadline::after(None).check_may_wait()?;
+        }
         // The first joiner joins the OS thread directly: one sleep, as `std`'s join (on wasm the
         // seam's join only detaches, and the wait below does the waiting).
         let handle = lock(&self.inner.handle).take();
         if let Some(h) = handle {
             h.join();
         }
-        self.wait_stopped(Deadline::NEVER);
-        Ok(())
+        self.wait_stopped(Deadline::after(None))
     }
 
     /// Waits at most `t` (Python's `join(timeout)`); like Python it returns nothing either
@@ -377,11 +385,12 @@ impl Thread {
     pub fn join_timeout(&self, t: impl Into<Timeout>) -> Result<()> {
         self.check_joinable()?;
         let t = t.into().for_wait()?;
-        self.wait_stopped(Deadline::after(Some(t)));
-        Ok(())
+        self.wait_stopped(Deadline::after(Some(t)))
     }
 
-    fn wait_stopped(&self, deadline: Deadline) {
+    /// Waits for the thread to stop (`Ok` also when the timeout passed first: check
+    /// `is_alive`); `Err(Runtime)` instead of a wait on a thread that may not block.
+    fn wait_stopped(&self, mut deadline: Deadline) -> Result<()> {
         let state = &self.inner.state;
         let mut s = state.load(Acquire);
         loop {
@@ -391,11 +400,11 @@ impl Thread {
                 if let Some(h) = handle {
                     h.join();
                 }
-                return;
+                return Ok(());
             }
-            let t = match deadline.remaining() {
-                Err(()) => return,
-                Ok(t) => t,
+            let t = match deadline.next_wait()? {
+                Next::TimedOut => return Ok(()),
+                Next::Wait(t) => t,
             };
             if s & JOIN_WAITERS == 0 {
                 if let Err(now) = state.compare_exchange(s, s | JOIN_WAITERS, Acquire, Acquire) {
@@ -406,6 +415,33 @@ impl Thread {
             }
             wait(state, s, t);
             s = state.load(Acquire);
+        }
+    }
+
+    /// One step of a join that waits elsewhere (see [`Step`]; the browser's `joinAsync`):
+    /// `Err` as `join`'s checks; `Done` once the thread stopped, else registers as a joiner
+    /// and names the state word. On timeout nothing is left to undo.
+    #[allow(dead_code)] // used by the browser's JS classes only
+    pub(crate) fn join_step(&self) -> Result<Step<'_, ()>> {
+        self.check_joinable()?;
+        let state = &self.inner.state;
+        let mut s = state.load(Acquire);
+        loop {
+            if s & PHASE == STOPPED {
+                let handle = lock(&self.inner.handle).take();
+                if let Some(h) = handle {
+                    h.join();
+                }
+                return Ok(Step::Done(()));
+            }
+            if s & JOIN_WAITERS == 0 {
+                if let Err(now) = state.compare_exchange(s, s | JOIN_WAITERS, Acquire, Acquire) {
+                    s = now;
+                    continue;
+                }
+                s |= JOIN_WAITERS;
+            }
+            return Ok(Step::Wait(state, s));
         }
     }
 
@@ -449,8 +485,13 @@ impl Thread {
 
     /// The OS-level thread id (on wasm, a unique number per thread); `None` before
     /// `start()`. Right after `start()` it waits for the new thread to publish it.
+    ///
+    /// # Browsers
+    /// On the page's UI thread, if the thread has not published its id after 1 s (its worker
+    /// cannot start before the page returns to its event loop), this throws a JS exception.
     pub fn native_id(&self) -> Option<u64> {
         let inner = &*self.inner;
+        let mut deadline = Deadline::NEVER;
         loop {
             match inner.native_id.load(Acquire) {
                 0 if self.phase() == INITIAL => return None,
@@ -460,11 +501,15 @@ impl Thread {
                         .native_published
                         .compare_exchange(0, 2, Relaxed, Relaxed);
                     if inner.native_published.load(Acquire) == 2 {
-                        wait(
-                            &inner.native_published,
-                            2,
-                            Some(std::time::Duration::from_millis(50)),
-                        );
+                        // (`Deadline::NEVER` never times out; it only limits a thread that
+                        // may not block.)
+                        if let Next::Wait(_) = or_throw(deadline.next_wait()) {
+                            wait(
+                                &inner.native_published,
+                                2,
+                                Some(std::time::Duration::from_millis(50)),
+                            );
+                        }
                     }
                 }
                 id => return Some(id),
@@ -832,6 +877,10 @@ pub fn exit_thread() -> ! {
 /// returns, so a program behaves like a Python script; call it yourself where the platform has
 /// no exit hook (browsers) or to join threads earlier.
 ///
+/// # Browsers
+/// On the page's UI thread, which may not block, it waits at most 1 s for each thread still
+/// running, then throws a JS exception; call it from the worker that runs the program.
+///
 /// ```
 /// use pythreading as threading;
 /// let t = threading::Thread::builder()
@@ -857,7 +906,11 @@ pub fn shutdown() {
             break;
         }
         for t in pending {
-            let _ = t.join();
+            if t.join().is_err() {
+                // Only a thread that may not block gets here (the page's UI thread): wait as
+                // the calls that cannot fail do (bounded, then a JS exception).
+                or_throw(t.wait_stopped(Deadline::NEVER));
+            }
         }
     }
 }

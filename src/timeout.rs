@@ -2,7 +2,7 @@
 //! `Duration`; each blocking call checks it the way its Python counterpart does.
 
 use crate::error::{Error, Result};
-use crate::sys::Instant;
+use crate::sys::{self, Instant};
 use std::time::Duration;
 
 /// The largest timeout accepted, in seconds (Python's `threading.TIMEOUT_MAX` on Linux).
@@ -101,30 +101,145 @@ impl Timeout {
     }
 }
 
-/// A point in time after which a blocking call gives up; `None` never expires.
+/// How long a call that cannot fail (`Lock::acquire()`, `Event::wait()`, the guards, ...: they
+/// return `bool` or nothing) may wait on a thread that may not block (the page's UI thread in
+/// browsers) before it gives up with a JS exception: long enough for a lock that a worker holds
+/// briefly, short enough that a wait that would never end does not freeze the page.
+pub(crate) const UI_WAIT_LIMIT: Duration = Duration::from_secs(1);
+
+/// The error of a call that would have to wait on a thread that may not block.
+pub(crate) fn cannot_block() -> Error {
+    Error::runtime(
+        "cannot block on the page's UI thread (this call would wait): run blocking calls in a \
+         worker (a Thread), or use the JS class's ...Async variant",
+    )
+}
+
+/// What a wait does on a thread that may not block (`sys::can_block()` false: the page's UI
+/// thread in browsers; every other thread can block and never looks at this).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum OnUi {
+    /// Calls that return `Result`: refuse to wait, with [`cannot_block`], before changing
+    /// anything.
+    Refuse,
+    /// Calls that cannot fail: wait (the seam spins there) up to [`UI_WAIT_LIMIT`].
+    Spin,
+    /// `Spin` once the first wait began: `at` is the limit, and reaching it is the error.
+    Capped,
+}
+
+/// A point in time after which a blocking call gives up; `None` never expires. It also carries
+/// the call's rule for threads that may not block (see [`Deadline::next_wait`]).
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Deadline(Option<Instant>);
+pub(crate) struct Deadline {
+    at: Option<Instant>,
+    on_ui: OnUi,
+}
+
+/// What a blocking call does next: wait (for at most the duration; `None`: no limit), or stop
+/// because its timeout passed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Next {
+    Wait(Option<Duration>),
+    TimedOut,
+}
 
 impl Deadline {
-    pub(crate) const NEVER: Deadline = Deadline(None);
+    /// No timeout, for the calls that cannot fail (they return `bool` or nothing): on a thread
+    /// that may not block they wait up to [`UI_WAIT_LIMIT`], then [`next_wait`](Self::next_wait)
+    /// answers the error, which they throw ([`or_throw`]).
+    pub(crate) const NEVER: Deadline = Deadline {
+        at: None,
+        on_ui: OnUi::Spin,
+    };
 
+    /// A timeout (`None`: none) for calls that return `Result`: on a thread that may not block,
+    /// [`next_wait`](Self::next_wait) refuses to wait.
     pub(crate) fn after(t: Option<Duration>) -> Deadline {
         // An instant beyond the clock's range is as good as never.
-        Deadline(t.and_then(|t| Instant::now().checked_add(t)))
+        Deadline {
+            at: t.and_then(|t| Instant::now().checked_add(t)),
+            on_ui: OnUi::Refuse,
+        }
     }
 
-    /// Time left: `Ok(None)` = unbounded, `Ok(Some(d))` with d > 0, `Err(())` = expired.
-    pub(crate) fn remaining(self) -> std::result::Result<Option<Duration>, ()> {
-        match self.0 {
-            None => Ok(None),
+    fn expired(&self) -> bool {
+        self.at.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Called right before each wait (only on slow paths: the fast paths never get here).
+    /// `Ok(Next::Wait(t))`: wait at most `t`; `Ok(Next::TimedOut)`: the timeout passed;
+    /// `Err(Runtime)`: the calling thread may not block and this call may not wait there
+    /// (a `Result` call that would wait, or a call that cannot fail past [`UI_WAIT_LIMIT`]).
+    pub(crate) fn next_wait(&mut self) -> Result<Next> {
+        // Natively `can_block()` is the constant `true`, so this branch compiles away.
+        if self.on_ui != OnUi::Capped && !sys::can_block() {
+            if self.on_ui == OnUi::Spin {
+                self.at = Instant::now().checked_add(UI_WAIT_LIMIT);
+                self.on_ui = OnUi::Capped;
+            } else if !self.expired() {
+                return Err(cannot_block());
+            }
+        }
+        match self.at {
+            None => Ok(Next::Wait(None)),
             Some(d) => {
                 let now = Instant::now();
-                if now >= d {
-                    Err(())
+                if now < d {
+                    Ok(Next::Wait(Some(d - now)))
+                } else if self.on_ui == OnUi::Capped {
+                    Err(cannot_block())
                 } else {
-                    Ok(Some(d - now))
+                    Ok(Next::TimedOut)
                 }
             }
         }
     }
+
+    /// `Err(Runtime)` if a `Result` call with this deadline would have to wait (it has not
+    /// expired) on a thread that may not block: for calls that must refuse before they change
+    /// any state (`Condition::wait` releases its lock, `Barrier::wait` counts its arrival).
+    pub(crate) fn check_may_wait(&self) -> Result<()> {
+        if self.on_ui == OnUi::Refuse && !sys::can_block() && !self.expired() {
+            Err(cannot_block())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// True once the timeout passed (never for `NEVER`).
+    pub(crate) fn timed_out(&self) -> bool {
+        self.on_ui != OnUi::Capped && self.expired()
+    }
+}
+
+/// The value of a call that cannot fail, whose wait ended with the error of
+/// [`Deadline::NEVER`] on a thread that may not block: a JS exception there (a panic elsewhere,
+/// where this cannot happen because every thread may block).
+#[inline]
+pub(crate) fn or_throw<T>(r: Result<T>) -> T {
+    match r {
+        Ok(v) => v,
+        Err(e) => throw(e),
+    }
+}
+
+#[cold]
+fn throw(e: Error) -> ! {
+    sys::throw(&format!(
+        "pythreading: {e} (a call that cannot return an error waited {} s)",
+        UI_WAIT_LIMIT.as_secs()
+    ))
+}
+
+/// One non-blocking step of a blocking call, for callers that do their waiting elsewhere (the
+/// browser's JS classes: their `…Async` methods await `Atomics.waitAsync` between steps, on the
+/// calling thread, so an owned lock gets the right owner). `Done(v)`: the call's result.
+/// `Wait(word, expected)`: the caller is registered as a waiter (whoever changes the state
+/// will notify the word); wait while `word` holds `expected` (or until the timeout), then step
+/// again.
+#[allow(dead_code)] // used by the browser's JS classes only (src/sys/web/js_api.rs)
+pub(crate) enum Step<'a, T> {
+    Done(T),
+    Wait(&'a crate::sys::atomic::AtomicU32, u32),
 }

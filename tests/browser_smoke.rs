@@ -304,3 +304,159 @@ async fn figures_uncontended_lock_and_start_join() {
         ours / std_ns
     );
 }
+
+// ---- the JS classes in a worker, with handles taken by threads on other workers ------------------
+
+#[wasm_bindgen(inline_js = r#"
+export async function workerClasses(url) {
+  const g = await import(url);
+  const log = [];
+  const check = (what, got, want) => { if (String(got) !== String(want)) log.push(`${what}: got ${got}, want ${want}`); };
+
+  // A Lock held here and released by a thread on another worker, which took it by handle:
+  // the blocking acquire blocks this worker until then.
+  const lock = new g.Lock();
+  lock.acquire();
+  let t = g.smoke_release_lock_later(lock.handle(), 50);
+  let t0 = performance.now();
+  check('blocking acquire in a worker', lock.acquire(true, 20), true);
+  check('it waited for the release', performance.now() - t0 >= 30, true);
+  t.join();
+  check('thread stopped after join', t.isAlive(), false);
+  check('held lock, short timeout', lock.acquire(true, 0.05), false);
+  lock.release();
+
+  // Event set by another worker; a blocking wait here.
+  const ev = new g.Event();
+  t = g.smoke_set_event_later(ev.handle(), 30);
+  check('event wait', ev.wait(20), true);
+  await t.joinAsync();
+  check('joinAsync', t.isAlive(), false);
+
+  // Condition: a blocking wait here (the lock released meanwhile), notified by another worker.
+  const c = new g.Condition();
+  c.acquire();
+  t = g.smoke_notify_later(c.handle(), 30);
+  check('condition wait', c.wait(20), true);
+  check('lock held again', c.locked(), true);
+  c.release();
+  t.join(20);
+
+  // Barrier across this worker and another.
+  const b = new g.Barrier(2);
+  t = g.smoke_barrier_party(b.handle());
+  const i = b.wait(20);
+  check('barrier index', i === 0 || i === 1, true);
+  t.join(20);
+  check('barrier passed', b.broken, false);
+
+  // RLock owned by another worker until it is released: acquireAsync makes this worker the
+  // owner; the sync acquire blocks.
+  const rl = new g.RLock();
+  t = g.smoke_hold_rlock(rl.handle(), 50);
+  await new Promise((r) => setTimeout(r, 10));
+  check('held by the other worker', rl.locked() && !rl.isOwned(), true);
+  check('rlock acquireAsync', await rl.acquireAsync(20), true);
+  check('owned here', rl.isOwned(), true);
+  rl.release();
+  t.join(20);
+
+  // Semaphores: a blocking acquire here, a release from another worker.
+  const bs = new g.BoundedSemaphore(1);
+  bs.acquire();
+  t = g.smoke_release_bsem_later(bs.handle(), 30);
+  check('bsem blocking acquire', bs.acquire(true, 20), true);
+  t.join(20);
+  bs.release();
+  check('bsem value', bs.value(), 1);
+  return log.join('\n');
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = workerClasses)]
+    fn worker_classes(glue_url: &str) -> js_sys::Promise;
+}
+
+fn sleep_ms(ms: u32) {
+    assert!(!threading::Event::new()
+        .wait_timeout(f64::from(ms) / 1000.0)
+        .unwrap());
+}
+
+/// Starts a thread (another worker) running `f`, returned to JS.
+fn spawn_js(f: impl FnOnce() + Send + 'static) -> threading::js::Thread {
+    let t = threading::Thread::new(f);
+    t.start().unwrap();
+    t.into()
+}
+
+#[wasm_bindgen]
+pub fn smoke_release_lock_later(handle: u32, ms: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let lock: threading::Lock = threading::js::Lock::from_handle(handle).unwrap().into();
+        sleep_ms(ms);
+        lock.release().unwrap();
+    })
+}
+
+#[wasm_bindgen]
+pub fn smoke_set_event_later(handle: u32, ms: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let ev: threading::Event = threading::js::Event::from_handle(handle).unwrap().into();
+        sleep_ms(ms);
+        ev.set();
+    })
+}
+
+#[wasm_bindgen]
+pub fn smoke_notify_later(handle: u32, ms: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let c: threading::Condition = threading::js::Condition::from_handle(handle)
+            .unwrap()
+            .into();
+        sleep_ms(ms);
+        let _g = c.guard();
+        c.notify(1).unwrap();
+    })
+}
+
+#[wasm_bindgen]
+pub fn smoke_barrier_party(handle: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let b: threading::Barrier = threading::js::Barrier::from_handle(handle).unwrap().into();
+        b.wait_timeout(20.0).unwrap();
+    })
+}
+
+#[wasm_bindgen]
+pub fn smoke_hold_rlock(handle: u32, ms: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let rl: threading::RLock = threading::js::RLock::from_handle(handle).unwrap().into();
+        let _g = rl.guard();
+        sleep_ms(ms);
+    })
+}
+
+#[wasm_bindgen]
+pub fn smoke_release_bsem_later(handle: u32, ms: u32) -> threading::js::Thread {
+    spawn_js(move || {
+        let s: threading::BoundedSemaphore = threading::js::BoundedSemaphore::from_handle(handle)
+            .unwrap()
+            .into();
+        sleep_ms(ms);
+        s.release(1).unwrap();
+    })
+}
+
+/// The JS classes in a worker, where blocking is allowed: their blocking methods block until
+/// a thread on another worker (which took the primitive by `handle()`/`fromHandle`) changes
+/// the state; `joinAsync` and `acquireAsync` work there too. An empty log: every check passed.
+#[wasm_bindgen_test]
+async fn js_classes_in_a_worker_with_handles_on_other_workers() {
+    init().await;
+    let url = TEST_GLUE_URL.with(String::clone);
+    let log = wasm_bindgen_futures::JsFuture::from(worker_classes(&url))
+        .await
+        .expect("the JS side threw");
+    assert_eq!(log.as_string().unwrap(), "");
+}

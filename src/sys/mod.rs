@@ -64,6 +64,32 @@ use thread::futex;
 
 pub(crate) use futex::{wait, wake_all, wake_one};
 
+// ---- threads that may not block ------------------------------------------------------------
+//
+// The page's UI thread in browsers may not block (`Atomics.wait` throws there). The primitives
+// ask [`can_block`] on their slow paths, right before a wait, and follow the crate's policy
+// (`crate::timeout::Deadline`): calls that return `Result` refuse to wait there, calls that
+// cannot fail wait a bounded time and then [`throw`]. Everywhere else `can_block` is the
+// constant `true`, so the check compiles away.
+
+#[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use futex::{can_block, throw};
+
+/// Whether the calling thread may block: always, except on the page's UI thread in browsers.
+#[cfg(not(all(not(loom), target_arch = "wasm32", target_os = "unknown")))]
+#[inline(always)]
+pub(crate) fn can_block() -> bool {
+    true
+}
+
+/// Gives up a call that cannot fail on a thread that may not block. Unreachable here (every
+/// thread may block); in browsers it throws a JS exception.
+#[cfg(not(all(not(loom), target_arch = "wasm32", target_os = "unknown")))]
+#[cold]
+pub(crate) fn throw(msg: &str) -> ! {
+    panic!("{msg}")
+}
+
 // ---- threads ------------------------------------------------------------------------------
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -99,6 +125,22 @@ pub(crate) use thread::init_threads;
 pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
 };
+
+// ---- the JS classes ---------------------------------------------------------------------------
+
+/// The JS classes that browsers get from the module (wasm-bindgen exports, with TypeScript
+/// types): `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`
+/// and `Thread`, each convertible from and into the crate's type (`js::Thread::from(t)`), so a
+/// Rust function exported with `#[wasm_bindgen]` can hand a primitive or a thread to JS (which
+/// can then `await t.joinAsync()`). Empty on other platforms. See `www/README.md`.
+pub mod js {
+    #[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
+    pub use super::thread::js_api::{
+        JsBarrier as Barrier, JsBoundedSemaphore as BoundedSemaphore, JsCondition as Condition,
+        JsEvent as Event, JsLock as Lock, JsRLock as RLock, JsSemaphore as Semaphore,
+        JsThread as Thread,
+    };
+}
 
 // ---- diagnostics -------------------------------------------------------------------------
 

@@ -55,7 +55,7 @@ mod glue;
 pub(super) mod futex;
 
 #[path = "web/js_api.rs"]
-mod js_api;
+pub(super) mod js_api;
 
 use core::cell::{Cell, UnsafeCell};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};

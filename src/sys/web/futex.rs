@@ -4,10 +4,24 @@
 //!
 //! The page's UI thread may not block: `Atomics.wait` throws there (and a trap would leave the
 //! program in a broken state). There [`wait`] busy-polls the word instead, until it changes or
-//! the timeout passes: blocking calls on the UI thread never trap; they spin while they wait.
-//! Short waits (a lock held briefly by a worker, a `join` of a thread that is about to finish,
-//! any call with a timeout) work; a wait that is never satisfied keeps the page busy, so
-//! programs should run their blocking logic in a worker (see the README's browser section).
+//! the timeout passes, so it never traps. The primitives decide whether to wait at all
+//! ([`can_block`], checked on their slow paths by `crate::timeout::Deadline`); the policy on the
+//! UI thread:
+//!
+//! * calls that do not wait work as anywhere: `start()`, `release()`, `set()`, `notify()`,
+//!   non-blocking and zero-timeout calls, and blocking calls whose condition already holds (a
+//!   free lock, a set `Event`, a finished thread's `join`, the last party of a `Barrier`);
+//! * calls that return `Result` and would have to wait (`join`, `acquire_timeout`,
+//!   `wait_timeout`, `Condition::wait`, `Barrier::wait`, ...) return
+//!   `Err(Runtime("cannot block on the page's UI thread ..."))` at once, with nothing changed;
+//! * calls that cannot return an error (`Lock::acquire()`, `Event::wait()`, the guards, ...)
+//!   spin for at most `UI_WAIT_LIMIT` (1 s), so that a lock held briefly by a worker is still
+//!   taken; past it they throw a JS exception ([`throw`]) with the same message. (Returning
+//!   `false` would break their contract: a guard would release a lock it never took; a Rust
+//!   panic would trap under `panic=abort` and leave the thread's panic count set.)
+//!
+//! The crate's internal short critical sections (a `Condition`'s queue, a `Barrier`'s counters)
+//! follow the last rule.
 
 use super::glue;
 use core::sync::atomic::{AtomicU32, Ordering::SeqCst};
@@ -29,6 +43,13 @@ pub(crate) fn can_block() -> bool {
         }
         m.get() == 1
     })
+}
+
+/// Gives up a call that cannot fail on the UI thread: throws a JS `Error` with `msg`. Unlike a
+/// panic (a trap under `panic=abort`) it leaves no panic count behind; like one, the frames
+/// it unwinds run no destructors.
+pub(crate) fn throw(msg: &str) -> ! {
+    wasm_bindgen::throw_str(msg)
 }
 
 fn index(a: &AtomicU32) -> u32 {

@@ -1,79 +1,203 @@
-//! JS classes over the crate's primitives (exported by wasm-bindgen): `Lock`, `Event`,
-//! `Semaphore`. Their state lives in the shared memory, so a handle can be passed to another
-//! worker of the same module: `lock.handle()` returns a number to `postMessage`, and
-//! `Lock.fromHandle(n)` on the other side (once per handle) gives a `Lock` on the same state.
+//! JS classes over the crate's primitives (exported by wasm-bindgen, TypeScript types included):
+//! `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`, and
+//! `Thread` (with `currentThread()`, `mainThread()`, `enumerate()`, `activeCount()`), with
+//! Python's methods. Rust code reaches them as `pythreading::js::*`, e.g. to return a
+//! `pythreading::Thread` from its own `#[wasm_bindgen]` function as a JS `Thread`
+//! (`js::Thread::from(t)`).
 //!
-//! Blocking methods behave as in Rust (in a worker they block; on the page's UI thread they
-//! spin, see `futex.rs`). The `…Async` variants never block the calling thread: a pool worker
-//! does the blocking call, then sets a word in the shared memory that the caller awaits with
-//! `Atomics.waitAsync`; the promise resolves with the call's result (or rejects with its error).
+//! Their state lives in the shared memory, so a primitive can be passed to another worker of
+//! the same module: `x.handle()` returns a number to `postMessage`, and `X.fromHandle(n)` on the
+//! other side (once per handle) gives an object on the same state. A number that is not a live
+//! handle of that class is an error, never a bad pointer.
+//!
+//! Blocking methods (`acquire()`, `wait()`, `join()`, ...) block in a worker; on the page's UI
+//! thread they throw instead of waiting (see `futex.rs`). The `…Async` methods never block:
+//! they try on the calling thread, and while they cannot succeed they register as a waiter (so
+//! the thread that changes the state notifies the word) and await `Atomics.waitAsync` on the
+//! primitive's own word, then try again. Everything happens on the calling thread, so an
+//! `RLock` or a `Condition` acquired asynchronously is owned by the caller, as in Python.
+//!
+//! Errors are JS `Error`s whose `name` is Python's exception (`RuntimeError`, `ValueError`,
+//! `OverflowError`, `BrokenBarrierError`) and whose `message` is Python's (`release unlocked
+//! lock`, ...); the async methods reject with them.
 
-use super::glue;
-use core::sync::atomic::{AtomicU32, Ordering::*};
-use std::sync::{Arc, Mutex};
+use crate::timeout::{Step, Timeout};
+use js_sys::Promise;
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// A result computed by a pool worker for a promise on another thread.
-struct Slot<T> {
-    word: AtomicU32,
-    value: Mutex<Option<T>>,
+// ---- errors ---------------------------------------------------------------------------------
+
+/// A JS `Error` named after Python's exception, with Python's message.
+fn py_err(e: crate::Error) -> JsValue {
+    let msg = match &e {
+        crate::Error::Runtime(m) | crate::Error::Value(m) | crate::Error::Overflow(m) => m.clone(),
+        _ => String::new(),
+    };
+    let err = js_sys::Error::new(&msg);
+    err.set_name(e.python_type());
+    err.into()
 }
 
-/// Runs `f` on a pool worker (an internal job, not a `Thread`: it is not enumerated) and
-/// returns a promise for its result.
-fn run_async<T: Send + 'static>(
-    f: impl FnOnce() -> crate::Result<T> + Send + 'static,
-    to_js: fn(T) -> JsValue,
-) -> js_sys::Promise {
-    let slot = Arc::new(Slot {
-        word: AtomicU32::new(0),
-        value: Mutex::new(None),
-    });
-    let worker_slot = Arc::clone(&slot);
-    let job = Box::new(move || {
-        let r = f().map_err(|e| e.to_string());
-        *worker_slot.value.lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-        worker_slot.word.store(1, Release);
-        super::futex::wake_all(&worker_slot.word);
-    });
-    if let Err(e) = super::spawn("", 0, job) {
-        return js_sys::Promise::reject(&JsError::new(&e.to_string()).into());
+fn reject(e: JsValue) -> Promise {
+    Promise::reject(&e)
+}
+
+/// A wait's timeout in seconds with the wait rules (`None`: no limit; negative: no wait).
+fn wait_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
+    t.map(|t| Timeout::from(t).for_wait())
+        .transpose()
+        .map_err(py_err)
+}
+
+/// A lock acquire's timeout with the lock rules (`None` or `-1`: no limit).
+fn lock_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
+    match crate::lock::acquire_args(true, t).map_err(py_err)? {
+        Some(t) => Ok(t),
+        None => Ok(None), // unreachable: blocking is true
     }
-    let index = super::word_index(&slot.word);
-    let done = Closure::once_into_js(move |_: JsValue| -> Result<JsValue, JsValue> {
-        let r = slot.value.lock().unwrap_or_else(|e| e.into_inner()).take();
-        match r {
-            Some(Ok(v)) => Ok(to_js(v)),
-            Some(Err(e)) => Err(JsError::new(&e).into()),
-            None => Err(JsError::new("pythreading: async call finished without a result").into()),
+}
+
+/// A semaphore acquire's timeout (`None`: no limit; negative: no wait).
+fn sem_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
+    match crate::semaphore::sem_acquire_args(true, t).map_err(py_err)? {
+        Some(t) => Ok(t),
+        None => Ok(None), // unreachable: blocking is true
+    }
+}
+
+// ---- waiting without blocking -------------------------------------------------------------------
+
+/// A [`Step`] with its word as an index into the memory (no borrow left).
+enum Poll<T> {
+    Done(T),
+    Wait(u32, u32),
+}
+
+fn poll<T>(s: Step<'_, T>) -> Poll<T> {
+    match s {
+        Step::Done(v) => Poll::Done(v),
+        Step::Wait(word, expected) => Poll::Wait(super::word_index(word), expected),
+    }
+}
+
+/// Resolves once the word at `index` no longer holds `expected`, it is notified, or `ms`
+/// passed. `Atomics.waitAsync` where the browser has it (any thread, the UI thread included);
+/// else a short timer, so the caller polls.
+async fn wait_async(index: u32, expected: u32, ms: f64) {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let words = js_sys::Int32Array::new(&memory.buffer());
+    let promise = match js_sys::Atomics::wait_async_with_timeout(&words, index, expected as i32, ms)
+    {
+        Ok(r) => {
+            let is_async = js_sys::Reflect::get(&r, &"async".into()).is_ok_and(|v| v.is_truthy());
+            if !is_async {
+                return; // "not-equal" or "timed-out"
+            }
+            match js_sys::Reflect::get(&r, &"value".into()) {
+                Ok(p) => p.unchecked_into::<Promise>(),
+                Err(_) => return,
+            }
         }
-    });
-    glue::when_set_then(wasm_bindgen::memory(), index, done)
+        Err(_) => sleep(ms.min(4.0)),
+    };
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-fn js_err(e: crate::Error) -> JsError {
-    JsError::new(&e.to_string())
+/// A promise resolved after `ms` milliseconds (`setTimeout`, on every kind of thread).
+fn sleep(ms: f64) -> Promise {
+    Promise::new(&mut |resolve, _| {
+        let global = js_sys::global();
+        if let Ok(f) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
+            let f: js_sys::Function = f.unchecked_into();
+            let _ = f.call2(&global, &resolve, &JsValue::from(ms));
+        }
+    })
 }
 
-fn bool_to_js(b: bool) -> JsValue {
-    JsValue::from_bool(b)
+/// Runs `step` until it is done, awaiting the word it names between steps. `None` if
+/// `timeout` passed first (the last step's registration is the caller's to undo).
+async fn drive<T>(mut step: impl FnMut() -> Poll<T>, timeout: Option<Duration>) -> Option<T> {
+    let deadline = timeout.and_then(|t| crate::sys::Instant::now().checked_add(t));
+    loop {
+        let (index, expected) = match step() {
+            Poll::Done(v) => return Some(v),
+            Poll::Wait(index, expected) => (index, expected),
+        };
+        let ms = match deadline {
+            None => f64::INFINITY,
+            Some(d) => {
+                let now = crate::sys::Instant::now();
+                if now >= d {
+                    return None;
+                }
+                (d - now).as_secs_f64() * 1000.0
+            }
+        };
+        wait_async(index, expected, ms).await;
+    }
 }
 
-/// A one-shot transferable handle: a boxed clone of the primitive.
-fn into_handle<T>(v: T) -> u32 {
-    Box::into_raw(Box::new(v)) as usize as u32
+fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    wasm_bindgen_futures::future_to_promise(f)
 }
 
-/// Takes a handle made by `into_handle::<T>`.
-///
-/// # Safety
-/// `h` must come from `into_handle::<T>` and not have been taken before.
-unsafe fn from_handle<T>(h: u32) -> T {
-    *Box::from_raw(h as usize as *mut T)
+// ---- handles --------------------------------------------------------------------------------
+
+/// Handles given out by `handle()` and not yet taken by `fromHandle`: a number names a boxed
+/// clone of a primitive, so a wrong, reused or foreign number is an error, never a bad pointer.
+static HANDLES: Mutex<HandleTable> = Mutex::new((0, BTreeMap::new()));
+
+/// The last handle given out, and the live ones.
+type HandleTable = (u32, BTreeMap<u32, Box<dyn Any + Send>>);
+
+/// The handle table, without ever blocking (a std `Mutex` would `Atomics.wait` when
+/// contended, which throws on the UI thread): the critical sections are a few instructions.
+fn handles() -> MutexGuard<'static, HandleTable> {
+    loop {
+        match HANDLES.try_lock() {
+            Ok(g) => return g,
+            Err(TryLockError::Poisoned(p)) => return p.into_inner(),
+            Err(TryLockError::WouldBlock) => core::hint::spin_loop(),
+        }
+    }
 }
 
-/// `handle()` and `fromHandle(n)` for a JS class wrapping a primitive: wasm-bindgen takes several
-/// `impl` blocks per class, so each class gets this pair from one place.
+fn into_handle<T: Any + Send>(v: T) -> u32 {
+    let mut h = handles();
+    let (next, map) = &mut *h;
+    loop {
+        *next = next.wrapping_add(1);
+        if *next != 0 && !map.contains_key(next) {
+            break;
+        }
+    }
+    map.insert(*next, Box::new(v));
+    *next
+}
+
+fn from_handle<T: Any + Send>(h: u32, class: &str) -> Result<T, JsValue> {
+    let mut g = handles();
+    let bad = || {
+        py_err(crate::Error::Value(format!(
+            "{h} is not a handle of class {class} (handle() gives one, fromHandle takes it once)"
+        )))
+    };
+    match g.1.get(&h) {
+        Some(b) if b.is::<T>() => {}
+        _ => return Err(bad()),
+    }
+    let b = g.1.remove(&h).ok_or_else(bad)?;
+    b.downcast::<T>().map(|b| *b).map_err(|_| bad())
+}
+
+/// `handle()`, `fromHandle(n)` and the Rust conversions for a JS class wrapping a primitive:
+/// wasm-bindgen takes several `impl` blocks per class, so each class gets these from one place.
 macro_rules! transferable {
     ($js:ident, $rust:ty, $class:ident) => {
         #[wasm_bindgen(js_class = $class)]
@@ -84,56 +208,90 @@ macro_rules! transferable {
                 into_handle(self.0.clone())
             }
 
+            /// The object on the same state as the one whose `handle()` gave `handle` (each
+            /// handle is taken once). Throws `ValueError` for any other number.
             #[wasm_bindgen(js_name = fromHandle)]
-            pub fn from_handle(handle: u32) -> $js {
-                // SAFETY: documented contract: a handle from this class's `handle()`, taken once.
-                $js(unsafe { from_handle::<$rust>(handle) })
+            pub fn from_handle(handle: u32) -> Result<$js, JsValue> {
+                from_handle::<$rust>(handle, stringify!($class)).map($js)
+            }
+
+            /// Python's repr, e.g. `<unlocked pythreading.Lock object at 0x...>`.
+            #[wasm_bindgen(js_name = toString)]
+            pub fn repr(&self) -> String {
+                format!("{:?}", self.0)
+            }
+        }
+
+        impl From<$rust> for $js {
+            fn from(v: $rust) -> $js {
+                $js(v)
+            }
+        }
+
+        impl From<$js> for $rust {
+            fn from(v: $js) -> $rust {
+                v.0
             }
         }
     };
 }
 
 transferable!(JsLock, crate::Lock, Lock);
-transferable!(JsEvent, crate::Event, Event);
+transferable!(JsRLock, crate::RLock, RLock);
+transferable!(JsCondition, crate::Condition, Condition);
 transferable!(JsSemaphore, crate::Semaphore, Semaphore);
+transferable!(
+    JsBoundedSemaphore,
+    crate::BoundedSemaphore,
+    BoundedSemaphore
+);
+transferable!(JsEvent, crate::Event, Event);
+transferable!(JsBarrier, crate::Barrier, Barrier);
+transferable!(JsThread, crate::Thread, Thread);
 
-/// `Event.wait(timeout?)` in Rust terms: no timeout blocks until set.
-fn event_wait(ev: &crate::Event, timeout: Option<f64>) -> crate::Result<bool> {
-    match timeout {
-        None => Ok(ev.wait()),
-        Some(t) => ev.wait_timeout(t),
-    }
-}
+// ---- Lock -------------------------------------------------------------------------------------
 
-/// Python's `threading.Lock` for JS.
+/// Python's `threading.Lock` (not owned: any thread may release it).
 #[wasm_bindgen(js_name = Lock)]
 pub struct JsLock(crate::Lock);
 
 #[wasm_bindgen(js_class = Lock)]
 impl JsLock {
+    /// A new, unlocked lock.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsLock {
         JsLock(crate::Lock::new())
     }
 
-    /// `acquire(blocking = true, timeout = -1)`: true if acquired.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsError> {
+    /// `acquire(blocking = true, timeout = -1)`: true if acquired. On the page's UI thread it
+    /// throws `RuntimeError` instead of waiting: use `acquireAsync` there.
+    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
         self.0
             .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(js_err)
+            .map_err(py_err)
     }
 
-    /// Resolves with true once acquired (false if `timeout` seconds passed first).
-    #[wasm_bindgen(js_name = acquireAsync)]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> js_sys::Promise {
+    /// Resolves with true once acquired, or false if `timeout` seconds passed first (no
+    /// timeout, or -1: no limit). Never blocks the calling thread.
+    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match lock_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
         let lock = self.0.clone();
-        run_async(move || lock.acquire_with(true, timeout), bool_to_js)
+        promise(async move {
+            let got = drive(|| poll(lock.acquire_step()), t).await;
+            Ok(got.unwrap_or(false).into())
+        })
     }
 
-    pub fn release(&self) -> Result<(), JsError> {
-        self.0.release().map_err(js_err)
+    /// Throws `RuntimeError` ("release unlocked lock") if it is not locked.
+    pub fn release(&self) -> Result<(), JsValue> {
+        self.0.release().map_err(py_err)
     }
 
+    /// True if the lock is held (by any thread).
     pub fn locked(&self) -> bool {
         self.0.locked()
     }
@@ -145,40 +303,342 @@ impl Default for JsLock {
     }
 }
 
-/// Python's `threading.Event` for JS.
+// ---- RLock ------------------------------------------------------------------------------------
+
+/// Python's `threading.RLock`: owned by the thread that acquired it, which may acquire it
+/// again; only the owner may release it.
+#[wasm_bindgen(js_name = RLock)]
+pub struct JsRLock(crate::RLock);
+
+#[wasm_bindgen(js_class = RLock)]
+impl JsRLock {
+    /// A new, unowned reentrant lock.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsRLock {
+        JsRLock(crate::RLock::new())
+    }
+
+    /// `acquire(blocking = true, timeout = -1)`: true if acquired (or re-entered). On the
+    /// page's UI thread it throws `RuntimeError` instead of waiting.
+    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
+        self.0
+            .acquire_with(blocking.unwrap_or(true), timeout)
+            .map_err(py_err)
+    }
+
+    /// Resolves with true once the calling thread owns it, or false after `timeout` seconds.
+    /// The calling thread is the owner (it tries and waits itself, without blocking).
+    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match lock_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
+        let lock = self.0.clone();
+        promise(async move {
+            let got = drive(|| poll(lock.acquire_step()), t).await;
+            Ok(got.unwrap_or(false).into())
+        })
+    }
+
+    /// Releases one level. Throws `RuntimeError` ("cannot release un-acquired lock") if the
+    /// calling thread does not own it.
+    pub fn release(&self) -> Result<(), JsValue> {
+        self.0.release().map_err(py_err)
+    }
+
+    /// True if any thread owns it.
+    pub fn locked(&self) -> bool {
+        self.0.locked()
+    }
+
+    /// True if the calling thread owns it.
+    #[wasm_bindgen(js_name = isOwned)]
+    pub fn is_owned(&self) -> bool {
+        self.0.is_owned()
+    }
+
+    /// The calling thread's recursion depth (0 if it does not own it).
+    #[wasm_bindgen(js_name = recursionCount)]
+    pub fn recursion_count(&self) -> u32 {
+        self.0.recursion_count() as u32
+    }
+}
+
+impl Default for JsRLock {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// ---- Condition --------------------------------------------------------------------------------
+
+/// Python's `threading.Condition`: `new Condition()` has its own `RLock`;
+/// `Condition.withLock(lock)` / `Condition.withRLock(rlock)` share an existing one.
+#[wasm_bindgen(js_name = Condition)]
+pub struct JsCondition(crate::Condition);
+
+#[wasm_bindgen(js_class = Condition)]
+impl JsCondition {
+    /// A condition over a new `RLock`.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> JsCondition {
+        JsCondition(crate::Condition::new())
+    }
+
+    /// A condition over an existing `Lock`.
+    #[wasm_bindgen(js_name = withLock)]
+    pub fn with_lock(lock: &JsLock) -> JsCondition {
+        JsCondition(crate::Condition::with_lock(lock.0.clone()))
+    }
+
+    /// A condition over an existing `RLock`.
+    #[wasm_bindgen(js_name = withRLock)]
+    pub fn with_rlock(lock: &JsRLock) -> JsCondition {
+        JsCondition(crate::Condition::with_lock(lock.0.clone()))
+    }
+
+    /// `acquire(blocking = true, timeout = -1)` on the underlying lock.
+    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
+        self.0
+            .acquire_with(blocking.unwrap_or(true), timeout)
+            .map_err(py_err)
+    }
+
+    /// Resolves with true once the calling thread holds the underlying lock (false after
+    /// `timeout` seconds).
+    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match lock_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
+        let cond = self.0.clone();
+        promise(async move {
+            let got = drive(|| poll(cond.lock_step()), t).await;
+            Ok(got.unwrap_or(false).into())
+        })
+    }
+
+    /// Releases the underlying lock (errors as that lock's `release`).
+    pub fn release(&self) -> Result<(), JsValue> {
+        self.0.release().map_err(py_err)
+    }
+
+    /// True if the underlying lock is held by any thread.
+    pub fn locked(&self) -> bool {
+        self.0.locked()
+    }
+
+    /// `wait(timeout?)`: true if notified, false on timeout; releases the lock while waiting.
+    /// On the page's UI thread it throws `RuntimeError` instead of waiting: use `waitAsync`.
+    pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsValue> {
+        match timeout {
+            None => self.0.wait(),
+            Some(t) => self.0.wait_timeout(t),
+        }
+        .map_err(py_err)
+    }
+
+    /// As Python's `wait(timeout?)` without blocking: releases the lock now (the caller must
+    /// hold it, else the promise rejects with `RuntimeError`), waits for a notification or
+    /// `timeout` seconds, re-acquires the lock on the calling thread, then resolves with true
+    /// if notified (false on timeout).
+    #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match wait_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
+        let cond = self.0.clone();
+        let waiter = match cond.wait_begin() {
+            Ok(w) => w,
+            Err(e) => return reject(py_err(e)),
+        };
+        promise(async move {
+            let notified = match drive(|| poll(cond.wait_step(&waiter)), t).await {
+                Some(n) => n,
+                None => cond.wait_timed_out(&waiter),
+            };
+            drive(|| poll(cond.lock_step()), None).await;
+            cond.wait_end(waiter);
+            Ok(notified.into())
+        })
+    }
+
+    /// Wakes up to `n` (default 1) waiting threads. Throws `RuntimeError` if the caller does
+    /// not hold the lock.
+    pub fn notify(&self, n: Option<u32>) -> Result<(), JsValue> {
+        self.0.notify(n.unwrap_or(1) as usize).map_err(py_err)
+    }
+
+    /// Wakes every waiting thread. Throws `RuntimeError` if the caller does not hold the lock.
+    #[wasm_bindgen(js_name = notifyAll)]
+    pub fn notify_all(&self) -> Result<(), JsValue> {
+        self.0.notify_all().map_err(py_err)
+    }
+}
+
+impl Default for JsCondition {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// ---- Semaphore, BoundedSemaphore ----------------------------------------------------------------
+
+/// `acquireAsync` of both semaphores.
+fn sem_acquire_async(sem: impl AsRefRaw + 'static, timeout: Option<f64>) -> Promise {
+    let t = match sem_timeout(timeout) {
+        Ok(t) => t,
+        Err(e) => return reject(e),
+    };
+    promise(async move {
+        let raw = sem.raw();
+        let mut registered = false;
+        let got = drive(|| poll(raw.acquire_step(&mut registered)), t).await;
+        raw.abandon_step(&mut registered);
+        Ok(got.unwrap_or(false).into())
+    })
+}
+
+trait AsRefRaw {
+    fn raw(&self) -> &crate::semaphore::RawSemaphore;
+}
+impl AsRefRaw for crate::Semaphore {
+    fn raw(&self) -> &crate::semaphore::RawSemaphore {
+        crate::Semaphore::raw(self)
+    }
+}
+impl AsRefRaw for crate::BoundedSemaphore {
+    fn raw(&self) -> &crate::semaphore::RawSemaphore {
+        crate::BoundedSemaphore::raw(self)
+    }
+}
+
+/// Python's `threading.Semaphore(value = 1)`.
+#[wasm_bindgen(js_name = Semaphore)]
+pub struct JsSemaphore(crate::Semaphore);
+
+#[wasm_bindgen(js_class = Semaphore)]
+impl JsSemaphore {
+    /// A semaphore with `value` (default 1) permits.
+    #[wasm_bindgen(constructor)]
+    pub fn new(value: Option<u32>) -> JsSemaphore {
+        JsSemaphore(crate::Semaphore::new(value.unwrap_or(1) as usize))
+    }
+
+    /// `acquire(blocking = true, timeout?)`: true if a permit was taken. On the page's UI
+    /// thread it throws `RuntimeError` instead of waiting.
+    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
+        self.0
+            .acquire_with(blocking.unwrap_or(true), timeout)
+            .map_err(py_err)
+    }
+
+    /// Resolves with true once a permit is taken, or false after `timeout` seconds.
+    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+        sem_acquire_async(self.0.clone(), timeout)
+    }
+
+    /// Adds `n` (default 1) permits.
+    pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
+        self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
+    }
+
+    /// The current number of permits.
+    pub fn value(&self) -> u32 {
+        self.0.value() as u32
+    }
+}
+
+/// Python's `threading.BoundedSemaphore(value = 1)`: releasing above the initial value
+/// throws `ValueError` ("Semaphore released too many times").
+#[wasm_bindgen(js_name = BoundedSemaphore)]
+pub struct JsBoundedSemaphore(crate::BoundedSemaphore);
+
+#[wasm_bindgen(js_class = BoundedSemaphore)]
+impl JsBoundedSemaphore {
+    /// A semaphore with `value` (default 1) permits, which is also its bound.
+    #[wasm_bindgen(constructor)]
+    pub fn new(value: Option<u32>) -> JsBoundedSemaphore {
+        JsBoundedSemaphore(crate::BoundedSemaphore::new(value.unwrap_or(1) as usize))
+    }
+
+    /// `acquire(blocking = true, timeout?)`, as `Semaphore`.
+    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
+        self.0
+            .acquire_with(blocking.unwrap_or(true), timeout)
+            .map_err(py_err)
+    }
+
+    /// Resolves with true once a permit is taken, or false after `timeout` seconds.
+    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+        sem_acquire_async(self.0.clone(), timeout)
+    }
+
+    /// Adds `n` (default 1) permits; above the initial value: `ValueError`, nothing changed.
+    pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
+        self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
+    }
+
+    /// The current number of permits.
+    pub fn value(&self) -> u32 {
+        self.0.value() as u32
+    }
+}
+
+// ---- Event ------------------------------------------------------------------------------------
+
+/// Python's `threading.Event`.
 #[wasm_bindgen(js_name = Event)]
 pub struct JsEvent(crate::Event);
 
 #[wasm_bindgen(js_class = Event)]
 impl JsEvent {
+    /// A new event, not set.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsEvent {
         JsEvent(crate::Event::new())
     }
 
+    /// True if the flag is set.
     #[wasm_bindgen(js_name = isSet)]
     pub fn is_set(&self) -> bool {
         self.0.is_set()
     }
 
+    /// Sets the flag and wakes every waiter.
     pub fn set(&self) {
         self.0.set()
     }
 
+    /// Resets the flag.
     pub fn clear(&self) {
         self.0.clear()
     }
 
-    /// `wait(timeout?)`: true if the flag is set (blocks; see the module docs).
-    pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsError> {
-        event_wait(&self.0, timeout).map_err(js_err)
+    /// `wait(timeout?)`: true if the flag is set, false on timeout. On the page's UI thread
+    /// it throws `RuntimeError` instead of waiting: use `waitAsync` there.
+    pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsValue> {
+        self.0.wait_for(wait_timeout(timeout)?).map_err(py_err)
     }
 
     /// Resolves with true once the flag is set (false if `timeout` seconds passed first).
-    #[wasm_bindgen(js_name = waitAsync)]
-    pub fn wait_async(&self, timeout: Option<f64>) -> js_sys::Promise {
+    #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match wait_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
         let ev = self.0.clone();
-        run_async(move || event_wait(&ev, timeout), bool_to_js)
+        promise(async move {
+            let mut generation = None;
+            let set = drive(|| poll(ev.wait_step(&mut generation)), t).await;
+            Ok(set.unwrap_or(false).into())
+        })
     }
 }
 
@@ -188,34 +648,201 @@ impl Default for JsEvent {
     }
 }
 
-/// Python's `threading.Semaphore` for JS.
-#[wasm_bindgen(js_name = Semaphore)]
-pub struct JsSemaphore(crate::Semaphore);
+// ---- Barrier ----------------------------------------------------------------------------------
 
-#[wasm_bindgen(js_class = Semaphore)]
-impl JsSemaphore {
+/// Python's `threading.Barrier(parties, timeout?)` (no action from JS).
+#[wasm_bindgen(js_name = Barrier)]
+pub struct JsBarrier(crate::Barrier);
+
+#[wasm_bindgen(js_class = Barrier)]
+impl JsBarrier {
+    /// Throws `ValueError` if `parties` is 0 or the timeout is NaN.
     #[wasm_bindgen(constructor)]
-    pub fn new(value: Option<u32>) -> JsSemaphore {
-        JsSemaphore(crate::Semaphore::new(value.unwrap_or(1) as usize))
+    pub fn new(parties: u32, timeout: Option<f64>) -> Result<JsBarrier, JsValue> {
+        let mut b = crate::Barrier::builder(parties as usize);
+        if let Some(t) = timeout {
+            b = b.timeout(t);
+        }
+        b.build().map(JsBarrier).map_err(py_err)
     }
 
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsError> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(js_err)
+    /// `wait(timeout?)`: this thread's arrival index. Throws `BrokenBarrierError` if the
+    /// barrier is or becomes broken; on the page's UI thread, `RuntimeError` instead of
+    /// waiting (the last party passes): use `waitAsync` there.
+    pub fn wait(&self, timeout: Option<f64>) -> Result<u32, JsValue> {
+        match timeout {
+            None => self.0.wait(),
+            Some(t) => self.0.wait_timeout(t),
+        }
+        .map(|i| i as u32)
+        .map_err(py_err)
     }
 
-    #[wasm_bindgen(js_name = acquireAsync)]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> js_sys::Promise {
-        let sem = self.0.clone();
-        run_async(move || sem.acquire_with(true, timeout), bool_to_js)
+    /// Arrives now and resolves with the arrival index once all parties have arrived; rejects
+    /// with `BrokenBarrierError` if the barrier breaks (a timeout, default: the barrier's
+    /// own, breaks it for everyone).
+    #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<number>")]
+    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match timeout {
+            None => self.0.default_timeout(),
+            Some(t) => match wait_timeout(Some(t)) {
+                Ok(t) => t,
+                Err(e) => return reject(e),
+            },
+        };
+        let b = self.0.clone();
+        let arrival = match b.wait_begin() {
+            Ok(Ok(index)) => return Promise::resolve(&JsValue::from(index as u32)),
+            Ok(Err(arrival)) => arrival,
+            Err(e) => return reject(py_err(e)),
+        };
+        promise(async move {
+            let r = match drive(|| poll(b.wait_step(&arrival)), t).await {
+                Some(r) => r,
+                None => b.wait_timed_out(&arrival),
+            };
+            r.map(|i| JsValue::from(i as u32)).map_err(py_err)
+        })
     }
 
-    pub fn release(&self, n: Option<u32>) -> Result<(), JsError> {
-        self.0.release(n.unwrap_or(1) as usize).map_err(js_err)
+    /// Returns the barrier to its initial state; current waiters get `BrokenBarrierError`.
+    pub fn reset(&self) {
+        self.0.reset()
     }
 
-    pub fn value(&self) -> u32 {
-        self.0.value() as u32
+    /// Breaks the barrier.
+    pub fn abort(&self) {
+        self.0.abort()
     }
+
+    /// The number of threads required to pass the barrier.
+    #[wasm_bindgen(getter)]
+    pub fn parties(&self) -> u32 {
+        self.0.parties() as u32
+    }
+
+    /// The number of threads waiting in the barrier.
+    #[wasm_bindgen(getter, js_name = nWaiting)]
+    pub fn n_waiting(&self) -> u32 {
+        self.0.n_waiting() as u32
+    }
+
+    /// True if the barrier is broken.
+    #[wasm_bindgen(getter)]
+    pub fn broken(&self) -> bool {
+        self.0.broken()
+    }
+}
+
+// ---- Thread -----------------------------------------------------------------------------------
+
+/// A `pythreading` thread (Python's `threading.Thread`), as seen from JS: threads are started
+/// from Rust; JS can inspect and await them. Get one from `currentThread()`, `mainThread()`,
+/// `enumerate()`, or from a Rust function returning `pythreading::js::Thread::from(t)`.
+#[wasm_bindgen(js_name = Thread)]
+pub struct JsThread(crate::Thread);
+
+#[wasm_bindgen(js_class = Thread)]
+impl JsThread {
+    /// The thread's name.
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.0.name()
+    }
+
+    /// `get_ident()` inside the thread; undefined before it started.
+    #[wasm_bindgen(getter)]
+    pub fn ident(&self) -> Option<f64> {
+        self.0.ident().map(|i| i as f64)
+    }
+
+    /// True from `start()` until the thread's activity ends.
+    #[wasm_bindgen(js_name = isAlive)]
+    pub fn is_alive(&self) -> bool {
+        self.0.is_alive()
+    }
+
+    /// Whether it is a daemon thread (not waited for at shutdown).
+    #[wasm_bindgen(getter)]
+    pub fn daemon(&self) -> bool {
+        self.0.is_daemon()
+    }
+
+    /// Python's `isDaemon()`.
+    #[wasm_bindgen(js_name = isDaemon)]
+    pub fn is_daemon(&self) -> bool {
+        self.0.is_daemon()
+    }
+
+    /// `join(timeout?)`: waits until the thread ends (or `timeout` seconds; then check
+    /// `isAlive()`). On the page's UI thread it throws `RuntimeError` unless the thread has
+    /// ended: use `joinAsync` there.
+    pub fn join(&self, timeout: Option<f64>) -> Result<(), JsValue> {
+        match timeout {
+            None => self.0.join(),
+            Some(t) => self.0.join_timeout(t),
+        }
+        .map_err(py_err)
+    }
+
+    /// Resolves (with undefined, as Python's `join`) once the thread has ended, or after
+    /// `timeout` seconds (then check `isAlive()`). Rejects with `RuntimeError` for a thread
+    /// not started, or the calling thread itself.
+    #[wasm_bindgen(js_name = joinAsync, unchecked_return_type = "Promise<void>")]
+    pub fn join_async(&self, timeout: Option<f64>) -> Promise {
+        let t = match wait_timeout(timeout) {
+            Ok(t) => t,
+            Err(e) => return reject(e),
+        };
+        let th = self.0.clone();
+        if let Err(e) = th.join_step() {
+            return reject(py_err(e));
+        }
+        promise(async move {
+            let mut err = None;
+            let step = || match th.join_step() {
+                Ok(s) => poll(s),
+                Err(e) => {
+                    err = Some(e);
+                    Poll::Done(())
+                }
+            };
+            drive(step, t).await;
+            match err {
+                Some(e) => Err(py_err(e)),
+                None => Ok(JsValue::UNDEFINED),
+            }
+        })
+    }
+}
+
+/// Python's `threading.current_thread()`.
+#[wasm_bindgen(js_name = currentThread)]
+pub fn current_thread() -> JsThread {
+    JsThread(crate::current_thread())
+}
+
+/// Python's `threading.main_thread()`: the first thread outside the pool that asked (the
+/// page, or the worker that runs the program).
+#[wasm_bindgen(js_name = mainThread)]
+pub fn main_thread() -> JsThread {
+    JsThread(crate::main_thread())
+}
+
+/// Python's `threading.enumerate()`: every thread alive.
+#[wasm_bindgen(js_name = enumerate)]
+pub fn enumerate() -> Vec<JsThread> {
+    crate::enumerate().into_iter().map(JsThread).collect()
+}
+
+/// Python's `threading.active_count()`.
+#[wasm_bindgen(js_name = activeCount)]
+pub fn active_count() -> u32 {
+    crate::active_count() as u32
+}
+
+/// Python's `threading.get_ident()` for the calling thread.
+#[wasm_bindgen(js_name = getIdent)]
+pub fn get_ident() -> f64 {
+    crate::get_ident() as f64
 }
