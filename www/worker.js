@@ -101,11 +101,6 @@ export async function whenSet(memory, index) {
   }
 }
 
-/// `whenSet(memory, index).then(then)`: how the async methods of the JS classes get their result.
-export function whenSetThen(memory, index, then) {
-  return whenSet(memory, index).then(then);
-}
-
 async function runSpawner([glueUrl, module, memory, ctl, ready]) {
   const glue = await import(glueUrl);
   glue.initSync({ module, memory });

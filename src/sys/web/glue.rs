@@ -34,9 +34,6 @@ extern "C" {
 
     #[wasm_bindgen(js_name = whenSet)]
     pub(super) fn when_set(memory: JsValue, index: u32) -> js_sys::Promise;
-
-    #[wasm_bindgen(js_name = whenSetThen)]
-    pub(super) fn when_set_then(memory: JsValue, index: u32, then: JsValue) -> js_sys::Promise;
 }
 
 #[wasm_bindgen]
