@@ -516,79 +516,68 @@ impl AsRefRaw for crate::BoundedSemaphore {
     }
 }
 
-/// Python's `threading.Semaphore(value = 1)`.
-#[wasm_bindgen(js_name = Semaphore)]
-pub struct JsSemaphore(crate::Semaphore);
+/// The JS class of a semaphore type: `Semaphore` and `BoundedSemaphore` have the same methods
+/// (the bound shows in `release`'s error), so both come from here.
+macro_rules! semaphore_class {
+    ($js:ident, $rust:ty, $class:ident, $doc:literal, $release_doc:literal) => {
+        #[doc = $doc]
+        #[wasm_bindgen(js_name = $class)]
+        pub struct $js($rust);
 
-#[wasm_bindgen(js_class = Semaphore)]
-impl JsSemaphore {
-    /// A semaphore with `value` (default 1) permits.
-    #[wasm_bindgen(constructor)]
-    pub fn new(value: Option<u32>) -> JsSemaphore {
-        JsSemaphore(crate::Semaphore::new(value.unwrap_or(1) as usize))
-    }
+        #[wasm_bindgen(js_class = $class)]
+        impl $js {
+            /// A semaphore with `value` (default 1) permits.
+            #[wasm_bindgen(constructor)]
+            pub fn new(value: Option<u32>) -> $js {
+                $js(<$rust>::new(value.unwrap_or(1) as usize))
+            }
 
-    /// `acquire(blocking = true, timeout?)`: true if a permit was taken. On the page's UI
-    /// thread it throws `RuntimeError` instead of waiting.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(py_err)
-    }
+            /// `acquire(blocking = true, timeout?)`: true if a permit was taken. On the page's
+            /// UI thread it throws `RuntimeError` instead of waiting.
+            pub fn acquire(
+                &self,
+                blocking: Option<bool>,
+                timeout: Option<f64>,
+            ) -> Result<bool, JsValue> {
+                self.0
+                    .acquire_with(blocking.unwrap_or(true), timeout)
+                    .map_err(py_err)
+            }
 
-    /// Resolves with true once a permit is taken, or false after `timeout` seconds.
-    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        sem_acquire_async(self.0.clone(), timeout)
-    }
+            /// Resolves with true once a permit is taken, or false after `timeout` seconds.
+            #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
+            pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
+                sem_acquire_async(self.0.clone(), timeout)
+            }
 
-    /// Adds `n` (default 1) permits.
-    pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
-        self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
-    }
+            #[doc = $release_doc]
+            pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
+                self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
+            }
 
-    /// The current number of permits.
-    pub fn value(&self) -> u32 {
-        self.0.value() as u32
-    }
+            /// The current number of permits.
+            pub fn value(&self) -> u32 {
+                self.0.value() as u32
+            }
+        }
+    };
 }
 
-/// Python's `threading.BoundedSemaphore(value = 1)`: releasing above the initial value
-/// throws `ValueError` ("Semaphore released too many times").
-#[wasm_bindgen(js_name = BoundedSemaphore)]
-pub struct JsBoundedSemaphore(crate::BoundedSemaphore);
-
-#[wasm_bindgen(js_class = BoundedSemaphore)]
-impl JsBoundedSemaphore {
-    /// A semaphore with `value` (default 1) permits, which is also its bound.
-    #[wasm_bindgen(constructor)]
-    pub fn new(value: Option<u32>) -> JsBoundedSemaphore {
-        JsBoundedSemaphore(crate::BoundedSemaphore::new(value.unwrap_or(1) as usize))
-    }
-
-    /// `acquire(blocking = true, timeout?)`, as `Semaphore`.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(py_err)
-    }
-
-    /// Resolves with true once a permit is taken, or false after `timeout` seconds.
-    #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        sem_acquire_async(self.0.clone(), timeout)
-    }
-
-    /// Adds `n` (default 1) permits; above the initial value: `ValueError`, nothing changed.
-    pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
-        self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
-    }
-
-    /// The current number of permits.
-    pub fn value(&self) -> u32 {
-        self.0.value() as u32
-    }
-}
+semaphore_class!(
+    JsSemaphore,
+    crate::Semaphore,
+    Semaphore,
+    "Python's `threading.Semaphore(value = 1)`.",
+    "Adds `n` (default 1) permits."
+);
+semaphore_class!(
+    JsBoundedSemaphore,
+    crate::BoundedSemaphore,
+    BoundedSemaphore,
+    "Python's `threading.BoundedSemaphore(value = 1)`: releasing above the initial value \
+     throws `ValueError` (\"Semaphore released too many times\").",
+    "Adds `n` (default 1) permits; above the initial value: `ValueError`, nothing changed."
+);
 
 // ---- Event ------------------------------------------------------------------------------------
 
