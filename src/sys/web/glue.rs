@@ -1,8 +1,9 @@
 //! The JS side of the browser backend: imports from `www/worker.js` (a wasm-bindgen snippet,
 //! copied next to the generated glue) and the exports that the workers call.
 //!
-//! Exported names start with `__pythreading_` (internal, called only by `worker.js`), except
-//! `initThreads`, the public JS entry point.
+//! Exported names start with `__pythreading_` (internal, called only by `worker.js`, and left
+//! out of the TypeScript types), except the public JS entry points `initThreads`,
+//! `initThreadPool` (feature `rayon`) and `sharedModule`.
 
 use wasm_bindgen::prelude::*;
 
@@ -60,7 +61,7 @@ pub(super) fn glue_url() -> String {
 /// ```
 ///
 /// Rejects (a `RangeError`-like `Error`) for more than 256 workers.
-#[wasm_bindgen(js_name = initThreads)]
+#[wasm_bindgen(js_name = initThreads, unchecked_return_type = "Promise<void>")]
 pub fn init_threads(spares: u32) -> js_sys::Promise {
     match crate::init::check_workers(spares as usize) {
         Ok(n) => super::init(n),
@@ -99,7 +100,10 @@ pub async fn init_thread_pool(n: u32) -> Result<(), JsError> {
 /// import { initSync, Lock } from 'pythreading-web';
 /// self.onmessage = ({ data }) => { initSync(data.shared); const lock = Lock.fromHandle(data.lock); };
 /// ```
-#[wasm_bindgen(js_name = sharedModule)]
+#[wasm_bindgen(
+    js_name = sharedModule,
+    unchecked_return_type = "{ module: WebAssembly.Module, memory: WebAssembly.Memory }"
+)]
 pub fn shared_module() -> js_sys::Object {
     let o = js_sys::Object::new();
     // Setting a property on a fresh plain object cannot fail.
@@ -109,37 +113,37 @@ pub fn shared_module() -> js_sys::Object {
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_spawner_take() -> u32 {
     super::spawner_take()
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_worker_main() -> u32 {
     super::worker_main()
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_job_stack(job: u32) -> u32 {
     super::job_stack_of(job)
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_worker_resume(job: u32) -> u32 {
     super::worker_resume(job)
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_worker_trapped() {
     super::worker_trapped()
 }
 
 #[doc(hidden)]
-#[wasm_bindgen]
+#[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_worker_lost() {
     super::worker_lost()
 }
