@@ -11,24 +11,16 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
-#[wasm_bindgen(inline_js = "export function initThreadsAt(url, n) { \
-                            return import(url).then((glue) => glue.initThreads(n)); }")]
-extern "C" {
-    #[wasm_bindgen(js_name = initThreadsAt)]
-    fn init_threads_at(glue_url: &str, spares: u32) -> js_sys::Promise;
-}
-
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
     static TEST_GLUE_URL: String;
 }
 
+/// The pool, started through the Rust entry point (JS's `initThreads` is what the other
+/// browser suites use).
 async fn init() {
-    let url = TEST_GLUE_URL.with(String::clone);
-    wasm_bindgen_futures::JsFuture::from(init_threads_at(&url, 2))
-        .await
-        .expect("initThreads failed");
+    threading::init_threads(2).await.expect("init_threads(2)");
 }
 
 /// The lowest address of the calling thread's stack: wasm-bindgen's exported `__stack_alloc`
