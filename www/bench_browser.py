@@ -15,103 +15,43 @@ the start+join, memory, fresh-Worker and timer figures. The round trip through W
 (a few ms) is outside the measurement: the ns are timed by the worker itself.
 
 Both modes serve www/ with COOP/COEP (www/serve.py's handler) and start chromedriver on free
-ports, and stop both on exit. CHROMEDRIVER and CHROMIUM override the binaries' paths.
+ports (www/headless.py), and stop both on exit. CHROMEDRIVER and CHROMIUM override the binaries'
+paths.
 """
 import argparse
-import base64
-import functools
-import http.server
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 
 WWW = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(WWW)
 sys.path.insert(0, WWW)
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
-from serve import IsolatedHandler  # noqa: E402  (www/serve.py: COOP/COEP and MIME types)
+from headless import Browser  # noqa: E402  (www/headless.py: www/ served, chromedriver, session)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"chromedriver does not listen on port {port}")
-
-
-class Browser:
-    """www/ served on a free port and one headless Chromium session on it."""
+class BenchBrowser(Browser):
+    """www/ served on a free port and one headless Chromium session on it, for bench.html."""
 
     def __init__(self):
         if not os.path.exists(os.path.join(WWW, "bench-pkg", "pythreading_bench.js")):
             raise RuntimeError("www/bench-pkg is missing: run bash scripts/bench-web.sh --build")
-        self.httpd = self.driver = self.session = None
+        super().__init__(WWW, window="1200,1400")
         try:
-            self._start()
+            # execute/async waits for the benchmark calls (the 10,000-thread figures take seconds).
+            self.set_script_timeout(600_000)
         except BaseException:
-            self.close()  # what started so far
+            self.close()
             raise
-
-    def _start(self):
-        handler = functools.partial(IsolatedHandler, directory=WWW)
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.http_port = self.httpd.server_address[1]
-        driver_port = free_port()
-        self.driver = subprocess.Popen(
-            [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), f"--port={driver_port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{driver_port}"
-        wait_port(driver_port)
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1200,1400"]}}}}
-        self.session = self.call("POST", "/session", caps)["sessionId"]
-        # execute/async waits for the benchmark calls (the 10,000-thread figures take seconds).
-        self.call("POST", f"/session/{self.session}/timeouts", {"script": 600_000})
-
-    def call(self, method, path, body=None, timeout=660):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                return json.load(r)["value"]
-        except urllib.error.HTTPError as e:
-            raise RuntimeError(f"WebDriver {method} {path}: {e.read().decode()[:500]}") from e
-
-    def open(self, page):
-        self.call("POST", f"/session/{self.session}/url",
-                  {"url": f"http://127.0.0.1:{self.http_port}/{page}"})
-
-    def js(self, script, *args):
-        return self.call("POST", f"/session/{self.session}/execute/sync",
-                         {"script": script, "args": list(args)})
 
     def bench_call(self, cmd, *args):
         """window.benchCall(cmd, ...args) in the page; its value, or RuntimeError."""
         script = ("const done = arguments[arguments.length - 1];"
                   "window.benchCall(arguments[0], ...arguments[1])"
                   ".then((value) => done({ value }), (e) => done({ error: String(e.message || e) }));")
-        r = self.call("POST", f"/session/{self.session}/execute/async",
-                      {"script": script, "args": [cmd, list(args)]})
+        r = self.js_async(script, cmd, list(args))
         if "error" in r:
             raise RuntimeError(r["error"])
         return r["value"]
@@ -127,36 +67,11 @@ class Browser:
         status = self.js("return document.getElementById('status').textContent")
         raise RuntimeError(f"bench.html did not finish in {timeout} s: status {status!r}")
 
-    def screenshot(self, path):
-        png = base64.b64decode(self.call("GET", f"/session/{self.session}/screenshot"))
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(png)
-        return len(png)
-
-    def close(self):
-        if self.session:
-            try:
-                self.call("DELETE", f"/session/{self.session}", timeout=30)
-            except Exception:
-                pass
-            self.session = None
-        if self.driver:
-            self.driver.terminate()
-            try:
-                self.driver.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.driver.kill()
-            self.driver = None
-        if self.httpd:
-            self.httpd.shutdown()
-            self.httpd = None
-
 
 def serve():
     """The sample server: greeting, then one answer line per request line."""
     try:
-        b = Browser()
+        b = BenchBrowser()
     except Exception as e:  # the bench reports the greeting it got
         print(json.dumps({"error": f"browser did not start: {e}"}), flush=True)
         return 1
@@ -187,7 +102,7 @@ def serve():
 
 def check(rounds, screenshot):
     """Loads the live view with a few rounds and checks that every figure is a number."""
-    b = Browser()
+    b = BenchBrowser()
     try:
         b.open(f"bench.html?rounds={rounds}&threads=1000&fresh=3")
         state = b.wait_view(600)

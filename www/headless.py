@@ -88,6 +88,15 @@ class Browser:
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
+    def js_async(self, script, *args):
+        """execute/async: `script` gets a callback as its last argument and returns what it is
+        given; the session's script timeout (set_script_timeout) bounds the wait."""
+        return self.cmd("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def set_script_timeout(self, ms):
+        """How long js/js_async may run (WebDriver's default is 30 s)."""
+        self.cmd("POST", "/timeouts", {"script": ms})
+
     def wait_for(self, script, timeout):
         """Polls `script` until it returns something truthy; RuntimeError after `timeout` s."""
         deadline = time.time() + timeout

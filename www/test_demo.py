@@ -14,69 +14,21 @@ workers that never return to their event loop), which this script checks through
 list of targets. The per-example output checks are
 tests/examples.rs's (`PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples` runs
 this script with --records). Expects www/pkg to be built (bash scripts/demo-web.sh --build);
-starts www/serve.py and chromedriver itself on free ports.
+serves www/ and starts chromedriver itself on free ports (www/headless.py).
 """
 import argparse
-import base64
-import json
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WWW = os.path.join(ROOT, "www")
+WWW = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(WWW)
+sys.path.insert(0, WWW)
+sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
+from headless import Browser  # noqa: E402  (www/headless.py: www/ served, chromedriver, session)
+
 # Generous: the 23 examples take about 15 s; a loaded machine may be much slower.
 TIMEOUT_S = 600
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing listens on port {port}")
-
-
-class Session:
-    """A WebDriver session on headless Chromium."""
-
-    def __init__(self, driver_port):
-        self.base = f"http://127.0.0.1:{driver_port}"
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
-            "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            "args": ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1800,1200"]}}}}
-        self.id = self.call("POST", "/session", caps)["sessionId"]
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return json.load(r)["value"]
-
-    def cmd(self, method, path, body=None):
-        return self.call(method, f"/session/{self.id}{path}", body)
-
-    def js(self, script):
-        return self.cmd("POST", "/execute/sync", {"script": script, "args": []})
-
-    def close(self):
-        try:
-            self.call("DELETE", f"/session/{self.id}")
-        except Exception:
-            pass
 
 
 def texts(run):
@@ -106,12 +58,12 @@ def problems_of(state):
     return problems
 
 
-def workers_left(session, within_s=15):
+def workers_left(browser, within_s=15):
     """Waits until DevTools lists no worker target (every example's workers ended); returns
     (workers still listed, seconds waited)."""
     start = time.time()
     while True:
-        targets = session.cmd("POST", "/goog/cdp/execute",
+        targets = browser.cmd("POST", "/goog/cdp/execute",
                               {"cmd": "Target.getTargets", "params": {}})["targetInfos"]
         workers = [t for t in targets if t["type"] == "worker"]
         if not workers or time.time() - start > within_s:
@@ -119,32 +71,29 @@ def workers_left(session, within_s=15):
         time.sleep(0.25)
 
 
-def run_page(session, http_port, examples, screenshot):
+def run_page(b, examples, screenshot):
     query = f"?examples={','.join(examples)}" if examples else ""
-    session.cmd("POST", "/url", {"url": f"http://127.0.0.1:{http_port}/index.html{query}"})
+    b.open(f"index.html{query}")
     deadline = time.time() + TIMEOUT_S
     done = False
     while time.time() < deadline:
-        done = session.js("return !!(window.pythreadingDemo && window.pythreadingDemo.done)")
+        done = b.js("return !!(window.pythreadingDemo && window.pythreadingDemo.done)")
         if done:
             break
         time.sleep(0.25)
     # Lines that arrive after the last exit would show as late: give them time to.
     time.sleep(0.5)
-    state = session.js("return window.pythreadingDemo || null")
-    status = session.js("return document.getElementById('status').textContent")
+    state = b.js("return window.pythreadingDemo || null")
+    status = b.js("return document.getElementById('status').textContent")
     if screenshot:
         # The whole page in one image: the window as tall as the document.
-        height = session.js("return document.documentElement.scrollHeight")
-        session.cmd("POST", "/window/rect", {"width": 1800, "height": min(height + 150, 8000)})
-        png = base64.b64decode(session.cmd("GET", "/screenshot"))
-        os.makedirs(os.path.dirname(os.path.abspath(screenshot)), exist_ok=True)
-        with open(screenshot, "wb") as f:
-            f.write(png)
-        print(f"screenshot: {screenshot} ({len(png)} bytes)", file=sys.stderr)
+        height = b.js("return document.documentElement.scrollHeight")
+        b.cmd("POST", "/window/rect", {"width": 1800, "height": min(height + 150, 8000)})
+        size = b.screenshot(screenshot)
+        print(f"screenshot: {screenshot} ({size} bytes)", file=sys.stderr)
     if not done or not state:
         raise SystemExit(f"the demo did not finish in {TIMEOUT_S} s: status {status!r}")
-    state["workers_left"], waited = workers_left(session)
+    state["workers_left"], waited = workers_left(b)
     print(f"workers alive after the last exit: {state['workers_left']} "
           f"(waited {waited:.1f} s)", file=sys.stderr)
     return state, status
@@ -167,26 +116,8 @@ def main():
     if not os.path.exists(os.path.join(WWW, "pkg", "pythreading_demo.js")):
         raise SystemExit("www/pkg is missing: run bash scripts/demo-web.sh --build")
     examples = [e for e in args.examples.split(",") if e]
-    http_port, driver_port = free_port(), free_port()
-    procs = [
-        subprocess.Popen([sys.executable, os.path.join(WWW, "serve.py"),
-                          "--port", str(http_port), "--dir", WWW], stdout=subprocess.DEVNULL),
-        subprocess.Popen([os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"),
-                          f"--port={driver_port}"], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL),
-    ]
-    session = None
-    try:
-        wait_port(http_port)
-        wait_port(driver_port)
-        session = Session(driver_port)
-        state, status = run_page(session, http_port, examples, args.screenshot)
-    finally:
-        if session:
-            session.close()
-        for p in procs:
-            p.terminate()
-            p.wait(timeout=10)
+    with Browser(WWW, window="1800,1200") as b:
+        state, status = run_page(b, examples, args.screenshot)
 
     summary = []
     for name in state["names"]:
