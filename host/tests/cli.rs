@@ -10,6 +10,15 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// This crate's directory in the checkout being tested, read when the test runs: the compiled
+/// test is cached outside the clone (scripts/wasi-runner.sh) and cargo reuses it for another
+/// clone of the same sources, so a path baked in at compile time could name another checkout.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
 const HOST: &str = env!("CARGO_BIN_EXE_pythreading-host");
 const TMP: &str = env!("CARGO_TARGET_TMPDIR");
 /// Generous bound for one guest run (the dev-built host compiles a few MB of wasm first).
@@ -114,7 +123,7 @@ fn host_with(args: &[&str], configure: impl FnOnce(&mut Command)) -> Run {
 fn guests_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/guests/Cargo.toml");
+        let manifest = manifest_dir().join("tests/guests/Cargo.toml");
         let target_dir = Path::new(TMP).join("guests");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let status = Command::new(cargo)

@@ -5,12 +5,21 @@
 //! (`futex_wait`/`futex_wake`, reached from pythreading's parking seam through std's
 //! `park`/`unpark`) on this target.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// This crate's directory in the checkout being tested, read when the test runs: the compiled
+/// test is cached outside the clone (scripts/wasi-runner.sh) and cargo reuses it for another
+/// clone of the same sources, so a path baked in at compile time could name another checkout.
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
 
 /// Builds `examples/NAME.rs` of the pythreading crate for wasm32-wasip1-threads.
 fn build_example(name: &str) -> Vec<u8> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = manifest_dir().join("..");
     let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("pythreading-examples");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
