@@ -6,6 +6,8 @@
 #   bash scripts/demo.sh threading_timer ...   # only these examples
 #   DEMO_PLATFORMS=native bash scripts/demo.sh # only these platforms
 #                                              # (default: native wasmtime browser)
+#   bash scripts/demo.sh --serve               # then serve the browser demo page (with its
+#                                              # benchmark view) on http://127.0.0.1:8000/
 #
 # Each platform P provides build_P (run once) and run_P NAME (run one example, its logging on
 # stderr merged into stdout so the output reads like the PyMOTW transcripts); or run_all_P
@@ -38,6 +40,11 @@ EXAMPLES=(
   threading_local
   threading_local_defaults
 )
+SERVE=0
+if [ "${1:-}" = "--serve" ]; then
+  SERVE=1
+  shift
+fi
 read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native wasmtime browser}"
 
 # --- native ---------------------------------------------------------------------------------
@@ -114,3 +121,7 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "failed: ${failed[*]}"
   exit 1
 fi
+if [ "$SERVE" = 1 ]; then
+  exec bash scripts/demo-web.sh
+fi
+echo "== the browser demo page: bash scripts/demo.sh --serve (or bash scripts/demo-web.sh), then open http://127.0.0.1:8000/"
