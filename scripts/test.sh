@@ -41,6 +41,8 @@ bash scripts/wasi-runner.sh --test-host
 
 step "loom models (RUSTFLAGS=--cfg loom)"
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom
+# The step protocol of the browser's async JS methods (crate-private, so unit tests).
+CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --lib step_models
 
 step "cargo check --target wasm32-wasip1-threads"
 cargo check --target wasm32-wasip1-threads --all-targets --all-features

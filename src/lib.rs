@@ -86,6 +86,9 @@ mod thread;
 mod timeout;
 mod timer;
 
+#[cfg(all(test, loom))]
+mod step_models;
+
 pub use barrier::{Barrier, BarrierBuilder};
 pub use bounded_semaphore::BoundedSemaphore;
 pub use condition::{Condition, ConditionGuard, ConditionLock};
