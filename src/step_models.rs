@@ -4,7 +4,7 @@
 //! that changes the state. Unit tests because the steps are crate-private. Run with
 //! `RUSTFLAGS="--cfg loom" cargo test --release --lib step_models` (scripts/test.sh does).
 
-use crate::sys::{self, atomic::Ordering::SeqCst, atomic::AtomicU32};
+use crate::sys::{self, atomic::AtomicU32, atomic::Ordering::SeqCst};
 use crate::timeout::Step;
 use crate::{Event, Lock, Semaphore};
 use loom::sync::Arc;
