@@ -6,12 +6,14 @@
 # 1. native: unit, integration, example-output and doc tests (`cargo test`);
 # 2. wasmtime: the seed examples, the test suite and the host's tests under the project's
 #    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
-# 3. loom models of the lock-free cores (`--cfg loom`, own target dir);
+# 3. loom models of the lock-free cores and of the async JS methods' step protocol (`--cfg
+#    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
 #    wasm32-unknown-unknown with atomics on the pinned nightly);
 # 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
-#    chromium, chromium-driver and wasm-bindgen-cli first: scripts/setup.sh --browser), and the
-#    seed examples in the www/ demo page, with the same output checks as natively.
+#    chromium, chromium-driver, wasm-bindgen-cli, wasm-pack and npm first: scripts/setup.sh
+#    --browser), the seed examples in the www/ demo page with the same output checks as
+#    natively, and the npm package installed into an app (scripts/npm-pack.sh --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
