@@ -815,6 +815,7 @@ fn finish(me: &Thread) {
     // Drop the thread's Local values before it counts as stopped, so that they are gone when
     // join() returns.
     crate::local::thread_exit(me.inner.ident.load(Relaxed));
+    sys::thread_finishing();
     me.mark_stopped();
     // The OS thread may outlive (or, on a reused worker, run another) crate thread: forget
     // this one so its TLS does not keep the finished Thread alive.

@@ -122,6 +122,15 @@ pub(crate) async fn init_threads(_workers: u32) -> std::io::Result<()> {
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub(crate) use thread::init_threads;
 
+/// Called by a crate thread just before it counts as stopped (its joiners may then start the
+/// next thread at once): a browser pool worker counts as available from here on, so that such
+/// a start does not ask for a new Worker. Nothing to do elsewhere.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub(crate) fn thread_finishing() {}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use thread::thread_finishing;
+
 pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
 };

@@ -181,6 +181,9 @@ struct Pool {
     starting: usize,
     /// Workers started by `initThreads(n)` before any thread needs them.
     spares: usize,
+    /// Workers whose thread has counted as stopped (its joiners may already run) and that are
+    /// about to take the next job: available, as far as `deficit` is concerned.
+    finishing: usize,
     /// Workers that failed to load.
     lost: u32,
 }
@@ -190,6 +193,7 @@ static POOL: SpinLock<Pool> = SpinLock::new(Pool {
     idle: 0,
     starting: 0,
     spares: 0,
+    finishing: 0,
     lost: 0,
 });
 
@@ -210,11 +214,13 @@ fn word_index(w: &AtomicU32) -> u32 {
 }
 
 /// Workers to ask for so that every queued job finds a worker; counted as starting. Called
-/// with the pool locked. Only real need counts (not `spares`): a worker that has just finished
-/// a thread is not idle yet when its joiner starts the next thread, and asking for spares then
-/// would grow the pool (and the memory: a stack per worker) on every such race.
+/// with the pool locked. Only real need counts (not `spares`), and a worker whose thread is
+/// finishing counts as available: its joiner may start the next thread before the worker is
+/// back in its loop, and asking for a worker then would grow the pool (and the memory: a stack
+/// per worker) on such races.
 fn deficit(p: &mut Pool) -> usize {
-    let need = p.jobs.len().saturating_sub(p.idle + p.starting);
+    let available = p.idle + p.starting + p.finishing;
+    let need = p.jobs.len().saturating_sub(available);
     p.starting += need;
     need
 }
@@ -255,6 +261,31 @@ pub(crate) async fn init_threads(spares: u32) -> std::io::Result<()> {
         .await
         .map(drop)
         .map_err(|e| std::io::Error::other(format!("{e:?}")))
+}
+
+thread_local! {
+    /// Set by [`thread_finishing`] on a pool worker whose thread is ending.
+    static FINISHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The crate thread running on this pool worker is about to count as stopped: its joiner may
+/// start the next thread before this worker is back in its loop, and must not ask for a new
+/// Worker for it (10,000 sequential start+join cycles keep the pool's size). Only when the
+/// worker goes on to the next job ([`AfterJob::Continue`]).
+pub(crate) fn thread_finishing() {
+    if AFTER_JOB == AfterJob::Continue
+        && IN_POOL.with(Cell::get)
+        && !FINISHING.with(|f| f.replace(true))
+    {
+        POOL.lock().finishing += 1;
+    }
+}
+
+/// Back in the worker loop (or trapped): no longer counted as finishing.
+fn done_finishing(p: &mut Pool) {
+    if FINISHING.with(|f| f.replace(false)) {
+        p.finishing -= 1;
+    }
 }
 
 thread_local! {
@@ -341,6 +372,7 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
         };
         (job.run)();
         let mut p = POOL.lock();
+        done_finishing(&mut p);
         match AFTER_JOB {
             AfterJob::Continue => p.idle += 1,
             AfterJob::FreshTls => {
@@ -353,9 +385,16 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
     }
 }
 
-/// The job of this worker trapped (a panic aborts on this target).
+/// The job of this worker trapped (a panic aborts on this target). The worker then closes: if
+/// its thread counted it as finishing, a job queued meanwhile may need another worker.
 pub(crate) fn worker_trapped() {
     crate::thread::after_trap();
+    let need = {
+        let mut p = POOL.lock();
+        done_finishing(&mut p);
+        deficit(&mut p)
+    };
+    ask_spawner(need);
 }
 
 /// A worker the spawner created failed to load: ask for another (a bounded number of times).
