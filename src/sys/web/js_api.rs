@@ -55,20 +55,19 @@ fn wait_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
         .map_err(py_err)
 }
 
-/// A lock acquire's timeout with the lock rules (`None` or `-1`: no limit).
+/// A lock acquire's timeout with the lock rules (`None` or `-1`: no limit). The outer
+/// `Option` of `acquire_args` is `None` only for a non-blocking acquire.
 fn lock_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
-    match crate::lock::acquire_args(true, t).map_err(py_err)? {
-        Some(t) => Ok(t),
-        None => Ok(None), // unreachable: blocking is true
-    }
+    Ok(crate::lock::acquire_args(true, t)
+        .map_err(py_err)?
+        .flatten())
 }
 
 /// A semaphore acquire's timeout (`None`: no limit; negative: no wait).
 fn sem_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
-    match crate::semaphore::sem_acquire_args(true, t).map_err(py_err)? {
-        Some(t) => Ok(t),
-        None => Ok(None), // unreachable: blocking is true
-    }
+    Ok(crate::semaphore::sem_acquire_args(true, t)
+        .map_err(py_err)?
+        .flatten())
 }
 
 // ---- waiting without blocking -------------------------------------------------------------------
@@ -145,6 +144,24 @@ async fn drive<T>(mut step: impl FnMut() -> Poll<T>, timeout: Option<Duration>) 
 
 fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
     wasm_bindgen_futures::future_to_promise(f)
+}
+
+/// `acquireAsync(timeout?)` of the lock types (Lock, RLock, a Condition's lock): takes `step`s
+/// on the calling thread, so the caller becomes the owner; resolves with true once acquired, or
+/// false after `timeout` seconds (lock rules: `-1` or none, no limit).
+fn lock_acquire_async<L: 'static>(
+    lock: L,
+    timeout: Option<f64>,
+    step: fn(&L) -> Step<'_, bool>,
+) -> Promise {
+    let t = match lock_timeout(timeout) {
+        Ok(t) => t,
+        Err(e) => return reject(e),
+    };
+    promise(async move {
+        let got = drive(|| poll(step(&lock)), t).await;
+        Ok(got.unwrap_or(false).into())
+    })
 }
 
 // ---- handles --------------------------------------------------------------------------------
@@ -275,15 +292,7 @@ impl JsLock {
     /// timeout, or -1: no limit). Never blocks the calling thread.
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
     pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match lock_timeout(timeout) {
-            Ok(t) => t,
-            Err(e) => return reject(e),
-        };
-        let lock = self.0.clone();
-        promise(async move {
-            let got = drive(|| poll(lock.acquire_step()), t).await;
-            Ok(got.unwrap_or(false).into())
-        })
+        lock_acquire_async(self.0.clone(), timeout, |l| l.acquire_step())
     }
 
     /// Throws `RuntimeError` ("release unlocked lock") if it is not locked.
@@ -330,15 +339,7 @@ impl JsRLock {
     /// The calling thread is the owner (it tries and waits itself, without blocking).
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
     pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match lock_timeout(timeout) {
-            Ok(t) => t,
-            Err(e) => return reject(e),
-        };
-        let lock = self.0.clone();
-        promise(async move {
-            let got = drive(|| poll(lock.acquire_step()), t).await;
-            Ok(got.unwrap_or(false).into())
-        })
+        lock_acquire_async(self.0.clone(), timeout, |l| l.acquire_step())
     }
 
     /// Releases one level. Throws `RuntimeError` ("cannot release un-acquired lock") if the
@@ -409,15 +410,7 @@ impl JsCondition {
     /// `timeout` seconds).
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
     pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match lock_timeout(timeout) {
-            Ok(t) => t,
-            Err(e) => return reject(e),
-        };
-        let cond = self.0.clone();
-        promise(async move {
-            let got = drive(|| poll(cond.lock_step()), t).await;
-            Ok(got.unwrap_or(false).into())
-        })
+        lock_acquire_async(self.0.clone(), timeout, |l| l.lock_step())
     }
 
     /// Releases the underlying lock (errors as that lock's `release`).
