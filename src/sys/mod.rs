@@ -112,6 +112,10 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
+/// The smallest stack `stack_size()` accepts, on every platform (CPython's `THREAD_STACK_MIN`
+/// on POSIX).
+pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
+
 /// Starts what the platform needs before threads can start without waiting (browsers: the
 /// spawner and `workers` pool workers); elsewhere there is nothing to start.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
@@ -132,7 +136,7 @@ pub(crate) fn thread_finishing() {}
 pub(crate) use thread::thread_finishing;
 
 pub(crate) use thread::{
-    at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle, MIN_STACK_SIZE,
+    at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle,
 };
 
 // ---- the JS classes ---------------------------------------------------------------------------

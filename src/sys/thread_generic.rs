@@ -3,18 +3,11 @@
 
 pub(crate) use std::time::Instant;
 
-pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
-
 /// A spawned thread: `join` waits for the OS thread to be gone (its TLS destructors run).
 pub(crate) type JoinHandle = super::StdJoinHandle<true>;
 
-pub(crate) fn spawn(
-    name: &str,
-    stack_size: usize,
-    f: Box<dyn FnOnce() + Send + 'static>,
-) -> std::io::Result<JoinHandle> {
-    super::std_spawn(name, stack_size, f)
-}
+/// std's spawn (the handle's type fixes how `join` ends the thread).
+pub(crate) use super::std_spawn as spawn;
 
 pub(crate) fn native_id() -> u64 {
     super::counter_native_id()

@@ -64,8 +64,6 @@ use std::collections::VecDeque;
 /// `std::time::Instant` panics on this target; `web-time` reads `performance.now()`.
 pub(crate) use web_time::Instant;
 
-pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
-
 /// How a pool worker goes on after a job (see the module docs).
 #[allow(dead_code)]
 #[derive(PartialEq, Eq)]
