@@ -128,16 +128,31 @@ impl RLock {
 
     #[cold]
     fn lock_contended(&self, me: u32, mut deadline: Deadline) -> Result<bool> {
+        loop {
+            match self.contended_step(me) {
+                Step::Done(got) => return Ok(got),
+                // (A refused wait leaves the waiter bit: one wake call too many, nothing else.)
+                Step::Wait(word, expected) => match deadline.next_wait()? {
+                    Next::TimedOut => return Ok(false),
+                    Next::Wait(t) => wait(word, expected, t),
+                },
+            }
+        }
+    }
+
+    /// After the fast path failed: takes the lock if it is free (with the waiter bit: others
+    /// may sleep on it, so our release wakes one), or sets the waiter bit and names the word to
+    /// wait on. Shared by the blocking acquire and the browser's async one.
+    fn contended_step(&self, me: u32) -> Step<'_, bool> {
         let state = &self.inner.state;
         loop {
             let s = state.load(Relaxed);
             if s == 0 {
-                // Others may sleep on it: take it with the waiter bit, so our release wakes one.
                 if state
                     .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
                     .is_ok()
                 {
-                    return Ok(true);
+                    return Step::Done(true);
                 }
                 continue;
             }
@@ -148,11 +163,7 @@ impl RLock {
             {
                 continue;
             }
-            // (A refused wait leaves the waiter bit: one wake call too many, nothing else.)
-            match deadline.next_wait()? {
-                Next::TimedOut => return Ok(false),
-                Next::Wait(t) => wait(state, s | WAITERS, t),
-            }
+            return Step::Wait(state, s | WAITERS);
         }
     }
 
@@ -265,27 +276,7 @@ impl RLock {
         if self.try_fast(me) {
             return Step::Done(true);
         }
-        let state = &self.inner.state;
-        loop {
-            let s = state.load(Relaxed);
-            if s == 0 {
-                if state
-                    .compare_exchange(0, me | WAITERS, Acquire, Relaxed)
-                    .is_ok()
-                {
-                    return Step::Done(true);
-                }
-                continue;
-            }
-            if s & WAITERS == 0
-                && state
-                    .compare_exchange(s, s | WAITERS, Relaxed, Relaxed)
-                    .is_err()
-            {
-                continue;
-            }
-            return Step::Wait(state, s | WAITERS);
-        }
+        self.contended_step(me)
     }
 
     /// After `Condition` re-acquired the lock with `acquire_step`: restores the saved depth.

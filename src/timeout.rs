@@ -237,8 +237,7 @@ fn throw(e: Error) -> ! {
 /// calling thread, so an owned lock gets the right owner). `Done(v)`: the call's result.
 /// `Wait(word, expected)`: the caller is registered as a waiter (whoever changes the state
 /// will notify the word); wait while `word` holds `expected` (or until the timeout), then step
-/// again.
-#[allow(dead_code)] // used by the browser's JS classes only (src/sys/web/js_api.rs)
+/// again. `RLock`'s blocking acquire drives the same step with a futex wait.
 pub(crate) enum Step<'a, T> {
     Done(T),
     Wait(&'a crate::sys::atomic::AtomicU32, u32),
