@@ -315,32 +315,33 @@ impl Row {
         &self.samples[0]
     }
 
-    fn wasm(&self, imp: Impl) -> Option<&[f64]> {
-        self.column(Col::Wasm(imp))
+    /// A variant's samples where the bench also runs it: `place` is `Col::Wasm` (under
+    /// wasmtime) or `Col::Browser` (in headless Chromium).
+    fn at(&self, place: fn(Impl) -> Col, imp: Impl) -> Option<&[f64]> {
+        self.column(place(imp))
     }
 
-    fn browser(&self, imp: Impl) -> Option<&[f64]> {
-        self.column(Col::Browser(imp))
-    }
-
-    /// pythreading in the browser / pythreading native, over the rounds.
-    fn browser_over_native(&self) -> Option<Quartiles> {
-        Some(round_ratios(self.browser(Impl::Pythreading)?, self.ours()))
-    }
-
-    /// std in the browser / std native, over the rounds.
-    fn browser_std_over_native_std(&self) -> Option<Quartiles> {
+    /// pythreading at `place` / pythreading native, over the rounds.
+    fn over_native(&self, place: fn(Impl) -> Col) -> Option<Quartiles> {
         Some(round_ratios(
-            self.browser(Impl::Std)?,
+            self.at(place, Impl::Pythreading)?,
+            self.ours(),
+        ))
+    }
+
+    /// std at `place` / std native, over the rounds.
+    fn std_over_native_std(&self, place: fn(Impl) -> Col) -> Option<Quartiles> {
+        Some(round_ratios(
+            self.at(place, Impl::Std)?,
             self.peer(Impl::Std)?,
         ))
     }
 
-    /// ours/std, both in the browser, over the rounds.
-    fn browser_ours_over_std(&self) -> Option<Quartiles> {
+    /// ours/std, both at `place`, over the rounds.
+    fn ours_over_std_at(&self, place: fn(Impl) -> Col) -> Option<Quartiles> {
         Some(round_ratios(
-            self.browser(Impl::Pythreading)?,
-            self.browser(Impl::Std)?,
+            self.at(place, Impl::Pythreading)?,
+            self.at(place, Impl::Std)?,
         ))
     }
 
@@ -353,24 +354,6 @@ impl Row {
     /// CPython/ours over the rounds.
     fn cpython_over_ours(&self) -> Option<Quartiles> {
         Some(round_ratios(self.column(Col::CPython)?, self.ours()))
-    }
-
-    /// pythreading on wasmtime / pythreading native, over the rounds.
-    fn wasm_over_native(&self) -> Option<Quartiles> {
-        Some(round_ratios(self.wasm(Impl::Pythreading)?, self.ours()))
-    }
-
-    /// std on wasmtime / std native, over the rounds.
-    fn wasm_std_over_native_std(&self) -> Option<Quartiles> {
-        Some(round_ratios(self.wasm(Impl::Std)?, self.peer(Impl::Std)?))
-    }
-
-    /// ours/std, both on wasmtime, over the rounds.
-    fn wasm_ours_over_std(&self) -> Option<Quartiles> {
-        Some(round_ratios(
-            self.wasm(Impl::Pythreading)?,
-            self.wasm(Impl::Std)?,
-        ))
     }
 }
 
@@ -788,11 +771,11 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
             "| {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
             fmt_ns(median(row.ours())),
-            cell_time(row.wasm(Impl::Pythreading)),
-            cell_time(row.wasm(Impl::Std)),
-            cell_ratio(row.wasm_over_native()),
-            cell_ratio(row.wasm_ours_over_std()),
-            cell_ratio(row.wasm_std_over_native_std()),
+            cell_time(row.at(Col::Wasm, Impl::Pythreading)),
+            cell_time(row.at(Col::Wasm, Impl::Std)),
+            cell_ratio(row.over_native(Col::Wasm)),
+            cell_ratio(row.ours_over_std_at(Col::Wasm)),
+            cell_ratio(row.std_over_native_std(Col::Wasm)),
         );
     }
     println!();
@@ -803,13 +786,16 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
     println!();
     let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
     let vs_native = |key: &str, title: &str, max: f64| {
-        goal(find(key).and_then(Row::wasm_over_native), title, max)
+        goal(find(key).and_then(|r| r.over_native(Col::Wasm)), title, max)
     };
     println!("Goals (wasmtime):");
     println!(
         "- uncontended lock ≤ 1.2× native: {} (for information, no goal: {})",
         vs_native("lock", "Lock", 1.2),
-        info(find("rlock").and_then(Row::wasm_over_native), "RLock")
+        info(
+            find("rlock").and_then(|r| r.over_native(Col::Wasm)),
+            "RLock"
+        )
     );
     println!(
         "- ping-pong ≤ 1.5× native: {}; {}",
@@ -822,8 +808,8 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
     );
     let vs_std: Vec<String> = rows
         .iter()
-        .filter(|r| r.wasm(Impl::Std).is_some())
-        .map(|r| goal(r.wasm_ours_over_std(), r.workload.key, 1.0))
+        .filter(|r| r.at(Col::Wasm, Impl::Std).is_some())
+        .map(|r| goal(r.ours_over_std_at(Col::Wasm), r.workload.key, 1.0))
         .collect();
     println!(
         "- no slower than std on wasm (ours/std ≤ 1.0×): {}",
@@ -874,12 +860,12 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
             "| {} | {} | {} | {} | {} | {} | {} | {} |",
             row.workload.title,
             fmt_ns(median(row.ours())),
-            cell_time(row.browser(Impl::Pythreading)),
+            cell_time(row.at(Col::Browser, Impl::Pythreading)),
             cell_time(row.peer(Impl::Std)),
-            cell_time(row.browser(Impl::Std)),
-            cell_ratio(row.browser_over_native()),
-            cell_ratio(row.browser_std_over_native_std()),
-            cell_ratio(row.browser_ours_over_std()),
+            cell_time(row.at(Col::Browser, Impl::Std)),
+            cell_ratio(row.over_native(Col::Browser)),
+            cell_ratio(row.std_over_native_std(Col::Browser)),
+            cell_ratio(row.ours_over_std_at(Col::Browser)),
         );
     }
     println!();
@@ -934,15 +920,24 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
     println!("Goals (browser):");
     println!(
         "- uncontended lock ≤ 1.5× native: {} (for information, no goal: {})",
-        goal(find("lock").and_then(Row::browser_over_native), "Lock", 1.5),
-        info(find("rlock").and_then(Row::browser_over_native), "RLock")
+        goal(
+            find("lock").and_then(|r| r.over_native(Col::Browser)),
+            "Lock",
+            1.5
+        ),
+        info(
+            find("rlock").and_then(|r| r.over_native(Col::Browser)),
+            "RLock"
+        )
     );
     match num(sj, "median_ns") {
         Some(m) => println!(
             "- start+join median ≤ 200 µs: {} {} (the start+join row's samples: {} per thread)",
             fmt_ns(m),
             verdict(m <= 200e3),
-            cell_time(find("thread_start_join").and_then(|r| r.browser(Impl::Pythreading)))
+            cell_time(
+                find("thread_start_join").and_then(|r| r.at(Col::Browser, Impl::Pythreading))
+            )
         ),
         None => println!("- start+join median ≤ 200 µs: n/a"),
     }
@@ -1015,18 +1010,18 @@ fn results_json(
                 col(r.peer(Impl::Std)),
                 col(r.peer(Impl::ParkingLot)),
                 col(r.column(Col::CPython)),
-                col(r.browser(Impl::Pythreading)),
-                col(r.browser(Impl::Std)),
-                col(r.wasm(Impl::Pythreading)),
-                col(r.wasm(Impl::Std)),
+                col(r.at(Col::Browser, Impl::Pythreading)),
+                col(r.at(Col::Browser, Impl::Std)),
+                col(r.at(Col::Wasm, Impl::Pythreading)),
+                col(r.at(Col::Wasm, Impl::Std)),
                 q(r.ours_over(Impl::Std)),
                 q(r.ours_over(Impl::ParkingLot)),
                 q(r.cpython_over_ours()),
-                q(r.browser_over_native()),
-                q(r.browser_std_over_native_std()),
-                q(r.browser_ours_over_std()),
-                q(r.wasm_over_native()),
-                q(r.wasm_ours_over_std()),
+                q(r.over_native(Col::Browser)),
+                q(r.std_over_native_std(Col::Browser)),
+                q(r.ours_over_std_at(Col::Browser)),
+                q(r.over_native(Col::Wasm)),
+                q(r.ours_over_std_at(Col::Wasm)),
             )
         })
         .collect();
