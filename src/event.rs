@@ -148,6 +148,10 @@ impl Event {
     /// One step of a wait that waits elsewhere (see [`Step`]): `generation` is `None` on the
     /// first step (it records the generation the wait started in). On timeout the result is
     /// `false`.
+    ///
+    /// Not shared with [`Event::wait_until`]: that loop checks the deadline before it sets the
+    /// waiter bit, so that polls (a zero timeout) never make the next `set()` call wake; a step
+    /// cannot know its deadline.
     #[allow(dead_code)] // used by the browser's JS classes only
     pub(crate) fn wait_step(&self, generation: &mut Option<u32>) -> Step<'_, bool> {
         let mut s = self.state.load(Acquire);
