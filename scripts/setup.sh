@@ -3,9 +3,10 @@
 # machine and on every run (each step is skipped when already done).
 #
 #   bash scripts/setup.sh            # native + wasm checks (rustup components and targets)
-#   bash scripts/setup.sh --browser  # also the browser test tools: Debian's chromium and
-#                                    # chromium-driver, and wasm-bindgen-cli at the exact
-#                                    # version of wasm-bindgen in Cargo.lock
+#   bash scripts/setup.sh --browser  # also the browser test tools: Debian's chromium,
+#                                    # chromium-driver and firefox-esr, geckodriver,
+#                                    # wasm-bindgen-cli at the exact version of wasm-bindgen in
+#                                    # Cargo.lock, wasm-pack, npm, pnpm and Python's selenium
 #
 # Toolchains: the machine's stable Rust for native and wasm32-wasip1-threads (rustc >= 1.94.1
 # is required there), and a pinned nightly with rust-src for wasm32-unknown-unknown (browsers),
@@ -88,4 +89,32 @@ if ! command -v npm >/dev/null 2>&1; then
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends nodejs npm
 fi
-log "browser tools ready: $(chromium --version 2>/dev/null | head -1), chromedriver $(chromedriver --version | awk '{print $2}'), wasm-bindgen $WB_VERSION, wasm-pack $WASM_PACK_VERSION, npm $(npm --version)"
+# Firefox: Debian's firefox-esr and geckodriver built from crates.io (Debian packages no
+# geckodriver); wasm-bindgen-test-runner drives it through GECKODRIVER=path.
+if ! command -v firefox-esr >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO="sudo"
+  log "installing firefox-esr (apt)"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends firefox-esr
+fi
+GECKODRIVER_VERSION=0.37.1
+if [ "$(geckodriver --version 2>/dev/null | awk 'NR==1 {print $2}' || true)" != "$GECKODRIVER_VERSION" ]; then
+  log "installing geckodriver $GECKODRIVER_VERSION; a few minutes"
+  cargo install geckodriver --version "=$GECKODRIVER_VERSION" --locked
+fi
+# pnpm, for the bundled apps installed with pnpm's symlinked node_modules layout; pinned.
+PNPM_VERSION=10.34.8
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  log "installing pnpm $PNPM_VERSION (npm)"
+  npm install -g --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
+fi
+# Selenium for Python: one WebDriver client for Chromium (chromedriver) and Firefox
+# (geckodriver), used by www/headless.py; pinned. Drivers and browsers are given by path, so
+# Selenium Manager never downloads anything.
+SELENIUM_VERSION=4.52.0
+if [ "$(python3 -c 'import selenium; print(selenium.__version__)' 2>/dev/null || true)" != "$SELENIUM_VERSION" ]; then
+  log "installing selenium $SELENIUM_VERSION (pip)"
+  python3 -m pip install --quiet --disable-pip-version-check "selenium==$SELENIUM_VERSION" >&2
+fi
+log "browser tools ready: $(chromium --version 2>/dev/null | head -1), chromedriver $(chromedriver --version | awk '{print $2}'), wasm-bindgen $WB_VERSION, wasm-pack $WASM_PACK_VERSION, npm $(npm --version), $(firefox-esr --version 2>/dev/null | head -1), geckodriver $GECKODRIVER_VERSION, pnpm $PNPM_VERSION, selenium $SELENIUM_VERSION"
