@@ -19,6 +19,21 @@ export PATH="$HOME/.cargo/bin:$PATH"
 ROOT="$PWD"
 RUSTUP_TOOLCHAIN="$NIGHTLY" CARGO_TARGET_DIR="$ROOT/target/npm" \
   wasm-pack build npm --target web --release --mode force --no-opt -- -Zbuild-std=panic_abort,std
+# The package's entry and worker script (npm/js): index.js wraps the glue's init/initSync (bounded,
+# with causes) and registers the worker script, which imports the glue by a relative path so
+# that bundlers keep it as a worker entry of its own (see www/worker.js). package.json points
+# at them.
+cp npm/js/index.js npm/js/index.d.ts npm/js/worker.js npm/js/spawn.js npm/pkg/
+node -e '
+const fs = require("fs");
+const path = "npm/pkg/package.json";
+const pkg = JSON.parse(fs.readFileSync(path, "utf8"));
+pkg.main = pkg.module = "index.js";
+pkg.types = "index.d.ts";
+pkg.files = [...new Set([...(pkg.files || []), "index.js", "index.d.ts", "worker.js", "spawn.js"])];
+pkg.sideEffects = ["./snippets/*", "./worker.js"];
+fs.writeFileSync(path, JSON.stringify(pkg, null, 2) + "\n");
+'
 mkdir -p target/npm
 TARBALL="$(cd npm/pkg && npm pack --silent --pack-destination "$ROOT/target/npm")"
 echo "[npm] packed target/npm/$TARBALL" >&2

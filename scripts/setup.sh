@@ -112,7 +112,7 @@ fi
 # Selenium for Python: one WebDriver client for Chromium (chromedriver) and Firefox
 # (geckodriver), used by www/headless.py; pinned. Drivers and browsers are given by path, so
 # Selenium Manager never downloads anything.
-SELENIUM_VERSION=4.52.0
+SELENIUM_VERSION=4.51.0
 if [ "$(python3 -c 'import selenium; print(selenium.__version__)' 2>/dev/null || true)" != "$SELENIUM_VERSION" ]; then
   log "installing selenium $SELENIUM_VERSION (pip)"
   python3 -m pip install --quiet --disable-pip-version-check "selenium==$SELENIUM_VERSION" >&2

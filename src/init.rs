@@ -59,6 +59,41 @@ pub async fn init_threads(workers: usize) -> Result<()> {
         .map_err(|e| Error::runtime(format!("init_threads: the workers did not start: {e}")))
 }
 
+/// Sets how long the browser thread pool may take to start before [`init_threads`] (JS:
+/// `initThreads`, `initThreadPool`) and a first [`Thread::start`](crate::Thread::start) without
+/// it fail with `Err(Runtime)` naming the cause (default: 10 s). `None` waits without a bound.
+/// JS: `setStartTimeout(seconds)` (`Infinity` for no bound). Natively and under wasmtime threads
+/// start at once, and the setting is only checked.
+///
+/// `Err(Value)` for a timeout that is not a positive number of seconds (Python's timeout rules
+/// otherwise: NaN is `Err(Value)`, more than `TIMEOUT_MAX` is `Err(Overflow)`).
+///
+/// ```
+/// use pythreading as threading;
+///
+/// threading::set_start_timeout(Some(30.0.into())).unwrap(); // a slow network: 30 s
+/// threading::set_start_timeout(None).unwrap();              // no bound
+/// assert!(threading::set_start_timeout(Some(0.0.into())).is_err());
+/// assert!(threading::set_start_timeout(Some((-1.0).into())).is_err());
+/// threading::set_start_timeout(Some(10.0.into())).unwrap(); // the default again
+/// ```
+pub fn set_start_timeout(timeout: Option<crate::Timeout>) -> Result<()> {
+    let t = match timeout {
+        None => None,
+        Some(t) => {
+            let d = t.for_wait()?;
+            if d.is_zero() {
+                return Err(Error::value(
+                    "start timeout must be a positive number of seconds",
+                ));
+            }
+            Some(d)
+        }
+    };
+    sys::set_start_timeout(t);
+    Ok(())
+}
+
 /// Builds rayon's global thread pool with `num_threads` threads of this crate (daemon threads
 /// named `rayon-0`, `rayon-1`, …), the counterpart of `wasm-bindgen-rayon`'s
 /// `initThreadPool(n)`; JS gets `initThreadPool(n)` too, which also awaits

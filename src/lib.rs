@@ -98,6 +98,7 @@ pub use excepthook::{default_excepthook, excepthook, set_excepthook, ExceptHookA
 #[cfg(feature = "rayon")]
 pub use init::init_thread_pool;
 pub use init::init_threads;
+pub use init::set_start_timeout;
 pub use local::Local;
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};

@@ -41,7 +41,9 @@ def wait_port(port, timeout=20):
 class Browser:
     """`directory` served on a free port and one headless Chromium session on it."""
 
-    def __init__(self, directory, window="1200,1400"):
+    def __init__(self, directory, window="1200,1400", browser="chromium"):
+        if browser != "chromium":
+            raise ValueError(f"only chromium is driven here, not {browser}")
         self.httpd = self.driver = self.session = None
         try:
             handler = functools.partial(IsolatedHandler, directory=directory)
@@ -84,6 +86,9 @@ class Browser:
 
     def open(self, page):
         self.cmd("POST", "/url", {"url": f"http://127.0.0.1:{self.http_port}/{page}"})
+
+    def open_url(self, url):
+        self.cmd("POST", "/url", {"url": url})
 
     def js(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})

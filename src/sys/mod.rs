@@ -126,6 +126,14 @@ pub(crate) async fn init_threads(_workers: u32) -> std::io::Result<()> {
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub(crate) use thread::init_threads;
 
+/// The bound on waiting for the platform's threads to become startable (browsers: the pool);
+/// nothing waits elsewhere.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub(crate) fn set_start_timeout(_t: Option<std::time::Duration>) {}
+
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use thread::set_start_timeout;
+
 /// Called by a crate thread just before it counts as stopped (its joiners may then start the
 /// next thread at once): a browser pool worker counts as available from here on, so that such
 /// a start does not ask for a new Worker. Nothing to do elsewhere.

@@ -201,8 +201,51 @@ static JOB_SEQ: AtomicU32 = AtomicU32::new(0);
 static SPAWNER_CTL: AtomicU32 = AtomicU32::new(0);
 /// Workers the spawner should create next time it runs.
 static NEED: AtomicU32 = AtomicU32::new(0);
-/// Set to 1 by the spawner once it and the first `spares` workers run.
+/// The pool's state: 0 starting (or not started), [`READY_OK`] once the spawner and the first
+/// `spares` workers run (set by the spawner), [`READY_FAILED`] once it cannot start (set with
+/// [`FAILURE`], see [`fail_pool`]). Futex word: `initThreads` and a lazy first `start()` wait on
+/// it.
 static READY: AtomicU32 = AtomicU32::new(0);
+const READY_OK: u32 = 1;
+const READY_FAILED: u32 = 2;
+/// Why the pool could not start (written once, before `READY` becomes [`READY_FAILED`]).
+static FAILURE: SpinLock<Option<String>> = SpinLock::new(None);
+
+/// How long the pool may take to start, in milliseconds (`u64::MAX`: no bound); see
+/// [`set_start_timeout`].
+static START_TIMEOUT_MS: AtomicU64 = AtomicU64::new(10_000);
+
+/// `setStartTimeout`: the bound on waiting for the pool (`None`: no bound).
+pub(crate) fn set_start_timeout(t: Option<std::time::Duration>) {
+    let ms = t.map_or(u64::MAX, |d| d.as_millis().min(u64::MAX as u128 - 1) as u64);
+    START_TIMEOUT_MS.store(ms, Relaxed);
+}
+
+fn start_timeout() -> Option<std::time::Duration> {
+    match START_TIMEOUT_MS.load(Relaxed) {
+        u64::MAX => None,
+        ms => Some(std::time::Duration::from_millis(ms)),
+    }
+}
+
+/// The pool cannot start: keep the reason and wake every thread waiting for the pool. Only the
+/// first failure counts, and none once the pool runs.
+fn fail_pool(reason: String) {
+    let mut f = FAILURE.lock();
+    // Release: the reason is written before the state says failed (readers load READY with
+    // Acquire, then read FAILURE).
+    if READY.compare_exchange(0, READY_FAILED, AcqRel, Acquire).is_ok() {
+        *f = Some(reason);
+        drop(f);
+        super::wake_all(&READY);
+    }
+}
+
+/// The pool's failure as an error (after `READY` was seen [`READY_FAILED`]).
+fn pool_error() -> std::io::Error {
+    let reason = FAILURE.lock().clone().unwrap_or_default();
+    std::io::Error::other(reason)
+}
 /// Whether `init` ran (0/1).
 static INITIALISED: AtomicU32 = AtomicU32::new(0);
 
@@ -230,35 +273,63 @@ fn ask_spawner(n: usize) {
     }
 }
 
-/// `initThreads(spares)`: starts the spawner and `spares` pool workers (once), and returns a
-/// promise resolved when they run.
-pub(crate) fn init(spares: u32) -> js_sys::Promise {
-    let memory = wasm_bindgen::memory();
-    if INITIALISED.compare_exchange(0, 1, AcqRel, Acquire).is_ok() {
-        let need = {
-            let mut p = POOL.lock();
-            p.spares = spares as usize;
-            p.starting += p.spares;
-            p.spares + deficit(&mut p)
-        };
-        NEED.fetch_add(need as u32, SeqCst);
-        glue::start_spawner(
-            &glue::glue_url(),
-            wasm_bindgen::module(),
-            memory.clone(),
-            word_index(&SPAWNER_CTL),
-            word_index(&READY),
-        );
+/// Starts the spawner and `spares` pool workers, once (later calls do nothing).
+fn start_pool(spares: u32) {
+    if INITIALISED.compare_exchange(0, 1, AcqRel, Acquire).is_err() {
+        return;
     }
-    glue::when_set(memory, word_index(&READY))
+    if let Some(problem) = glue::isolation_problem() {
+        fail_pool(format!("the browser thread pool did not start: {problem}"));
+        return;
+    }
+    let need = {
+        let mut p = POOL.lock();
+        p.spares = spares as usize;
+        p.starting += p.spares;
+        p.spares + deficit(&mut p)
+    };
+    NEED.fetch_add(need as u32, SeqCst);
+    let timeout_ms = start_timeout().map_or(f64::INFINITY, |d| d.as_millis() as f64);
+    let fail = wasm_bindgen::closure::Closure::once_into_js(fail_pool);
+    glue::start_spawner(
+        &glue::glue_url(),
+        wasm_bindgen::module(),
+        wasm_bindgen::memory(),
+        word_index(&SPAWNER_CTL),
+        word_index(&READY),
+        timeout_ms,
+        fail,
+    );
+}
+
+/// `initThreads(spares)`: starts the pool (once), and returns a promise resolved when it runs,
+/// or rejected with a `RuntimeError` naming the cause when it cannot start (see
+/// `www/worker.js`: every way of failing is bounded by the start timeout).
+pub(crate) fn init(spares: u32) -> js_sys::Promise {
+    start_pool(spares);
+    let ready = glue::when_set(wasm_bindgen::memory(), word_index(&READY));
+    wasm_bindgen_futures::future_to_promise(async move {
+        wasm_bindgen_futures::JsFuture::from(ready).await?;
+        match READY.load(Acquire) {
+            READY_OK => Ok(wasm_bindgen::JsValue::UNDEFINED),
+            _ => Err(js_api::py_err(crate::Error::runtime(
+                pool_error().to_string(),
+            ))),
+        }
+    })
 }
 
 /// `init` awaited from Rust (the crate's `init_threads`).
 pub(crate) async fn init_threads(spares: u32) -> std::io::Result<()> {
-    wasm_bindgen_futures::JsFuture::from(init(spares))
+    start_pool(spares);
+    let ready = glue::when_set(wasm_bindgen::memory(), word_index(&READY));
+    wasm_bindgen_futures::JsFuture::from(ready)
         .await
-        .map(drop)
-        .map_err(|e| std::io::Error::other(format!("{e:?}")))
+        .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+    match READY.load(Acquire) {
+        READY_OK => Ok(()),
+        _ => Err(pool_error()),
+    }
 }
 
 thread_local! {
@@ -412,35 +483,45 @@ pub(crate) fn worker_lost() {
 
 /// Workers the pool starts with when the first `start()` initialises it (no `initThreads`).
 const LAZY_SPARES: u32 = 4;
-
-/// How long a first `start()` without `initThreads` waits for the pool to run.
-const LAZY_INIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// A `start()` before the pool runs (no `await initThreads(n)`): hand the module and memory to the
 /// spawner that `worker.js` started when the glue was imported on this thread (its script
 /// loaded while this thread still ran its event loop), and wait until it and the first workers
-/// run. If the spawner could not load meanwhile (this thread never yielded since it imported
-/// the glue), fail with a clear error instead of hanging.
+/// run, at most the start timeout. If the spawner could not load meanwhile (this thread never
+/// yielded since it imported the glue), or the pool failed, fail with a clear error instead of
+/// hanging.
 fn lazy_init() -> std::io::Result<()> {
     // Idempotent: only the first call starts the spawner.
-    drop(init(LAZY_SPARES));
+    start_pool(LAZY_SPARES);
     if !can_block() {
         // The UI thread returns to its event loop anyway; queued threads start when it does.
-        return Ok(());
+        return match READY.load(Acquire) {
+            READY_FAILED => Err(pool_error()),
+            _ => Ok(()),
+        };
     }
-    let deadline = Instant::now() + LAZY_INIT_TIMEOUT;
-    while READY.load(Acquire) == 0 {
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the browser worker pool did not start: await initThreads(n) (JS) once, on a \
-                 thread that returns to its event loop, before starting threads",
-            ));
+    let deadline = start_timeout().map(|t| Instant::now() + t);
+    loop {
+        match READY.load(Acquire) {
+            READY_OK => return Ok(()),
+            READY_FAILED => return Err(pool_error()),
+            _ => {}
         }
-        super::wait(&READY, 0, Some(deadline - now));
+        let left = match deadline {
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the browser worker pool did not start: await initThreads(n) (JS) once, \
+                         on a thread that returns to its event loop, before starting threads",
+                    ));
+                }
+                Some(d - now)
+            }
+            None => None,
+        };
+        super::wait(&READY, 0, left);
     }
-    Ok(())
 }
 
 /// Threads on this target are detached workers: the crate's own "stopped" state (set by the
@@ -460,7 +541,7 @@ pub(crate) fn spawn(
         stack: job_stack(stack_size)?,
         run: f,
     };
-    if READY.load(Acquire) == 0 {
+    if READY.load(Acquire) != READY_OK {
         lazy_init()?;
     }
     let need = {

@@ -12,13 +12,17 @@ extern "C" {
     #[wasm_bindgen(js_name = canBlock)]
     pub(super) fn can_block() -> bool;
 
+    /// `fail(reason)` is called at most once, if the pool cannot start.
     #[wasm_bindgen(js_name = startSpawner)]
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn start_spawner(
         glue_url: &str,
         module: JsValue,
         memory: JsValue,
         ctl: u32,
         ready: u32,
+        timeout_ms: f64,
+        fail: JsValue,
     );
 
     #[wasm_bindgen(js_name = notifySpawner)]
@@ -33,8 +37,19 @@ extern "C" {
     #[wasm_bindgen(js_name = futexWake)]
     pub(super) fn futex_wake(index: u32, count: u32);
 
+    /// Resolves with the word's value once it is non-zero.
     #[wasm_bindgen(js_name = whenSet)]
     pub(super) fn when_set(memory: JsValue, index: u32) -> js_sys::Promise;
+
+    /// Why this page cannot share memory with workers (not cross-origin isolated), if so.
+    #[wasm_bindgen(js_name = isolationProblem)]
+    pub(super) fn isolation_problem() -> Option<String>;
+
+    #[wasm_bindgen(js_name = useWorkerFactory)]
+    fn use_worker_factory(factory: &js_sys::Function);
+
+    #[wasm_bindgen(js_name = serve)]
+    fn serve(data: &JsValue, factory: &JsValue, wasm: &JsValue);
 }
 
 #[wasm_bindgen]
@@ -60,13 +75,33 @@ pub(super) fn glue_url() -> String {
 /// await initThreads(4);
 /// ```
 ///
-/// Rejects (a `RangeError`-like `Error`) for more than 256 workers.
+/// Never waits without a bound: it rejects with a `RuntimeError` naming the cause when the page
+/// is not cross-origin isolated, workers cannot be created (a Content-Security-Policy), the
+/// worker script or the glue fails to load in a worker, or the pool is not running within the
+/// start timeout (10 s unless `setStartTimeout(seconds)` changed it). Rejects with a
+/// `ValueError` for more than 256 workers.
 #[wasm_bindgen(js_name = initThreads, unchecked_return_type = "Promise<void>")]
 pub fn init_threads(spares: u32) -> js_sys::Promise {
     match crate::init::check_workers(spares as usize) {
         Ok(n) => super::init(n),
-        Err(e) => js_sys::Promise::reject(&JsError::new(&e.to_string()).into()),
+        Err(e) => js_sys::Promise::reject(&super::js_api::py_err(e)),
     }
+}
+
+/// How long `initThreads`, `initThreadPool` and a first `Thread.start` without `initThreads`
+/// wait for the browser thread pool before they fail, in seconds (default 10). A positive
+/// number of seconds; `Infinity` waits without a bound.
+///
+/// ```js
+/// import init, { initThreads, setStartTimeout } from './pkg/pythreading.js';
+/// await init();
+/// setStartTimeout(30);   // a slow network: give the worker script longer to load
+/// await initThreads(4);
+/// ```
+#[wasm_bindgen(js_name = setStartTimeout)]
+pub fn set_start_timeout(seconds: f64) -> Result<(), JsValue> {
+    let t = (seconds != f64::INFINITY).then(|| seconds.into());
+    crate::set_start_timeout(t).map_err(super::js_api::py_err)
 }
 
 /// Starts rayon's global thread pool on `n` pythreading threads (after `initThreads(n)`), like
@@ -110,6 +145,24 @@ pub fn shared_module() -> js_sys::Object {
     let _ = js_sys::Reflect::set(&o, &"module".into(), &wasm_bindgen::module());
     let _ = js_sys::Reflect::set(&o, &"memory".into(), &wasm_bindgen::memory());
     o
+}
+
+/// Registers the worker factory of a package's worker entry on this thread (see the top of
+/// `www/worker.js`): `factory(name)` returns a new module Worker whose script imports this glue
+/// by a relative path and calls [`__pythreading_serve`]. The npm package's entry module calls
+/// it after `init()`/`initSync()`.
+#[doc(hidden)]
+#[wasm_bindgen(skip_typescript)]
+pub fn __pythreading_use_worker(factory: js_sys::Function) {
+    use_worker_factory(&factory)
+}
+
+/// A worker entry's hand-over, once it has instantiated this glue on the posted module and
+/// memory: runs the worker's role (`data.role`), creating further workers with `factory`.
+#[doc(hidden)]
+#[wasm_bindgen(skip_typescript)]
+pub fn __pythreading_serve(data: JsValue, factory: JsValue) {
+    serve(&data, &factory, &wasm_bindgen::exports())
 }
 
 #[doc(hidden)]

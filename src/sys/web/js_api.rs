@@ -34,7 +34,7 @@ use wasm_bindgen::JsCast;
 // ---- errors ---------------------------------------------------------------------------------
 
 /// A JS `Error` named after Python's exception, with Python's message.
-fn py_err(e: crate::Error) -> JsValue {
+pub(super) fn py_err(e: crate::Error) -> JsValue {
     let msg = match &e {
         crate::Error::Runtime(m) | crate::Error::Value(m) | crate::Error::Overflow(m) => m.clone(),
         _ => String::new(),

@@ -1,6 +1,6 @@
 // A worker of the app: loads the same module and memory as the page (sharedModule()), turns the
 // handles it was sent back into primitives, and blocks on them (workers may block).
-import { initSync, Lock, Event, Semaphore } from './node_modules/pythreading-web/pythreading_web.js';
+import { initSync, Lock, Event, Semaphore } from 'pythreading-web';
 
 self.onmessage = ({ data }) => {
   initSync(data.shared);

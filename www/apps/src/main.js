@@ -1,6 +1,9 @@
 // The page: loads the package, starts its thread pool, shares primitives with a worker of its
-// own and waits for it without ever blocking (the page's UI thread may not block).
-import init, { initThreads, sharedModule, Lock, Event, Semaphore } from './node_modules/pythreading-web/pythreading_web.js';
+// own and waits for it without ever blocking (the page's UI thread may not block), and joins a
+// thread started in Rust. Bundlers resolve the package name; without one, the test that builds
+// this app replaces it by the file './node_modules/pythreading-web/index.js' (browsers do not
+// resolve package names, and import maps do not reach workers).
+import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore } from 'pythreading-web';
 
 const lines = [];
 const log = (line) => {
@@ -9,8 +12,15 @@ const log = (line) => {
 };
 
 async function main() {
+  const t0 = performance.now();
   await init();
   await initThreads(2);
+  const poolUp = performance.now();
+  // A thread started in Rust (the package's checkThread), joined from JS.
+  const thread = checkThread(0.05);
+  log(`page: a Rust thread ${thread.name} started: ${thread.isAlive()}`);
+  await thread.joinAsync(30);
+  log(`page: joined it: alive=${thread.isAlive()}`);
   const lock = new Lock();
   const started = new Event();
   const done = new Event();
@@ -40,7 +50,7 @@ async function main() {
   log(`page: the worker says: ${await fromWorker}`);
   log(`page: lock free again: ${await lock.acquireAsync(5)}`);
   lock.release();
-  window.appResult = { ok: true, lines };
+  window.appResult = { ok: true, lines, initMs: poolUp - t0 };
 }
 
 main().catch((e) => {

@@ -1,0 +1,7 @@
+// The package's worker factory: `new Worker(new URL('./worker.js', import.meta.url), ...)` with a
+// literal path, the pattern bundlers (Vite, webpack 5) recognise: they emit worker.js as an entry
+// of its own, with its own copy of the glue. Without a bundler the browser loads the file beside
+// this one. Handed to the library's runtime by index.js and worker.js.
+export function createWorker(name) {
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
+}
