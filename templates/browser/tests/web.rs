@@ -39,7 +39,7 @@ fn sleep(secs: f64) {
 #[wasm_bindgen_test]
 async fn lock_protected_counter_from_four_threads_is_exact() {
     init().await;
-    let n = 20_000u64;
+    let n = 200_000u64;
     assert_eq!(parallel_sum(n, 4).unwrap(), n * (n - 1) / 2);
 }
 
