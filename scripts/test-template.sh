@@ -52,7 +52,7 @@ EOF
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pythreading-template.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-tar -C templates/browser --exclude=./target --exclude=./Cargo.lock -cf - . | tar -C "$WORK" -xf -
+tar -C templates/browser --exclude=./target --exclude=./Cargo.lock -cf - . | tar -C "$WORK" -xmf -
 # The template depends on pythreading the way a user's crate would (git); the copy uses this
 # checkout instead, so what is tested is the code in front of you.
 DEP="pythreading = { path = \"$ROOT\" }"
