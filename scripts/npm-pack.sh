@@ -4,8 +4,9 @@
 # target/npm/pythreading-web-VERSION.tgz.
 #
 #   bash scripts/npm-pack.sh            # build and pack
-#   bash scripts/npm-pack.sh --test     # then install the tarball into a copy of the example app
-#                                       # (www/npm-app) and run it in headless Chromium
+#   bash scripts/npm-pack.sh --test     # then install the tarball into the example app
+#                                       # (www/apps) with npm and pnpm, build it with Vite,
+#                                       # webpack and no bundler, and run it in headless browsers
 #
 # wasm-pack runs with the pinned nightly and -Zbuild-std (no prebuilt std exists for atomics);
 # `--mode force` skips its rustup target check (`rustup target add` has nothing to add for a
@@ -39,9 +40,7 @@ TARBALL="$(cd npm/pkg && npm pack --silent --pack-destination "$ROOT/target/npm"
 echo "[npm] packed target/npm/$TARBALL" >&2
 [ "${1:-}" = "--test" ] || exit 0
 
-# A browser app installing the package the way a user's would: from the tarball (so the
-# package's "files" must hold everything it needs), no registry needed.
-APP="$ROOT/target/npm/app"
-rm -rf "$APP" && mkdir -p "$APP" && cp www/npm-app/* "$APP/"
-(cd "$APP" && npm install --no-audit --no-fund --no-save "$ROOT/target/npm/$TARBALL" >&2)
-exec python3 www/test_npm_app.py "$APP"
+# The example app installed from the tarball the way a user's would (so the package's "files"
+# must hold everything it needs), with npm and with pnpm, built by Vite (dev server and build),
+# webpack 5 and no bundler, run in headless browsers; then start-up faults (www/test_apps.py).
+exec python3 www/test_apps.py "$ROOT/target/npm/$TARBALL"

@@ -64,7 +64,8 @@ function urlWorker(name) {
 
 /// The worker script's URL as far as it is known, for error messages.
 function workerScript() {
-  return createWorkerFn ? "the package's worker entry (worker.js beside the glue)" : SELF_URL;
+  if (!createWorkerFn) return SELF_URL;
+  return createWorkerFn.scriptUrl ? createWorkerFn.scriptUrl() : "the registered worker entry";
 }
 
 function newWorker(name) {
@@ -212,7 +213,7 @@ export function startSpawner(glueUrl, module, memory, ctl, ready, timeoutMs, fai
       () =>
         failOnce(
           `no worker was running after ${timeoutMs / 1000} s (the worker script, ` +
-            `${workerScript()}, loaded but did not start the pool)`,
+            `${workerScript()}, did not load, or did not start the pool, in time)`,
         ),
       timeoutMs,
     );

@@ -5,3 +5,8 @@
 export function createWorker(name) {
   return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name });
 }
+
+// The script's URL, for error messages only. Built from parts so that bundlers do not take it
+// for a second reference to the file (they would copy it as a plain asset); in a bundle it
+// names where the unbundled file would be.
+createWorker.scriptUrl = () => new URL(['.', 'worker.js'].join('/'), import.meta.url).href;

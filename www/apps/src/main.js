@@ -12,14 +12,15 @@ const log = (line) => {
 };
 
 async function main() {
-  const t0 = performance.now();
   await init();
-  await initThreads(2);
-  const poolUp = performance.now();
-  // A thread started in Rust (the package's checkThread), joined from JS.
-  const thread = checkThread(0.05);
-  log(`page: a Rust thread ${thread.name} started: ${thread.isAlive()}`);
+  // initThreads(4) until a first thread has run (started in Rust, joined from JS): what an app
+  // waits for at start-up (www/test_apps.py --measure reports it).
+  const t0 = performance.now();
+  await initThreads(4);
+  const thread = checkThread(0);
+  log(`page: started a Rust thread: ${thread.name}`);
   await thread.joinAsync(30);
+  const startMs = performance.now() - t0;
   log(`page: joined it: alive=${thread.isAlive()}`);
   const lock = new Lock();
   const started = new Event();
@@ -50,7 +51,7 @@ async function main() {
   log(`page: the worker says: ${await fromWorker}`);
   log(`page: lock free again: ${await lock.acquireAsync(5)}`);
   lock.release();
-  window.appResult = { ok: true, lines, initMs: poolUp - t0 };
+  window.appResult = { ok: true, lines, startMs };
 }
 
 main().catch((e) => {
