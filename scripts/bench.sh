@@ -16,7 +16,10 @@
 # bench samples them in a dedicated worker of www/bench.html in headless Chromium
 # (www/bench_browser.py --serve) and prints the browser table: browser/native ratios, ours/std
 # in the browser, start+join (pool workers vs a fresh Worker per thread), memory over 10,000
-# threads, and issue 4's goals. --no-wasmtime leaves the wasmtime columns out.
+# threads, and issue 4's goals; then the npm package's start-up in the example apps
+# (www/test_apps.py --loads: initThreads(4) until a first thread has run, median over fresh page
+# loads, unbundled and bundled, in Chromium and Firefox; goal <= 150 ms). --no-wasmtime leaves
+# the wasmtime columns out.
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
 # semaphore, barrier, thread_start_join); PYTHREADING_BENCH_ROUNDS=N changes the number of
 # rounds (201 by default: about a minute per runtime, plus the builds). Without the wasm target
@@ -42,4 +45,14 @@ fi
 if [ "$browser" = 1 ]; then
   bash scripts/bench-web.sh --build
 fi
-exec cargo bench --bench primitives -- "${args[@]}"
+cargo bench --bench primitives -- "${args[@]}"
+if [ "$browser" = 1 ]; then
+  # Start-up in apps as users build them: initThreads(4) until a first thread has run, the
+  # median over fresh page loads, unbundled and bundled (Vite, webpack), in each browser.
+  echo
+  echo "### Start-up: initThreads(4) until a first thread has run (the npm package in www/apps)"
+  bash scripts/npm-pack.sh
+  python3 www/test_apps.py target/npm/pythreading-web-0.1.0.tgz --pm npm \
+    --bundler plain vite-build webpack --no-faults --loads "${PYTHREADING_BENCH_LOADS:-11}" \
+    --goal-ms 150
+fi

@@ -13,7 +13,9 @@
 # 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
 #    chromium, chromium-driver, wasm-bindgen-cli, wasm-pack and npm first: scripts/setup.sh
 #    --browser), the seed examples in the www/ demo page with the same output checks as
-#    natively, and the npm package installed into an app (scripts/npm-pack.sh --test).
+#    natively, the npm package installed into apps built by Vite, webpack and no bundler with
+#    npm and pnpm, plus start-up faults (scripts/npm-pack.sh --test), and a downstream crate
+#    made from templates/browser tested with wasm-pack (scripts/test-template.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -60,8 +62,15 @@ step "browsers: seed examples in the www/ demo page"
 PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
 
 # The npm package: wasm-pack build, npm pack, installed from the tarball into the example app
-# (www/npm-app), which shares a Lock, an Event and a Semaphore between the page and a worker.
-step "browsers: the npm package in an app"
+# (www/apps) with npm and pnpm, built by Vite (dev server and build), webpack 5 and no bundler:
+# the page shares a Lock, an Event and a Semaphore with a worker and joins a thread started in
+# Rust. Then start-up faults, each provoked: the error names the cause, within its bound.
+step "browsers: the npm package in apps (Vite, webpack, no bundler; npm and pnpm)"
 bash scripts/npm-pack.sh --test
+
+# A crate of one's own, as the README says to set it up (templates/browser/, copied out of the
+# repo): wasm-pack test in headless Chromium and Firefox.
+step "browsers: a downstream crate (templates/browser) with wasm-pack test"
+bash scripts/test-template.sh
 
 step "all test suites passed"

@@ -224,6 +224,8 @@ def main():
     ap.add_argument("--browser", nargs="+", default=["chromium", "firefox"])
     ap.add_argument("--work", default=os.path.join(ROOT, "target", "npm", "apps"))
     ap.add_argument("--no-faults", action="store_true")
+    ap.add_argument("--goal-ms", type=float,
+                    help="print PASS or MISS for each median against this goal")
     ap.add_argument("--loads", type=int, default=1,
                     help="page loads per app and browser (the start-up time's median)")
     args = ap.parse_args()
@@ -252,7 +254,10 @@ def main():
                         med = statistics.median(times)
                         print(f"  ok   {label} initThreads(4) to a first thread run: median "
                               f"{med:.0f} ms over {len(times)} page loads [{min(times):.0f}-"
-                              f"{max(times):.0f}] ({took:.1f} s)")
+                              f"{max(times):.0f}] ({took:.1f} s)" + (
+                                  "" if args.goal_ms is None else
+                                  f" goal <= {args.goal_ms:.0f} ms: "
+                                  f"{'PASS' if med <= args.goal_ms else 'MISS'}"))
                     else:
                         failed += 1
                         print(f"  FAIL {label} ({took:.1f} s)\n    {msg}")
