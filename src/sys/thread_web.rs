@@ -232,9 +232,14 @@ fn start_timeout() -> Option<std::time::Duration> {
 /// first failure counts, and none once the pool runs.
 fn fail_pool(reason: String) {
     let mut f = FAILURE.lock();
-    // Release: the reason is written before the state says failed (readers load READY with
-    // Acquire, then read FAILURE).
-    if READY.compare_exchange(0, READY_FAILED, AcqRel, Acquire).is_ok() {
+    // The lock is held across the state change and the write of the reason, so a thread that
+    // sees READY_FAILED (its Acquire load pairs with this AcqRel CAS) and then takes the lock
+    // finds the reason in. A CAS from 0, because the spawner's JS marks the pool ready with a
+    // CAS from 0 too: exactly one of "ready" and "failed" wins, and a failed pool stays failed.
+    if READY
+        .compare_exchange(0, READY_FAILED, AcqRel, Acquire)
+        .is_ok()
+    {
         *f = Some(reason);
         drop(f);
         super::wake_all(&READY);
