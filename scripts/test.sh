@@ -24,6 +24,15 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n==== %s\n' "$*"; }
 
+# Build output never belongs in git (target/ at any depth, node_modules, packed tarballs).
+step "no build output tracked by git"
+tracked="$(git ls-files | grep -E '(^|/)(target|node_modules)/|\.tgz$' || true)"
+if [ -n "$tracked" ]; then
+  echo "build output is tracked by git (git rm -r --cached it):" >&2
+  echo "$tracked" | head -20 >&2
+  exit 1
+fi
+
 step "native: cargo test"
 cargo test --all-targets --all-features
 cargo test --doc --all-features
