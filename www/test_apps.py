@@ -10,7 +10,7 @@ and joins a thread started in Rust.
 
 Then start-up faults, one at a time, on the unbundled app (www/apps/faults): no cross-origin
 isolation, the module or the worker script missing, workers forbidden by a
-Content-Security-Policy, a module or worker script that stalls; each must end init() or initThreads()
+Content-Security-Policy, a module or worker script that stalls, the glue bundled without the package's entry; each must end init() or initThreads()
 within its bound with an error naming the cause (--no-faults skips them).
 
 Bundler versions are pinned in www/apps/package.json. Prints one line per app and browser with
@@ -160,6 +160,9 @@ FAULTS = [
      ["could not be fetched from http://", "no answer within 1 s"]),
     ("stall", "?start=1", "initThreads", "RuntimeError",
      ["no worker was running after 1 s", "/pythreading-web/worker.js"]),
+    # The glue imported by its file and bundled by Vite, without the package's entry.
+    ("glue-direct", "", "initThreads", "RuntimeError",
+     ["the module was bundled", "import the package itself"]),
 ]
 
 
@@ -191,14 +194,20 @@ class FaultHandler(IsolatedHandler):
 
 
 def check_fault(app, fault, query, stage, name, needles, browser):
-    handler = functools.partial(type("H", (FaultHandler,), {"fault": fault}), directory=app)
+    root, page = app, "faults/index.html"
+    if fault == "glue-direct":
+        root, page = os.path.join(app, "dist-glue-direct"), "index.html"
+        if not os.path.exists(root):
+            run(["npx", "--no-install", "vite", "build", "--config",
+                 "vite/glue-direct.config.js"], app)
+    handler = functools.partial(type("H", (FaultHandler,), {"fault": fault}), directory=root)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     # A page that gave up on a stalled file closes the connection: not an error here.
     httpd.handle_error = lambda request, address: None
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
         with Browser(app, browser=browser) as b:
-            b.open_url(f"http://127.0.0.1:{httpd.server_address[1]}/faults/index.html{query}")
+            b.open_url(f"http://127.0.0.1:{httpd.server_address[1]}/{page}{query}")
             r = b.wait_for("return window.faultResult || null", timeout=60)
     finally:
         httpd.shutdown()
