@@ -60,12 +60,24 @@ pub(super) fn glue_url() -> String {
 /// await initThreads(4);
 /// ```
 ///
-/// Rejects (a `RangeError`-like `Error`) for more than 256 workers.
+/// Rejects, before starting anything, with `ValueError` for more than 256 workers; `n` is
+/// checked as a count (see `js_api.rs`): `TypeError` if missing or not a number, `ValueError`
+/// if negative, NaN or fractional, `OverflowError` above 4294967295.
 #[wasm_bindgen(js_name = initThreads, unchecked_return_type = "Promise<void>")]
-pub fn init_threads(spares: u32) -> js_sys::Promise {
-    match crate::init::check_workers(spares as usize) {
+pub fn init_threads(
+    #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+) -> js_sys::Promise {
+    use super::js_api;
+    const WORKERS: js_api::Count = js_api::Count {
+        what: "init_threads: n",
+        min: 0,
+        below: "init_threads: n must be >= 0",
+        above: "init_threads: n is too large",
+    };
+    let n = js_api::required(&n, "initThreads", "n").and_then(|()| js_api::count(&n, &WORKERS));
+    match n.and_then(|n| crate::init::check_workers(n).map_err(js_api::py_err)) {
         Ok(n) => super::init(n),
-        Err(e) => js_sys::Promise::reject(&JsError::new(&e.to_string()).into()),
+        Err(e) => js_sys::Promise::reject(&e),
     }
 }
 
@@ -79,12 +91,26 @@ pub fn init_threads(spares: u32) -> js_sys::Promise {
 /// await init();
 /// await initThreadPool(navigator.hardwareConcurrency);
 /// ```
+///
+/// Rejects, before starting anything, with `ValueError` for `n` below 1 or above 256, and the
+/// other errors of a count (see `js_api.rs`: `TypeError` if missing or not a number, ...).
 #[cfg(feature = "rayon")]
 #[wasm_bindgen(js_name = initThreadPool)]
-pub async fn init_thread_pool(n: u32) -> Result<(), JsError> {
-    let err = |e: crate::Error| JsError::new(&e.to_string());
-    crate::init_threads(n as usize).await.map_err(err)?;
-    crate::init_thread_pool(n as usize).map_err(err)
+pub async fn init_thread_pool(
+    #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+) -> Result<(), JsValue> {
+    use super::js_api;
+    // Below 1: the message of the Rust side's `init_thread_pool`.
+    const NUM_THREADS: js_api::Count = js_api::Count {
+        what: "init_thread_pool: num_threads",
+        min: 1,
+        below: "init_thread_pool: num_threads must be at least 1",
+        above: "init_thread_pool: num_threads is too large",
+    };
+    js_api::required(&n, "initThreadPool", "n")?;
+    let n = js_api::count(&n, &NUM_THREADS)?;
+    crate::init_threads(n).await.map_err(js_api::py_err)?;
+    crate::init_thread_pool(n).map_err(js_api::py_err)
 }
 
 /// `{ module, memory }`: what a worker of your own needs to load this same instance's code and
