@@ -20,7 +20,7 @@ export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 
 SUITES=("$@")
 if [ ${#SUITES[@]} -eq 0 ]; then
-  SUITES=(browser_smoke browser_lazy browser_ui browser_pool rayon)
+  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args rayon)
   # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then

@@ -39,6 +39,7 @@ APPS = os.path.join(ROOT, "www", "apps")
 EXPECTED = [
     "page: started a Rust thread: pythreading-web-check",
     "page: joined it: alive=false",
+    'page: checkThread("0.1") threw TypeError: seconds must be a number, not string',
     "page: holds the lock (locked=true)",
     "page: the worker started: true",
     "page: releases the lock",

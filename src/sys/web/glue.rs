@@ -78,13 +78,26 @@ pub(super) fn glue_url() -> String {
 /// Never waits without a bound: it rejects with a `RuntimeError` naming the cause when the page
 /// is not cross-origin isolated, workers cannot be created (a Content-Security-Policy), the
 /// worker script or the glue fails to load in a worker, or the pool is not running within the
-/// start timeout (10 s unless `setStartTimeout(seconds)` changed it). Rejects with a
-/// `ValueError` for more than 256 workers.
+/// start timeout (10 s unless `setStartTimeout(seconds)` changed it).
+///
+/// Rejects, before starting anything, with `ValueError` for more than 256 workers; `n` is
+/// checked as a count (see `js_api.rs`): `TypeError` if missing or not a number, `ValueError`
+/// if negative, NaN or fractional, `OverflowError` above 4294967295.
 #[wasm_bindgen(js_name = initThreads, unchecked_return_type = "Promise<void>")]
-pub fn init_threads(spares: u32) -> js_sys::Promise {
-    match crate::init::check_workers(spares as usize) {
+pub fn init_threads(
+    #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+) -> js_sys::Promise {
+    use super::js_api;
+    const WORKERS: js_api::Count = js_api::Count {
+        what: "init_threads: n",
+        min: 0,
+        below: "init_threads: n must be >= 0",
+        above: "init_threads: n is too large",
+    };
+    let n = js_api::required(&n, "initThreads", "n").and_then(|()| js_api::count(&n, &WORKERS));
+    match n.and_then(|n| crate::init::check_workers(n).map_err(js_api::py_err)) {
         Ok(n) => super::init(n),
-        Err(e) => js_sys::Promise::reject(&super::js_api::py_err(e)),
+        Err(e) => js_sys::Promise::reject(&e),
     }
 }
 
@@ -98,10 +111,18 @@ pub fn init_threads(spares: u32) -> js_sys::Promise {
 /// setStartTimeout(30);   // a slow network: give the worker script longer to load
 /// await initThreads(4);
 /// ```
+///
+/// Checked like every JS number: `TypeError` if missing or not a number; `ValueError` for NaN,
+/// zero or a negative number; `OverflowError` above `TIMEOUT_MAX` (except `Infinity`).
 #[wasm_bindgen(js_name = setStartTimeout)]
-pub fn set_start_timeout(seconds: f64) -> Result<(), JsValue> {
+pub fn set_start_timeout(
+    #[wasm_bindgen(unchecked_param_type = "number")] seconds: JsValue,
+) -> Result<(), JsValue> {
+    use super::js_api;
+    js_api::required(&seconds, "setStartTimeout", "seconds")?;
+    let seconds = js_api::number(&seconds, "seconds")?;
     let t = (seconds != f64::INFINITY).then(|| seconds.into());
-    crate::set_start_timeout(t).map_err(super::js_api::py_err)
+    crate::set_start_timeout(t).map_err(js_api::py_err)
 }
 
 /// Starts rayon's global thread pool on `n` pythreading threads (after `initThreads(n)`), like
@@ -114,12 +135,26 @@ pub fn set_start_timeout(seconds: f64) -> Result<(), JsValue> {
 /// await init();
 /// await initThreadPool(navigator.hardwareConcurrency);
 /// ```
+///
+/// Rejects, before starting anything, with `ValueError` for `n` below 1 or above 256, and the
+/// other errors of a count (see `js_api.rs`: `TypeError` if missing or not a number, ...).
 #[cfg(feature = "rayon")]
 #[wasm_bindgen(js_name = initThreadPool)]
-pub async fn init_thread_pool(n: u32) -> Result<(), JsError> {
-    let err = |e: crate::Error| JsError::new(&e.to_string());
-    crate::init_threads(n as usize).await.map_err(err)?;
-    crate::init_thread_pool(n as usize).map_err(err)
+pub async fn init_thread_pool(
+    #[wasm_bindgen(unchecked_param_type = "number")] n: JsValue,
+) -> Result<(), JsValue> {
+    use super::js_api;
+    // Below 1: the message of the Rust side's `init_thread_pool`.
+    const NUM_THREADS: js_api::Count = js_api::Count {
+        what: "init_thread_pool: num_threads",
+        min: 1,
+        below: "init_thread_pool: num_threads must be at least 1",
+        above: "init_thread_pool: num_threads is too large",
+    };
+    js_api::required(&n, "initThreadPool", "n")?;
+    let n = js_api::count(&n, &NUM_THREADS)?;
+    crate::init_threads(n).await.map_err(js_api::py_err)?;
+    crate::init_thread_pool(n).map_err(js_api::py_err)
 }
 
 /// `{ module, memory }`: what a worker of your own needs to load this same instance's code and

@@ -18,8 +18,37 @@
 //! `RLock` or a `Condition` acquired asynchronously is owned by the caller, as in Python.
 //!
 //! Errors are JS `Error`s whose `name` is Python's exception (`RuntimeError`, `ValueError`,
-//! `OverflowError`, `BrokenBarrierError`) and whose `message` is Python's (`release unlocked
-//! lock`, ...); the async methods reject with them.
+//! `OverflowError`, `BrokenBarrierError`; `TypeError`, a JS `TypeError`, for an argument of the
+//! wrong type) and whose `message` is Python's where Python has one (`release unlocked lock`,
+//! ...); the async methods reject with them.
+//!
+//! Every argument is checked here, before it is converted and before anything changes (a
+//! refused call leaves the primitive as it was), instead of wasm-bindgen's silent coercions
+//! (`-1` to 4294967295, `2.5` to 2, `"x"` to 0 or NaN). `undefined` and `null` mean "omitted"
+//! for an optional argument; a required one that is missing is a `TypeError` (`Barrier()
+//! missing 1 required positional argument: 'parties'`). Argument errors come first, also where
+//! the call would fail for another reason (the lock not held, the page's UI thread).
+//! * Counts (`Semaphore(value)`, `release(n)`, `notify(n)`, `Barrier(parties)`; also
+//!   `initThreads(n)` and `initThreadPool(n)` in `glue.rs`): a value that is not a number
+//!   (a string, a bigint, an object, `null` where the count is required, and a boolean:
+//!   Python would take `True` as 1, but in JS it is far more likely a mistake) is a
+//!   `TypeError`; below the least value, `ValueError` with Python's wording
+//!   (`semaphore initial value must be >= 0`, `n must be one or more`, `parties must be >= 1`;
+//!   `notify(n)` refuses a negative `n` with `n must be >= 0`, which Python takes as 0);
+//!   NaN or a fraction, `ValueError` (`... must be an integer, got 2.5`: JS has one number type,
+//!   so where Python says `TypeError` for a float, the value is what is wrong here); above
+//!   4294967295 (`usize` on wasm32, what the Rust side takes) or `Infinity`, `OverflowError`.
+//! * Timeouts (seconds): a value that is not a number (booleans included) is a `TypeError`;
+//!   numbers then follow the Rust side's rules (`Timeout`), so JS and Rust say the same thing:
+//!   NaN is `ValueError` (`Invalid value NaN (not a number)`), above `TIMEOUT_MAX`
+//!   (`Infinity` too) `OverflowError` (`timeout value is too large`), a negative one means "do
+//!   not wait" for waits and is `ValueError` for lock acquires (except -1: no limit).
+//! * `blocking` must be a boolean (`TypeError` otherwise, not JS truthiness: `acquire(5)` is
+//!   most likely a timeout passed in the wrong place, which truthiness would turn into a wait
+//!   without limit).
+//! * Handles: a value that is not a number is a `TypeError`; any number that is not a live
+//!   handle of that class (negative, fractional, NaN, too large, taken, of another class) is a
+//!   `ValueError` naming it, never a lookup of a coerced number.
 
 use crate::timeout::{Step, Timeout};
 use js_sys::Promise;
@@ -46,6 +75,149 @@ pub(super) fn py_err(e: crate::Error) -> JsValue {
 
 fn reject(e: JsValue) -> Promise {
     Promise::reject(&e)
+}
+
+// ---- arguments ------------------------------------------------------------------------------
+
+/// A JS `TypeError` (the name is Python's too).
+fn type_err(msg: String) -> JsValue {
+    js_sys::TypeError::new(&msg).into()
+}
+
+/// The type of a refused argument, for "must be a number, not …": `typeof`, with `null`
+/// named as itself.
+fn type_name(v: &JsValue) -> String {
+    if v.is_null() {
+        "null".into()
+    } else {
+        v.js_typeof().as_string().unwrap_or_default()
+    }
+}
+
+/// A number as JS writes it (`2.5`, `-1`, `NaN`, `Infinity`, `1e+21`), for messages.
+fn js_number(x: f64) -> String {
+    js_sys::Number::from(x)
+        .to_string_with_radix(10)
+        .map_or_else(|_| x.to_string(), String::from)
+}
+
+/// True for an omitted optional argument: `undefined` or `null`.
+fn omitted(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
+}
+
+/// `TypeError` for a required argument that is `undefined`, with Python's wording
+/// (`Barrier() missing 1 required positional argument: 'parties'`).
+pub(super) fn required(v: &JsValue, call: &str, arg: &str) -> Result<(), JsValue> {
+    if v.is_undefined() {
+        Err(type_err(format!(
+            "{call}() missing 1 required positional argument: '{arg}'"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// A number argument, without coercion: anything whose `typeof` is not `"number"` (a string,
+/// a boolean, a bigint, an object, `null`) is a `TypeError`.
+pub(super) fn number(v: &JsValue, what: &str) -> Result<f64, JsValue> {
+    v.as_f64()
+        .ok_or_else(|| type_err(format!("{what} must be a number, not {}", type_name(v))))
+}
+
+/// The rules of a count argument (an integer the Rust side takes as `usize`).
+pub(super) struct Count {
+    /// The argument, in messages.
+    pub(super) what: &'static str,
+    /// The least value allowed.
+    pub(super) min: u32,
+    /// The `ValueError` message below `min` (Python's wording where Python has one).
+    pub(super) below: &'static str,
+    /// The `OverflowError` message above `u32::MAX` (`usize::MAX` on wasm32).
+    pub(super) above: &'static str,
+}
+
+/// `Semaphore(value)`, `BoundedSemaphore(value)`: Python's message below 0, the Rust side's
+/// above its range.
+const SEM_VALUE: Count = Count {
+    what: "semaphore initial value",
+    min: 0,
+    below: "semaphore initial value must be >= 0",
+    above: "semaphore value is too large",
+};
+
+/// `release(n)`: the messages of the Rust side's `release` (Python's for `n < 1`).
+const RELEASE_N: Count = Count {
+    what: "n",
+    min: 1,
+    below: "n must be one or more",
+    above: "semaphore value is too large",
+};
+
+/// `Condition.notify(n)`: 0 wakes nobody, as in Python.
+const NOTIFY_N: Count = Count {
+    what: "n",
+    min: 0,
+    below: "n must be >= 0",
+    above: "n is too large",
+};
+
+/// `Barrier(parties)`: below 1, the message of the Rust side's `Barrier::builder`.
+const PARTIES: Count = Count {
+    what: "parties",
+    min: 1,
+    below: "parties must be >= 1",
+    above: "parties is too large",
+};
+
+/// A count argument with `c`'s rules: `TypeError` for a value that is not a number,
+/// `ValueError` below the least value, `OverflowError` above `u32::MAX` (`Infinity` too),
+/// `ValueError` for NaN or a fraction.
+pub(super) fn count(v: &JsValue, c: &Count) -> Result<usize, JsValue> {
+    let x = number(v, c.what)?;
+    if x < f64::from(c.min) {
+        return Err(py_err(crate::Error::Value(c.below.into())));
+    }
+    if x > f64::from(u32::MAX) {
+        return Err(py_err(crate::Error::Overflow(c.above.into())));
+    }
+    if x.fract() != 0.0 {
+        // NaN lands here too (its `fract()` is NaN).
+        return Err(py_err(crate::Error::Value(format!(
+            "{} must be an integer, got {}",
+            c.what,
+            js_number(x)
+        ))));
+    }
+    Ok(x as usize)
+}
+
+/// An optional count: `default` if omitted, else [`count`].
+fn opt_count(v: &JsValue, c: &Count, default: usize) -> Result<usize, JsValue> {
+    if omitted(v) {
+        Ok(default)
+    } else {
+        count(v, c)
+    }
+}
+
+/// An optional timeout in seconds: `None` if omitted, `TypeError` if not a number; the value
+/// itself is checked by the Rust side's rules of the call it goes to.
+fn timeout_arg(v: &JsValue) -> Result<Option<f64>, JsValue> {
+    if omitted(v) {
+        Ok(None)
+    } else {
+        number(v, "timeout").map(Some)
+    }
+}
+
+/// `blocking` (default true): a boolean, else `TypeError` (no truthiness).
+fn blocking_arg(v: &JsValue) -> Result<bool, JsValue> {
+    if omitted(v) {
+        return Ok(true);
+    }
+    v.as_bool()
+        .ok_or_else(|| type_err(format!("blocking must be a boolean, not {}", type_name(v))))
 }
 
 /// A wait's timeout in seconds with the wait rules (`None`: no limit; negative: no wait).
@@ -151,10 +323,10 @@ fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promi
 /// false after `timeout` seconds (lock rules: `-1` or none, no limit).
 fn lock_acquire_async<L: 'static>(
     lock: L,
-    timeout: Option<f64>,
+    timeout: &JsValue,
     step: fn(&L) -> Step<'_, bool>,
 ) -> Promise {
-    let t = match lock_timeout(timeout) {
+    let t = match timeout_arg(timeout).and_then(lock_timeout) {
         Ok(t) => t,
         Err(e) => return reject(e),
     };
@@ -198,13 +370,29 @@ fn into_handle<T: Any + Send>(v: T) -> u32 {
     *next
 }
 
+/// `ValueError`: `h` (as JS writes it) is not a live handle of `class`.
+fn not_a_handle(h: &str, class: &str) -> JsValue {
+    py_err(crate::Error::Value(format!(
+        "{h} is not a handle of class {class} (handle() gives one, fromHandle takes it once)"
+    )))
+}
+
+/// The argument of JS's `X.fromHandle(handle)`: `TypeError` if it is missing or not a number;
+/// `ValueError` for a number that cannot be a handle (negative, fractional, NaN, above
+/// `u32::MAX`), which is never converted and looked up (it could name another handle then).
+fn handle_arg(handle: &JsValue, class: &str) -> Result<u32, JsValue> {
+    required(handle, &format!("{class}.fromHandle"), "handle")?;
+    let x = number(handle, "handle")?;
+    if x >= 1.0 && x <= f64::from(u32::MAX) && x.fract() == 0.0 {
+        Ok(x as u32)
+    } else {
+        Err(not_a_handle(&js_number(x), class))
+    }
+}
+
 fn from_handle<T: Any + Send>(h: u32, class: &str) -> Result<T, JsValue> {
     let mut g = handles();
-    let bad = || {
-        py_err(crate::Error::Value(format!(
-            "{h} is not a handle of class {class} (handle() gives one, fromHandle takes it once)"
-        )))
-    };
+    let bad = || not_a_handle(&h.to_string(), class);
     match g.1.get(&h) {
         Some(b) if b.is::<T>() => {}
         _ => return Err(bad()),
@@ -226,16 +414,29 @@ macro_rules! transferable {
             }
 
             /// The object on the same state as the one whose `handle()` gave `handle` (each
-            /// handle is taken once). Throws `ValueError` for any other number.
+            /// handle is taken once). Throws `ValueError` for any other number, `TypeError`
+            /// for a value that is not a number. (Rust code holding a `u32` calls
+            /// `from_handle`.)
             #[wasm_bindgen(js_name = fromHandle)]
-            pub fn from_handle(handle: u32) -> Result<$js, JsValue> {
-                from_handle::<$rust>(handle, stringify!($class)).map($js)
+            pub fn from_handle_value(
+                #[wasm_bindgen(unchecked_param_type = "number")] handle: JsValue,
+            ) -> Result<$js, JsValue> {
+                let class = stringify!($class);
+                from_handle::<$rust>(handle_arg(&handle, class)?, class).map($js)
             }
 
             /// Python's repr, e.g. `<unlocked pythreading.Lock object at 0x...>`.
             #[wasm_bindgen(js_name = toString)]
             pub fn repr(&self) -> String {
                 format!("{:?}", self.0)
+            }
+        }
+
+        impl $js {
+            /// The object on the same state as the one whose `handle()` gave `handle` (each
+            /// handle is taken once): `Err` (a JS `ValueError`) for any other number.
+            pub fn from_handle(handle: u32) -> Result<$js, JsValue> {
+                from_handle::<$rust>(handle, stringify!($class)).map($js)
             }
         }
 
@@ -282,17 +483,23 @@ impl JsLock {
 
     /// `acquire(blocking = true, timeout = -1)`: true if acquired. On the page's UI thread it
     /// throws `RuntimeError` instead of waiting: use `acquireAsync` there.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(py_err)
+    pub fn acquire(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] blocking: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        let (blocking, timeout) = (blocking_arg(&blocking)?, timeout_arg(&timeout)?);
+        self.0.acquire_with(blocking, timeout).map_err(py_err)
     }
 
     /// Resolves with true once acquired, or false if `timeout` seconds passed first (no
     /// timeout, or -1: no limit). Never blocks the calling thread.
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        lock_acquire_async(self.0.clone(), timeout, |l| l.acquire_step())
+    pub fn acquire_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        lock_acquire_async(self.0.clone(), &timeout, |l| l.acquire_step())
     }
 
     /// Throws `RuntimeError` ("release unlocked lock") if it is not locked.
@@ -329,17 +536,23 @@ impl JsRLock {
 
     /// `acquire(blocking = true, timeout = -1)`: true if acquired (or re-entered). On the
     /// page's UI thread it throws `RuntimeError` instead of waiting.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(py_err)
+    pub fn acquire(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] blocking: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        let (blocking, timeout) = (blocking_arg(&blocking)?, timeout_arg(&timeout)?);
+        self.0.acquire_with(blocking, timeout).map_err(py_err)
     }
 
     /// Resolves with true once the calling thread owns it, or false after `timeout` seconds.
     /// The calling thread is the owner (it tries and waits itself, without blocking).
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        lock_acquire_async(self.0.clone(), timeout, |l| l.acquire_step())
+    pub fn acquire_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        lock_acquire_async(self.0.clone(), &timeout, |l| l.acquire_step())
     }
 
     /// Releases one level. Throws `RuntimeError` ("cannot release un-acquired lock") if the
@@ -400,17 +613,23 @@ impl JsCondition {
     }
 
     /// `acquire(blocking = true, timeout = -1)` on the underlying lock.
-    pub fn acquire(&self, blocking: Option<bool>, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0
-            .acquire_with(blocking.unwrap_or(true), timeout)
-            .map_err(py_err)
+    pub fn acquire(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] blocking: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        let (blocking, timeout) = (blocking_arg(&blocking)?, timeout_arg(&timeout)?);
+        self.0.acquire_with(blocking, timeout).map_err(py_err)
     }
 
     /// Resolves with true once the calling thread holds the underlying lock (false after
     /// `timeout` seconds).
     #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-        lock_acquire_async(self.0.clone(), timeout, |l| l.lock_step())
+    pub fn acquire_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        lock_acquire_async(self.0.clone(), &timeout, |l| l.lock_step())
     }
 
     /// Releases the underlying lock (errors as that lock's `release`).
@@ -425,8 +644,11 @@ impl JsCondition {
 
     /// `wait(timeout?)`: true if notified, false on timeout; releases the lock while waiting.
     /// On the page's UI thread it throws `RuntimeError` instead of waiting: use `waitAsync`.
-    pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsValue> {
-        match timeout {
+    pub fn wait(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        match timeout_arg(&timeout)? {
             None => self.0.wait(),
             Some(t) => self.0.wait_timeout(t),
         }
@@ -438,8 +660,11 @@ impl JsCondition {
     /// `timeout` seconds, re-acquires the lock on the calling thread, then resolves with true
     /// if notified (false on timeout).
     #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match wait_timeout(timeout) {
+    pub fn wait_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        let t = match timeout_arg(&timeout).and_then(wait_timeout) {
             Ok(t) => t,
             Err(e) => return reject(e),
         };
@@ -459,10 +684,14 @@ impl JsCondition {
         })
     }
 
-    /// Wakes up to `n` (default 1) waiting threads. Throws `RuntimeError` if the caller does
-    /// not hold the lock.
-    pub fn notify(&self, n: Option<u32>) -> Result<(), JsValue> {
-        self.0.notify(n.unwrap_or(1) as usize).map_err(py_err)
+    /// Wakes up to `n` (default 1; 0 wakes nobody) waiting threads. Throws `RuntimeError` if
+    /// the caller does not hold the lock; `n` is checked first (a count: see the module docs).
+    pub fn notify(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+    ) -> Result<(), JsValue> {
+        let n = opt_count(&n, &NOTIFY_N, 1)?;
+        self.0.notify(n).map_err(py_err)
     }
 
     /// Wakes every waiting thread. Throws `RuntimeError` if the caller does not hold the lock.
@@ -481,8 +710,8 @@ impl Default for JsCondition {
 // ---- Semaphore, BoundedSemaphore ----------------------------------------------------------------
 
 /// `acquireAsync` of both semaphores.
-fn sem_acquire_async(sem: impl AsRefRaw + 'static, timeout: Option<f64>) -> Promise {
-    let t = match sem_timeout(timeout) {
+fn sem_acquire_async(sem: impl AsRefRaw + 'static, timeout: &JsValue) -> Promise {
+    let t = match timeout_arg(timeout).and_then(sem_timeout) {
         Ok(t) => t,
         Err(e) => return reject(e),
     };
@@ -519,33 +748,43 @@ macro_rules! semaphore_class {
 
         #[wasm_bindgen(js_class = $class)]
         impl $js {
-            /// A semaphore with `value` (default 1) permits.
+            /// A semaphore with `value` (default 1) permits. Throws `ValueError` ("semaphore
+            /// initial value must be >= 0") below 0 (a count: see the module docs).
             #[wasm_bindgen(constructor)]
-            pub fn new(value: Option<u32>) -> $js {
-                $js(<$rust>::new(value.unwrap_or(1) as usize))
+            pub fn new(
+                #[wasm_bindgen(unchecked_optional_param_type = "number | null")] value: JsValue,
+            ) -> Result<$js, JsValue> {
+                Ok($js(<$rust>::new(opt_count(&value, &SEM_VALUE, 1)?)))
             }
 
             /// `acquire(blocking = true, timeout?)`: true if a permit was taken. On the page's
             /// UI thread it throws `RuntimeError` instead of waiting.
             pub fn acquire(
                 &self,
-                blocking: Option<bool>,
-                timeout: Option<f64>,
+                #[wasm_bindgen(unchecked_optional_param_type = "boolean | null")] blocking: JsValue,
+                #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
             ) -> Result<bool, JsValue> {
-                self.0
-                    .acquire_with(blocking.unwrap_or(true), timeout)
-                    .map_err(py_err)
+                let (blocking, timeout) = (blocking_arg(&blocking)?, timeout_arg(&timeout)?);
+                self.0.acquire_with(blocking, timeout).map_err(py_err)
             }
 
             /// Resolves with true once a permit is taken, or false after `timeout` seconds.
             #[wasm_bindgen(js_name = acquireAsync, unchecked_return_type = "Promise<boolean>")]
-            pub fn acquire_async(&self, timeout: Option<f64>) -> Promise {
-                sem_acquire_async(self.0.clone(), timeout)
+            pub fn acquire_async(
+                &self,
+                #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+            ) -> Promise {
+                sem_acquire_async(self.0.clone(), &timeout)
             }
 
             #[doc = $release_doc]
-            pub fn release(&self, n: Option<u32>) -> Result<(), JsValue> {
-                self.0.release(n.unwrap_or(1) as usize).map_err(py_err)
+            pub fn release(
+                &self,
+                #[wasm_bindgen(unchecked_optional_param_type = "number | null")] n: JsValue,
+            ) -> Result<(), JsValue> {
+                self.0
+                    .release(opt_count(&n, &RELEASE_N, 1)?)
+                    .map_err(py_err)
             }
 
             /// The current number of permits.
@@ -561,7 +800,7 @@ semaphore_class!(
     crate::Semaphore,
     Semaphore,
     "Python's `threading.Semaphore(value = 1)`.",
-    "Adds `n` (default 1) permits."
+    "Adds `n` (default 1) permits; `n` below 1: `ValueError` (\"n must be one or more\")."
 );
 semaphore_class!(
     JsBoundedSemaphore,
@@ -569,7 +808,8 @@ semaphore_class!(
     BoundedSemaphore,
     "Python's `threading.BoundedSemaphore(value = 1)`: releasing above the initial value \
      throws `ValueError` (\"Semaphore released too many times\").",
-    "Adds `n` (default 1) permits; above the initial value: `ValueError`, nothing changed."
+    "Adds `n` (default 1) permits; above the initial value: `ValueError`, nothing changed; \
+     `n` below 1: `ValueError` (\"n must be one or more\")."
 );
 
 // ---- Event ------------------------------------------------------------------------------------
@@ -604,14 +844,21 @@ impl JsEvent {
 
     /// `wait(timeout?)`: true if the flag is set, false on timeout. On the page's UI thread
     /// it throws `RuntimeError` instead of waiting: use `waitAsync` there.
-    pub fn wait(&self, timeout: Option<f64>) -> Result<bool, JsValue> {
-        self.0.wait_for(wait_timeout(timeout)?).map_err(py_err)
+    pub fn wait(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        let t = wait_timeout(timeout_arg(&timeout)?)?;
+        self.0.wait_for(t).map_err(py_err)
     }
 
     /// Resolves with true once the flag is set (false if `timeout` seconds passed first).
     #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<boolean>")]
-    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match wait_timeout(timeout) {
+    pub fn wait_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        let t = match timeout_arg(&timeout).and_then(wait_timeout) {
             Ok(t) => t,
             Err(e) => return reject(e),
         };
@@ -638,10 +885,17 @@ pub struct JsBarrier(crate::Barrier);
 
 #[wasm_bindgen(js_class = Barrier)]
 impl JsBarrier {
-    /// Throws `ValueError` if `parties` is 0 or the timeout is NaN.
+    /// Throws `ValueError` if `parties` is below 1 ("parties must be >= 1") or the timeout
+    /// is NaN, `TypeError` if `parties` is missing (both are checked as the module docs say).
     #[wasm_bindgen(constructor)]
-    pub fn new(parties: u32, timeout: Option<f64>) -> Result<JsBarrier, JsValue> {
-        let mut b = crate::Barrier::builder(parties as usize);
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "number")] parties: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<JsBarrier, JsValue> {
+        required(&parties, "Barrier", "parties")?;
+        let parties = count(&parties, &PARTIES)?;
+        let timeout = timeout_arg(&timeout)?;
+        let mut b = crate::Barrier::builder(parties);
         if let Some(t) = timeout {
             b = b.timeout(t);
         }
@@ -651,8 +905,11 @@ impl JsBarrier {
     /// `wait(timeout?)`: this thread's arrival index. Throws `BrokenBarrierError` if the
     /// barrier is or becomes broken; on the page's UI thread, `RuntimeError` instead of
     /// waiting (the last party passes): use `waitAsync` there.
-    pub fn wait(&self, timeout: Option<f64>) -> Result<u32, JsValue> {
-        match timeout {
+    pub fn wait(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<u32, JsValue> {
+        match timeout_arg(&timeout)? {
             None => self.0.wait(),
             Some(t) => self.0.wait_timeout(t),
         }
@@ -664,13 +921,17 @@ impl JsBarrier {
     /// with `BrokenBarrierError` if the barrier breaks (a timeout, default: the barrier's
     /// own, breaks it for everyone).
     #[wasm_bindgen(js_name = waitAsync, unchecked_return_type = "Promise<number>")]
-    pub fn wait_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match timeout {
-            None => self.0.default_timeout(),
-            Some(t) => match wait_timeout(Some(t)) {
+    pub fn wait_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        let t = match timeout_arg(&timeout) {
+            Ok(None) => self.0.default_timeout(),
+            Ok(Some(t)) => match wait_timeout(Some(t)) {
                 Ok(t) => t,
                 Err(e) => return reject(e),
             },
+            Err(e) => return reject(e),
         };
         let b = self.0.clone();
         let arrival = match b.wait_begin() {
@@ -759,8 +1020,11 @@ impl JsThread {
     /// `join(timeout?)`: waits until the thread ends (or `timeout` seconds; then check
     /// `isAlive()`). On the page's UI thread it throws `RuntimeError` unless the thread has
     /// ended: use `joinAsync` there.
-    pub fn join(&self, timeout: Option<f64>) -> Result<(), JsValue> {
-        match timeout {
+    pub fn join(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<(), JsValue> {
+        match timeout_arg(&timeout)? {
             None => self.0.join(),
             Some(t) => self.0.join_timeout(t),
         }
@@ -771,8 +1035,11 @@ impl JsThread {
     /// `timeout` seconds (then check `isAlive()`). Rejects with `RuntimeError` for a thread
     /// not started, or the calling thread itself.
     #[wasm_bindgen(js_name = joinAsync, unchecked_return_type = "Promise<void>")]
-    pub fn join_async(&self, timeout: Option<f64>) -> Promise {
-        let t = match wait_timeout(timeout) {
+    pub fn join_async(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        let t = match timeout_arg(&timeout).and_then(wait_timeout) {
             Ok(t) => t,
             Err(e) => return reject(e),
         };

@@ -22,6 +22,12 @@ async function main() {
   await thread.joinAsync(30);
   const startMs = performance.now() - t0;
   log(`page: joined it: alive=${thread.isAlive()}`);
+  try {
+    checkThread('0.1');
+    log('page: checkThread("0.1") started a thread');
+  } catch (e) {
+    log(`page: checkThread("0.1") threw ${e.name}: ${e.message}`);
+  }
   const lock = new Lock();
   const started = new Event();
   const done = new Event();
