@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs the example app (www/npm-app) with the npm package installed from its tarball, in
-headless Chromium: the page shares a Lock, an Event and a Semaphore with its own worker.
+"""Runs the example app (www/npm-app) with the npm package installed from its tarball, in a
+headless browser (www/headless.py: Chromium, or the one $PYTHREADING_BROWSER names): the page
+shares a Lock, an Event and a Semaphore with its own worker.
 
     python3 www/test_npm_app.py APP_DIR [--screenshot target/npm-app.png]
 
@@ -42,13 +43,14 @@ def main():
         b.open("index.html")
         result = b.wait_for("return window.appResult || null", timeout=120)
         size = b.screenshot(args.screenshot)
+        label = b.label
     lines = result.get("lines", [])
     print("\n".join(f"  {l}" for l in lines))
     print(f"screenshot: {args.screenshot} ({size} bytes)")
     if not result.get("ok") or lines != EXPECTED:
         print(f"FAILED: expected\n  " + "\n  ".join(EXPECTED) + f"\nerror: {result.get('error')}")
         return 1
-    print("npm app test passed")
+    print(f"npm app test passed in {label}")
     return 0
 
 
