@@ -5,7 +5,8 @@
 #
 #   bash scripts/npm-pack.sh            # build and pack
 #   bash scripts/npm-pack.sh --test     # then install the tarball into a copy of the example app
-#                                       # (www/npm-app) and run it in headless Chromium
+#                                       # (www/npm-app) and run it in headless Chromium and
+#                                       # Firefox (PYTHREADING_BROWSERS picks them)
 #
 # wasm-pack runs with the pinned nightly and -Zbuild-std (no prebuilt std exists for atomics);
 # `--mode force` skips its rustup target check (`rustup target add` has nothing to add for a
@@ -29,4 +30,7 @@ echo "[npm] packed target/npm/$TARBALL" >&2
 APP="$ROOT/target/npm/app"
 rm -rf "$APP" && mkdir -p "$APP" && cp www/npm-app/* "$APP/"
 (cd "$APP" && npm install --no-audit --no-fund --no-save "$ROOT/target/npm/$TARBALL" >&2)
-exec python3 www/test_npm_app.py "$APP"
+for browser in ${PYTHREADING_BROWSERS:-chromium firefox}; do
+  PYTHREADING_BROWSER="$browser" python3 www/test_npm_app.py "$APP" \
+    --screenshot "target/npm-app-$browser.png"
+done

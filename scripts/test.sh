@@ -10,15 +10,18 @@
 #    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
 #    wasm32-unknown-unknown with atomics on the pinned nightly);
-# 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
-#    chromium, chromium-driver, wasm-bindgen-cli, wasm-pack and npm first: scripts/setup.sh
-#    --browser), the seed examples in the www/ demo page with the same output checks as
-#    natively, and the npm package installed into an app (scripts/npm-pack.sh --test).
+# 5. browsers, each in headless Chromium and then in headless Firefox (PYTHREADING_BROWSERS,
+#    default "chromium firefox", picks them): the browser suites (scripts/test-browser.sh,
+#    which installs chromium, chromium-driver, firefox-esr, geckodriver, wasm-bindgen-cli,
+#    wasm-pack, npm and selenium first: scripts/setup.sh --browser), the seed examples in the
+#    www/ demo page with the same output checks as natively, and the npm package installed
+#    into an app (scripts/npm-pack.sh --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 step() { printf '\n==== %s\n' "$*"; }
 
@@ -52,16 +55,18 @@ cargo check --target wasm32-wasip1-threads --all-targets --all-features
 step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
 cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib --all-features
 
-step "browsers: headless Chromium (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
-bash scripts/test-browser.sh
+step "browsers: $BROWSERS (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
+PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh
 
 # Each example in its own program worker of the demo page (www/pkg is built first when stale).
-step "browsers: seed examples in the www/ demo page"
-PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
+for browser in $BROWSERS; do
+  step "browsers: seed examples in the www/ demo page ($browser)"
+  PYTHREADING_BROWSER="$browser" PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
+done
 
 # The npm package: wasm-pack build, npm pack, installed from the tarball into the example app
 # (www/npm-app), which shares a Lock, an Event and a Semaphore between the page and a worker.
-step "browsers: the npm package in an app"
-bash scripts/npm-pack.sh --test
+step "browsers: the npm package in an app ($BROWSERS)"
+PYTHREADING_BROWSERS="$BROWSERS" bash scripts/npm-pack.sh --test
 
 step "all test suites passed"
