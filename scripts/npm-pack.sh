@@ -43,4 +43,5 @@ echo "[npm] packed target/npm/$TARBALL" >&2
 # The example app installed from the tarball the way a user's would (so the package's "files"
 # must hold everything it needs), with npm and with pnpm, built by Vite (dev server and build),
 # webpack 5 and no bundler, run in headless browsers; then start-up faults (www/test_apps.py).
-exec python3 www/test_apps.py "$ROOT/target/npm/$TARBALL"
+# PYTHREADING_BROWSERS picks the browsers (default: chromium firefox).
+exec python3 www/test_apps.py "$ROOT/target/npm/$TARBALL" --browser ${PYTHREADING_BROWSERS:-chromium firefox}

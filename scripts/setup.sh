@@ -111,7 +111,9 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
 fi
 # Selenium for Python: one WebDriver client for Chromium (chromedriver) and Firefox
 # (geckodriver), used by www/headless.py; pinned. Drivers and browsers are given by path, so
-# Selenium Manager never downloads anything.
+# Selenium Manager never downloads anything. 4.51.0, not 4.52.0: 4.52.0 requires
+# certifi>=2026.10.23, and the newest certifi on the index was 2026.10.19.post1 when this was
+# pinned, so pip could not install it.
 SELENIUM_VERSION=4.51.0
 if [ "$(python3 -c 'import selenium; print(selenium.__version__)' 2>/dev/null || true)" != "$SELENIUM_VERSION" ]; then
   log "installing selenium $SELENIUM_VERSION (pip)"

@@ -10,17 +10,20 @@
 #    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
 #    wasm32-unknown-unknown with atomics on the pinned nightly);
-# 5. browsers: the browser suites in headless Chromium (scripts/test-browser.sh, which installs
-#    chromium, chromium-driver, wasm-bindgen-cli, wasm-pack and npm first: scripts/setup.sh
-#    --browser), the seed examples in the www/ demo page with the same output checks as
-#    natively, the npm package installed into apps built by Vite, webpack and no bundler with
-#    npm and pnpm, plus start-up faults (scripts/npm-pack.sh --test), and a downstream crate
-#    made from templates/browser tested with wasm-pack (scripts/test-template.sh).
+# 5. browsers, each in headless Chromium and then in headless Firefox (PYTHREADING_BROWSERS,
+#    default "chromium firefox", picks them): the browser suites (scripts/test-browser.sh,
+#    which installs chromium, chromium-driver, firefox-esr, geckodriver, wasm-bindgen-cli,
+#    wasm-pack, npm, pnpm and selenium first: scripts/setup.sh --browser), the seed examples in
+#    the www/ demo page with the same output checks as natively, the npm package installed into
+#    apps built by Vite, webpack and no bundler with npm and pnpm, plus start-up faults
+#    (scripts/npm-pack.sh --test), and a downstream crate made from templates/browser tested
+#    with wasm-pack (scripts/test-template.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 step() { printf '\n==== %s\n' "$*"; }
 
@@ -63,19 +66,21 @@ cargo check --target wasm32-wasip1-threads --all-targets --all-features
 step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
 cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib --all-features
 
-step "browsers: headless Chromium (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
-bash scripts/test-browser.sh
+step "browsers: $BROWSERS (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
+PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh
 
 # Each example in its own program worker of the demo page (www/pkg is built first when stale).
-step "browsers: seed examples in the www/ demo page"
-PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
+for browser in $BROWSERS; do
+  step "browsers: seed examples in the www/ demo page ($browser)"
+  PYTHREADING_BROWSER="$browser" PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
+done
 
 # The npm package: wasm-pack build, npm pack, installed from the tarball into the example app
 # (www/apps) with npm and pnpm, built by Vite (dev server and build), webpack 5 and no bundler:
 # the page shares a Lock, an Event and a Semaphore with a worker and joins a thread started in
 # Rust. Then start-up faults, each provoked: the error names the cause, within its bound.
-step "browsers: the npm package in apps (Vite, webpack, no bundler; npm and pnpm)"
-bash scripts/npm-pack.sh --test
+step "browsers: the npm package in apps (Vite, webpack, no bundler; npm and pnpm; $BROWSERS)"
+PYTHREADING_BROWSERS="$BROWSERS" bash scripts/npm-pack.sh --test
 
 # A crate of one's own, as the README says to set it up (templates/browser/, copied out of the
 # repo): wasm-pack test in headless Chromium and Firefox.

@@ -9,11 +9,13 @@
 //!   (`target/wasm32-wasip1-threads/<profile>/examples/NAME.wasm`) under the project's wasmtime
 //!   host, `$PYTHREADING_HOST` or else the one `scripts/wasi-runner.sh --build-host` builds
 //!   and caches: `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples`;
-//! - `browser`: the www/ demo page in headless Chromium, where each example runs as its own
+//! - `browser`: the www/ demo page in a headless browser, where each example runs as its own
 //!   "process" (a fresh program worker and wasm instance); `www/test_demo.py --records` runs
 //!   all 23 once and returns each one's stdout and stderr, rebuilt in the order the lines were
 //!   written (`scripts/demo-web.sh --build` builds `www/pkg` first when it is missing or older
 //!   than the sources): `PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples`.
+//!   The browser is Chromium unless `PYTHREADING_BROWSER` says `firefox` (or `webkit`), which
+//!   the script reads (`www/headless.py`).
 //!
 //! Every platform builds the examples first when missing or older than the sources, and the
 //! checks are the same. This test binary itself runs natively: built for a wasm target (where
@@ -316,8 +318,8 @@ mod native {
         }
 
         /// The first run of each example comes from one page load that runs all of them (and
-        /// saves `target/www-demo.png`); a retry (see `check`) loads the page for that example
-        /// alone.
+        /// saves `target/www-demo-BROWSER.png`); a retry (see `check`) loads the page for that
+        /// example alone.
         pub(super) fn run(name: &str) -> Output {
             static ALL: OnceLock<Result<HashMap<String, PageRun>, String>> = OnceLock::new();
             static SERVED: Mutex<Option<HashSet<String>>> = Mutex::new(None);

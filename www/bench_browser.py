@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Runs pythreading's benchmark workloads in headless Chromium (Debian's chromium +
-chromedriver over the WebDriver HTTP protocol, no extra packages): www/bench.html, whose
+"""Runs pythreading's benchmark workloads in a headless browser (www/headless.py: Chromium by
+default, Firefox with --browser firefox or PYTHREADING_BROWSER=firefox): www/bench.html, whose
 worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`).
 
     python3 www/bench_browser.py --serve    # sample server for `cargo bench --bench primitives
@@ -8,15 +8,16 @@ worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`).
     python3 www/bench_browser.py --check [--rounds 3] [--screenshot target/www-bench.png]
                                             # the live view loads and produces every figure
 
---serve prints a greeting line `{"browser": "Chrome/..."}` and then answers each stdin line
+--serve prints a greeting line `{"browser": "Chromium 156... (headless)"}` (the browser and its
+version) and then answers each stdin line
 like the other sample servers of benches/primitives.rs: `run KEY IMPL N` -> the elapsed ns of
 one sample measured inside the browser (or `error: ...`); `figures` -> one line of JSON with
 the start+join, memory, fresh-Worker and timer figures. The round trip through WebDriver
 (a few ms) is outside the measurement: the ns are timed by the worker itself.
 
-Both modes serve www/ with COOP/COEP (www/serve.py's handler) and start chromedriver on free
-ports (www/headless.py), and stop both on exit. CHROMEDRIVER and CHROMIUM override the binaries'
-paths.
+Both modes serve www/ with COOP/COEP (www/serve.py's handler) on a free port and start the
+browser through its WebDriver (www/headless.py), and stop both on exit. CHROMEDRIVER, CHROMIUM,
+GECKODRIVER and FIREFOX override the binaries' paths.
 """
 import argparse
 import json
@@ -29,16 +30,16 @@ WWW = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(WWW)
 sys.path.insert(0, WWW)
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
-from headless import Browser  # noqa: E402  (www/headless.py: www/ served, chromedriver, session)
+from headless import BROWSER_VAR, BROWSERS, Browser  # noqa: E402  (www/ served, one session)
 
 
 class BenchBrowser(Browser):
-    """www/ served on a free port and one headless Chromium session on it, for bench.html."""
+    """www/ served on a free port and one headless browser session on it, for bench.html."""
 
-    def __init__(self):
+    def __init__(self, browser=None):
         if not os.path.exists(os.path.join(WWW, "bench-pkg", "pythreading_bench.js")):
             raise RuntimeError("www/bench-pkg is missing: run bash scripts/bench-web.sh --build")
-        super().__init__(WWW, window="1200,1400")
+        super().__init__(WWW, browser=browser, window="1200,1400")
         try:
             # execute/async waits for the benchmark calls (the 10,000-thread figures take seconds).
             self.set_script_timeout(600_000)
@@ -68,10 +69,10 @@ class BenchBrowser(Browser):
         raise RuntimeError(f"bench.html did not finish in {timeout} s: status {status!r}")
 
 
-def serve():
+def serve(browser):
     """The sample server: greeting, then one answer line per request line."""
     try:
-        b = BenchBrowser()
+        b = BenchBrowser(browser)
     except Exception as e:  # the bench reports the greeting it got
         print(json.dumps({"error": f"browser did not start: {e}"}), flush=True)
         return 1
@@ -81,10 +82,7 @@ def serve():
         if state.get("error"):
             print(json.dumps({"error": state["error"]}), flush=True)
             return 1
-        agent = b.js("return navigator.userAgent")
-        version = next((w for w in agent.split() if w.startswith(("Chrome/", "HeadlessChrome/"))),
-                       agent)
-        print(json.dumps({"browser": f"Chromium {version.split('/')[1]} (headless)"}), flush=True)
+        print(json.dumps({"browser": b.label}), flush=True)
         for line in sys.stdin:
             line = line.strip()
             try:
@@ -100,9 +98,9 @@ def serve():
         b.close()
 
 
-def check(rounds, screenshot):
+def check(browser, rounds, screenshot):
     """Loads the live view with a few rounds and checks that every figure is a number."""
-    b = BenchBrowser()
+    b = BenchBrowser(browser)
     try:
         b.open(f"bench.html?rounds={rounds}&threads=1000&fresh=3")
         state = b.wait_view(600)
@@ -138,7 +136,7 @@ def check(rounds, screenshot):
         if problems:
             print("FAILED checks:\n  " + "\n  ".join(problems))
             return 1
-        print("bench view check passed")
+        print(f"bench view check passed in {b.label}")
         return 0
     finally:
         b.close()
@@ -152,12 +150,14 @@ def main():
     mode.add_argument("--check", action="store_true", help="check the live view")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--screenshot", default=os.path.join(ROOT, "target", "www-bench.png"))
+    ap.add_argument("--browser", choices=BROWSERS, default=None,
+                    help=f"the browser (default: ${BROWSER_VAR}, else chromium)")
     args = ap.parse_args()
-    # A SIGTERM still closes the session, Chromium and chromedriver (the `finally`s).
+    # A SIGTERM still closes the session, the browser and its driver (the `finally`s).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.serve:
-        return serve()
-    return check(args.rounds, args.screenshot)
+        return serve(args.browser)
+    return check(args.browser, args.rounds, args.screenshot)
 
 
 if __name__ == "__main__":
