@@ -22,6 +22,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
-from headless import Browser, free_port, wait_port  # noqa: E402
+from headless import Browser  # noqa: E402
 from serve import IsolatedHandler  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -105,6 +106,22 @@ def build(app, bundler):
         shutil.copy(os.path.join(app, "src", "index.html"), out)
         return out
     return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on port {port}")
 
 
 class DevServer:
