@@ -15,7 +15,8 @@
 #    which installs chromium, chromium-driver, firefox-esr, geckodriver, wasm-bindgen-cli,
 #    wasm-pack, npm and selenium first: scripts/setup.sh --browser), the seed examples in the
 #    www/ demo page with the same output checks as natively, and the npm package installed
-#    into an app (scripts/npm-pack.sh --test).
+#    into an app (scripts/npm-pack.sh --test). PYTHREADING_BROWSERS="chromium firefox webkit"
+#    adds WebKitGTK (opt-in; Debian's webkit2gtk-driver and xvfb, see www/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -1,5 +1,5 @@
-//! Browser smoke tests: threads on Web Workers in headless Chromium (wasm-bindgen-test, in a
-//! dedicated worker where blocking is allowed). Run with
+//! Browser smoke tests: threads on Web Workers in headless Chromium and Firefox
+//! (wasm-bindgen-test, in a dedicated worker where blocking is allowed). Run with
 //! `bash scripts/test-browser.sh browser_smoke` (or see that script for the cargo command).
 //!
 //! Every test awaits the pool's initialisation first (`initThreads`, idempotent): a thread
