@@ -35,17 +35,19 @@
 //!   one command for everything.
 //!
 //! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
-//!   headless Chromium, and prints a third table (native vs browser, ours vs std in the
-//!   browser) with issue 4's goals. The same workloads are built for `wasm32-unknown-unknown`
+//!   headless Chromium (by default), and prints a third table (native vs browser, ours vs std
+//!   in the browser) with issue 4's goals. The same workloads are built for `wasm32-unknown-unknown`
 //!   into a small cdylib (`www/bench`, by `scripts/bench-web.sh --build`, into
 //!   `www/bench-pkg`); `www/bench.html?serve` runs them in a dedicated worker (blocking is
 //!   allowed there; the page's UI thread may not block), which times each sample itself with
 //!   `performance.now()`. The child process is `python3 www/bench_browser.py --serve`: it
 //!   serves `www/` with COOP/COEP (cross-origin isolation, for `SharedArrayBuffer`), starts
-//!   chromedriver and headless Chromium on free ports and forwards each `run KEY IMPL N` line
+//!   headless Chromium (or the browser `PYTHREADING_BROWSER` names: `firefox`, `webkit`;
+//!   `www/headless.py`) and forwards each `run KEY IMPL N` line
 //!   to the worker over WebDriver (the round trip, a few ms, is outside the measured time).
-//!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps (100 µs
-//!     without isolation); the table prints the step it saw. A ~2 ms sample is 400 steps, so
+//!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps in Chromium
+//!     (100 µs without isolation; 20 µs in Firefox); the table prints the step it saw. A ~2 ms
+//!     sample is 400 steps (100 in Firefox), so
 //!     the calibration to `SAMPLE_NS` covers it as it covers native noise.
 //!   - Not run in browsers: std's `thread::spawn` (unsupported on wasm32-unknown-unknown: std
 //!     cannot create a Web Worker), so start+join has no browser std column; parking_lot (its
@@ -505,10 +507,11 @@ impl Server {
         server
     }
 
-    /// Headless Chromium running `www/bench-pkg` (this bench's workloads built for
-    /// wasm32-unknown-unknown by `scripts/bench-web.sh --build`), driven by
+    /// A headless browser (Chromium unless `PYTHREADING_BROWSER` names another) running
+    /// `www/bench-pkg` (this bench's workloads built for wasm32-unknown-unknown by
+    /// `scripts/bench-web.sh --build`), driven by
     /// `python3 www/bench_browser.py --serve`, which answers the same `run KEY IMPL N` requests
-    /// as the wasmtime module; its first line is `{"browser": "Chromium ..."}`.
+    /// as the wasmtime module; its first line is `{"browser": "Chromium 156... (headless)"}`.
     fn browser() -> Server {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/www/bench_browser.py");
         let mut cmd = Command::new("python3");
@@ -821,7 +824,7 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
     );
 }
 
-/// The third table of `--browser`: pythreading and std in headless Chromium against native,
+/// The third table of `--browser`: pythreading and std in a headless browser against native,
 /// from the same rounds as the first table, the browser's own figures (`figures`: start+join
 /// one by one, a fresh Worker per thread, memory over 10,000 threads) and issue 4's goals.
 fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
@@ -832,7 +835,7 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
          --browser`, which builds `www/bench-pkg` first). The browser columns were sampled in \
          the same interleaved rounds as the first table, by the same workloads built for \
          wasm32-unknown-unknown (`www/bench`, release, atomics) and run in a dedicated worker \
-         of `www/bench.html` in headless Chromium, driven over WebDriver by \
+         of `www/bench.html` in the headless browser below, driven over WebDriver by \
          `www/bench_browser.py --serve`; the worker times each sample itself with \
          `performance.now()`."
     );

@@ -4,7 +4,8 @@
 #
 #   bash scripts/bench-web.sh            # build and serve; open http://127.0.0.1:8000/bench.html
 #   bash scripts/bench-web.sh --build    # build only (scripts/bench.sh --browser does this)
-#   bash scripts/bench-web.sh --test     # build, load bench.html in headless Chromium with a few
+#   bash scripts/bench-web.sh --test     # build, load bench.html in headless Chromium (or the
+#                                        # browser PYTHREADING_BROWSER names) with a few
 #                                        # rounds, check that every figure is there, save
 #                                        # target/www-bench.png
 #

@@ -6,10 +6,11 @@
 #
 #   bash scripts/demo-web.sh            # build and serve
 #   bash scripts/demo-web.sh --build    # build only
-#   bash scripts/demo-web.sh --test     # build, run every example in headless Chromium, check
-#                                       # its output lines with tests/examples.rs's checks
+#   bash scripts/demo-web.sh --test     # build, run every example in headless Chromium (or
+#                                       # the browser PYTHREADING_BROWSER names), check its
+#                                       # output lines with tests/examples.rs's checks
 #                                       # (PYTHREADING_EXAMPLES_PLATFORM=browser), save
-#                                       # target/www-demo.png
+#                                       # target/www-demo-BROWSER.png
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser >&2

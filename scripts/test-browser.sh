@@ -7,7 +7,8 @@
 #                                                # once tests/common/platform.rs exists
 #   bash scripts/test-browser.sh browser_smoke   # one suite (a tests/*.rs name)
 #   PYTHREADING_BROWSERS=firefox bash scripts/test-browser.sh   # the browsers to run, in order
-#                                                # (default: "chromium firefox")
+#                                                # (default: "chromium firefox"; "webkit" too,
+#                                                # opt-in, see below)
 #
 # Each suite is built once: the second browser's run finds cargo's build fresh and only runs
 # the runner again. The runner picks its driver from the environment: CHROMEDRIVER=path for
@@ -17,6 +18,14 @@
 # reads (WASM_BINDGEN_TEST_WEBDRIVER_JSON), and Firefox's driver its environment variable.
 # CHROMEDRIVER, CHROMIUM, GECKODRIVER and FIREFOX
 # override the paths, as in www/headless.py.
+#
+# WebKit (opt-in: PYTHREADING_BROWSERS="chromium firefox webkit"): Debian's WebKitWebDriver
+# (apt-get install webkit2gtk-driver xvfb; $WEBKITWEBDRIVER overrides the path) with its default
+# browser, WebKitGTK's MiniBrowser, on an Xvfb display this script starts, and
+# JSC_useSharedArrayBuffer=1 in its environment (Debian's build ships SharedArrayBuffer off;
+# without it the first postMessage of the memory throws "The object can not be cloned"). The
+# runner has no WebKitGTK driver of its own: it drives this one as a remote Safari
+# (SAFARIDRIVER_REMOTE), so its log says "Safari".
 #
 # Installs what it needs first (scripts/setup.sh --browser: chromium, chromium-driver,
 # firefox-esr, geckodriver, wasm-bindgen-cli at Cargo.lock's version).
@@ -43,6 +52,34 @@ if [ ${#SUITES[@]} -eq 0 ]; then
   fi
 fi
 
+# WebKitWebDriver on a free port, under an Xvfb on a free display; both end with this script.
+WEBKIT_PIDS=()
+trap '[ ${#WEBKIT_PIDS[@]} -eq 0 ] || kill "${WEBKIT_PIDS[@]}" 2>/dev/null || true' EXIT
+start_webkit_driver() {
+  local driver="${WEBKITWEBDRIVER:-/usr/bin/WebKitWebDriver}" display_file display port i
+  if [ ! -x "$driver" ] || ! command -v Xvfb >/dev/null 2>&1; then
+    echo "[test-browser] webkit needs $driver and Xvfb: apt-get install webkit2gtk-driver xvfb" >&2
+    exit 1
+  fi
+  display_file="$(mktemp)"
+  # -displayfd: Xvfb picks a free display and writes its number once it accepts clients.
+  Xvfb -displayfd 3 -screen 0 1280x1024x24 -nolisten tcp 3>"$display_file" >/dev/null 2>&1 &
+  WEBKIT_PIDS+=($!)
+  for i in $(seq 100); do [ -s "$display_file" ] && break; sleep 0.1; done
+  display="$(cat "$display_file")"
+  rm -f "$display_file"
+  [ -n "$display" ] || { echo "[test-browser] Xvfb did not start" >&2; exit 1; }
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  DISPLAY=":$display" JSC_useSharedArrayBuffer=1 "$driver" --port="$port" >/dev/null 2>&1 &
+  WEBKIT_PIDS+=($!)
+  for i in $(seq 100); do
+    python3 -c "import socket, sys; sys.exit(socket.socket().connect_ex(('127.0.0.1', $port)))" \
+      && break
+    sleep 0.1
+  done
+  WEBKIT_DRIVER_URL="http://127.0.0.1:$port"
+}
+
 mkdir -p target/webdriver
 for browser in $BROWSERS; do
   case "$browser" in
@@ -50,15 +87,19 @@ for browser in $BROWSERS; do
     # MOZ_REMOTE_SETTINGS_DEVTOOLS: see FIREFOX_ENV in www/headless.py.
     firefox) label="headless Firefox"
       driver=(GECKODRIVER="$GECKODRIVER_PATH" MOZ_REMOTE_SETTINGS_DEVTOOLS=1) ;;
+    webkit) label="WebKitGTK under Xvfb"; start_webkit_driver
+      driver=(SAFARIDRIVER_REMOTE="$WEBKIT_DRIVER_URL") ;;
     *) echo "[test-browser] unknown browser in PYTHREADING_BROWSERS: $browser" \
-         "(known: chromium firefox)" >&2; exit 2 ;;
+         "(known: chromium firefox webkit)" >&2; exit 2 ;;
   esac
-  caps="target/webdriver/$browser.json"
-  python3 -B www/headless.py --webdriver-json "$browser" > "$caps"
+  if [ "$browser" != webkit ]; then  # the runner sends no capabilities to a Safari driver
+    caps="$PWD/target/webdriver/$browser.json"
+    python3 -B www/headless.py --webdriver-json "$browser" > "$caps"
+    driver+=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$caps")
+  fi
   for t in "${SUITES[@]}"; do
     printf '\n==== browser: %s (%s)\n' "$t" "$label"
-    env "${driver[@]}" WASM_BINDGEN_TEST_WEBDRIVER_JSON="$PWD/$caps" \
-      cargo "+$NIGHTLY" test --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std \
-      --features rayon --test "$t"
+    env "${driver[@]}" cargo "+$NIGHTLY" test --target wasm32-unknown-unknown \
+      -Zbuild-std=panic_abort,std --features rayon --test "$t"
   done
 done

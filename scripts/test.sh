@@ -18,6 +18,8 @@
 #    apps built by Vite, webpack and no bundler with npm and pnpm, plus start-up faults
 #    (scripts/npm-pack.sh --test), and a downstream crate made from templates/browser tested
 #    with wasm-pack (scripts/test-template.sh).
+#    PYTHREADING_BROWSERS="chromium firefox webkit" adds WebKitGTK (opt-in; Debian's
+#    webkit2gtk-driver and xvfb, see www/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -1,5 +1,5 @@
-//! The browser pool's own features, in headless Chromium (a dedicated worker, where blocking is
-//! allowed): `threading.stack_size()` honoured by the workers that run threads. Run with
+//! The browser pool's own features, in headless Chromium and Firefox (a dedicated worker, where
+//! blocking is allowed): `threading.stack_size()` honoured by the workers that run threads. Run with
 //! `bash scripts/test-browser.sh browser_pool`.
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 

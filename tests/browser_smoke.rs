@@ -1,5 +1,5 @@
-//! Browser smoke tests: threads on Web Workers in headless Chromium (wasm-bindgen-test, in a
-//! dedicated worker where blocking is allowed). Run with
+//! Browser smoke tests: threads on Web Workers in headless Chromium and Firefox
+//! (wasm-bindgen-test, in a dedicated worker where blocking is allowed). Run with
 //! `bash scripts/test-browser.sh browser_smoke` (or see that script for the cargo command).
 //!
 //! Every test awaits the pool's initialisation first (`initThreads`, idempotent): a thread
@@ -352,9 +352,12 @@ export async function workerClasses(url) {
 
   // RLock owned by another worker until it is released: acquireAsync makes this worker the
   // owner; the sync acquire blocks.
+  // The other worker sets `held` once it holds the lock (a fixed sleep here raced a slow start
+  // under load in Firefox).
   const rl = new g.RLock();
-  t = g.smoke_hold_rlock(rl.handle(), 50);
-  await new Promise((r) => setTimeout(r, 10));
+  const held = new g.Event();
+  t = g.smoke_hold_rlock(rl.handle(), held.handle(), 50);
+  check('the other worker took it', await held.waitAsync(20), true);
   check('held by the other worker', rl.locked() && !rl.isOwned(), true);
   check('rlock acquireAsync', await rl.acquireAsync(20), true);
   check('owned here', rl.isOwned(), true);
@@ -429,10 +432,12 @@ pub fn smoke_barrier_party(handle: u32) -> threading::js::Thread {
 }
 
 #[wasm_bindgen]
-pub fn smoke_hold_rlock(handle: u32, ms: u32) -> threading::js::Thread {
+pub fn smoke_hold_rlock(handle: u32, held: u32, ms: u32) -> threading::js::Thread {
     spawn_js(move || {
         let rl: threading::RLock = threading::js::RLock::from_handle(handle).unwrap().into();
+        let held: threading::Event = threading::js::Event::from_handle(held).unwrap().into();
         let _g = rl.guard();
+        held.set();
         sleep_ms(ms);
     })
 }

@@ -1,5 +1,6 @@
-//! The page's UI thread policy, in headless Chromium (wasm-bindgen-test `run_in_browser`: the
-//! tests run on the page's main thread, where `Atomics.wait` throws). There:
+//! The page's UI thread policy, in headless Chromium and Firefox (wasm-bindgen-test
+//! `run_in_browser`: the tests run on the page's main thread, where `Atomics.wait` throws).
+//! There:
 //! * calls that do not wait work as anywhere (a free lock, a set event, a finished thread...);
 //! * blocking calls that return `Result` and would have to wait return `Err(Runtime)` at once,
 //!   with nothing changed;
