@@ -112,6 +112,15 @@ FIREFOX_ENV = {"MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 
 
+def stop(proc):
+    """Ends a helper process: terminate, then kill if it has not ended after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def choose(browser=None):
     """`browser`, else $PYTHREADING_BROWSER, else "chromium"; ValueError if unknown."""
     name = browser or os.environ.get(BROWSER_VAR) or "chromium"
@@ -183,11 +192,7 @@ class Xvfb:
         self.display = f":{number}"
 
     def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop(self.proc)
 
 
 class Browser:

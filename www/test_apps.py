@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
-from headless import Browser  # noqa: E402
+from headless import Browser, stop  # noqa: E402
 from serve import IsolatedHandler  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -137,11 +137,7 @@ class DevServer:
         wait_port(self.port, timeout=60)
 
     def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        stop(self.proc)
 
 
 def check(served, browser, url=None, shot=None, loads=1):
