@@ -101,7 +101,9 @@ function prewarm() {
   }
 }
 
-if (servedAsItself) prewarm();
+// Not when a package's worker entry announced itself (npm/js/spawn.js, evaluated before this
+// file): its registration after `init()` prewarms with the entry instead.
+if (servedAsItself && !globalThis[Symbol.for('pythreading.workerEntry')]) prewarm();
 
 /// Registers the worker factory of the package's entry (entry mode); see the top of this file.
 export function useWorkerFactory(factory) {

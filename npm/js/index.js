@@ -4,8 +4,10 @@
 // * `init()` never waits without a bound and names the cause when it fails: a page that is not
 //   cross-origin isolated (no SharedArrayBuffer: the two headers), a module that cannot be
 //   fetched (its URL and the HTTP status), or no answer within `timeout` seconds (default 10).
-import glueInit, * as glue from './pythreading_web.js';
+// spawn.js first: it announces the worker entry before the runtime (imported by the glue)
+// evaluates.
 import { createWorker } from './spawn.js';
+import glueInit, * as glue from './pythreading_web.js';
 
 export * from './pythreading_web.js';
 

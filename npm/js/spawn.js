@@ -10,3 +10,8 @@ export function createWorker(name) {
 // for a second reference to the file (they would copy it as a plain asset); in a bundle it
 // names where the unbundled file would be.
 createWorker.scriptUrl = () => new URL(['.', 'worker.js'].join('/'), import.meta.url).href;
+
+// Announced before the glue and the library's runtime evaluate (index.js imports this file
+// first), so that the runtime, seeing a package entry coming, does not also prewarm a spawner
+// from its own URL that the registration would replace (one worker load saved at start-up).
+globalThis[Symbol.for('pythreading.workerEntry')] = true;
