@@ -7,13 +7,18 @@
 //! (`Generation`: waiting → passed or broken), so a waiter sleeps once per cycle and the last
 //! arrival wakes everyone with one `wake_all`. (CPython's version, a draining state machine over
 //! a Condition, makes each thread sleep twice per cycle.) The bookkeeping (arrivals, current
-//! generation, broken flag) is guarded by a small internal lock.
+//! generation, broken flag) is guarded by a small internal lock (a `RawLock`, as `Lock`'s).
+//!
+//! A wait is one waiter protocol, in steps (see `timeout::Step`): arrive (`wait_begin`), then
+//! [`Barrier::wait_step`] until the generation is decided, or [`Barrier::wait_timed_out`]. The
+//! blocking `wait` drives the steps with the futex wait, the browser's `waitAsync` with
+//! `Atomics.waitAsync`.
 
 use crate::error::{Error, Result};
 use crate::lock::RawLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
-use crate::sys::{wait, wake_all};
-use crate::timeout::{Deadline, Next, Step, Timeout};
+use crate::sys::wake_all;
+use crate::timeout::{drive_blocking, Deadline, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::fmt;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -242,23 +247,15 @@ impl Barrier {
         // Whether this thread may wait, asked before taking the lock; a refused wait must not
         // count as an arrival (`Err(Runtime)`, nothing changed).
         let mut deadline = Deadline::after(timeout);
-        let may_wait = deadline.check_may_wait();
-        let (index, generation) = match self.arrive(may_wait)? {
-            Arrival::Last(index) => return Ok(index),
-            Arrival::ActionPanicked(panic) => resume_unwind(panic),
-            Arrival::Wait(index, generation) => (index, generation),
+        let arrival = match self.begin(deadline.check_may_wait())? {
+            Ok(index) => return Ok(index),
+            Err(arrival) => arrival,
         };
-        loop {
-            match generation.word.load(Acquire) {
-                PASSED => return Ok(index),
-                BROKEN => return Err(Error::BrokenBarrier),
-                _ => {}
-            }
-            // may_wait was Ok, so this never refuses.
-            match deadline.next_wait().unwrap_or(Next::TimedOut) {
-                Next::Wait(t) => wait(&generation.word, WAITING, t),
-                Next::TimedOut => return self.timed_out(index, &generation),
-            }
+        match drive_blocking(&mut deadline, || self.wait_step(&arrival)) {
+            Ok(Some(r)) => r,
+            // may_wait was Ok, so the wait is never refused (`Err` cannot happen; were it to,
+            // breaking the barrier as on a timeout is the right undo).
+            Ok(None) | Err(_) => self.wait_timed_out(&arrival),
         }
     }
 
@@ -276,20 +273,29 @@ impl Barrier {
         }
     }
 
-    // ---- a wait that waits elsewhere (see `Step`): the browser's `Barrier.waitAsync` ----
+    // ---- the wait protocol (see `Step`): driven by `wait_for` and `Barrier.waitAsync` ----
 
-    /// Arrives (as `wait`); `Done` for the last party, else the generation to wait on with
+    /// Arrives (as `wait`); `Ok(index)` for the last party, else the generation to wait on with
     /// [`wait_step`](Self::wait_step) (and [`wait_timed_out`](Self::wait_timed_out)).
-    #[allow(dead_code)] // used by the browser's JS classes only
+    #[allow(dead_code)] // used by the browser's JS classes only (`wait` arrives by `begin`)
     pub(crate) fn wait_begin(&self) -> Result<std::result::Result<usize, StepArrival>> {
-        match self.arrive(Ok(()))? {
+        self.begin(Ok(()))
+    }
+
+    /// `wait_begin`, refusing to count the arrival when `may_wait` is an error and the caller is
+    /// not the last party. A panic of the action propagates to the last party's caller.
+    fn begin(&self, may_wait: Result<()>) -> Result<std::result::Result<usize, StepArrival>> {
+        match self.arrive(may_wait)? {
             Arrival::Last(index) => Ok(Ok(index)),
             Arrival::ActionPanicked(panic) => resume_unwind(panic),
             Arrival::Wait(index, generation) => Ok(Err(StepArrival { index, generation })),
         }
     }
 
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// `Done` once this arrival's generation is decided (passed: the arrival index; broken:
+    /// `BrokenBarrier`), else names the generation's word. No registration: the deciding
+    /// thread always wakes every waiter of the word. Acquire: pairs with the Release swap of
+    /// `Generation::decide`, so the action's effects are visible to every released thread.
     pub(crate) fn wait_step<'a>(&self, a: &'a StepArrival) -> Step<'a, Result<usize>> {
         match a.generation.word.load(Acquire) {
             PASSED => Step::Done(Ok(a.index)),
@@ -298,7 +304,8 @@ impl Barrier {
         }
     }
 
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// The timeout passed: breaks the barrier for everyone, unless this arrival's generation
+    /// was decided meanwhile (then its outcome).
     pub(crate) fn wait_timed_out(&self, a: &StepArrival) -> Result<usize> {
         self.timed_out(a.index, &a.generation)
     }

@@ -9,13 +9,19 @@
 //!
 //! Each waiter's word: `0` waiting, `2` asleep (the notifier must wake it), `1` notified. The
 //! notifier calls into the platform only when the waiter is actually asleep.
+//!
+//! A wait is one waiter protocol, in steps (see `timeout::Step`): [`Condition::wait_begin`]
+//! (queue a waiter, release the lock), [`Condition::wait_step`] until notified, or
+//! [`Condition::wait_timed_out`], then [`Condition::lock_step`] until the lock is held again
+//! (the lock's own acquire protocol) and [`Condition::wait_end`]. The blocking `wait` drives the
+//! steps with the futex wait, the browser's `waitAsync` with `Atomics.waitAsync`.
 
 use crate::error::{Error, Result};
 use crate::lock::{acquire_args, Lock, RawLock};
 use crate::rlock::RLock;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
-use crate::sys::{wait, wake_one};
-use crate::timeout::{Deadline, Next, Step, Timeout};
+use crate::sys::wake_one;
+use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -93,18 +99,6 @@ impl ConditionLock {
         match self {
             ConditionLock::Lock(l) => l.release().map(|()| 0),
             ConditionLock::RLock(l) => l.release_save(),
-        }
-    }
-
-    fn acquire_restore(&self, saved: usize) {
-        match self {
-            ConditionLock::Lock(l) => {
-                // After a wait: the lock is ours again (or the call throws, see
-                // `Deadline::NEVER`; reached on a thread that may not block only by a zero
-                // timeout).
-                l.acquire();
-            }
-            ConditionLock::RLock(l) => l.acquire_restore(saved),
         }
     }
 }
@@ -277,55 +271,18 @@ impl Condition {
     }
 
     fn wait_until(&self, mut deadline: Deadline) -> Result<bool> {
-        let inner = &*self.inner;
-        if !inner.lock.is_owned() {
-            return Err(Error::runtime("cannot wait on un-acquired lock"));
-        }
-        // Refuse before the lock is released (a thread that may not block).
-        deadline.check_may_wait()?;
-        let me = Arc::new(Waiter {
-            state: AtomicU32::new(WAITING),
-        });
-        inner.with_queue(|q| q.push_back(me.clone()));
-        let saved = match inner.lock.release_save() {
-            Ok(s) => s,
-            Err(e) => {
-                inner.with_queue(|q| q.retain(|w| !Arc::ptr_eq(w, &me)));
-                return Err(e);
-            }
+        let w = self.begin(&deadline)?;
+        let notified = match drive_blocking(&mut deadline, || self.wait_step(&w)) {
+            Ok(Some(notified)) => notified,
+            // `begin` asked `check_may_wait`, so the wait is never refused (`Err` cannot
+            // happen; were it to, leaving the queue is the right undo).
+            Ok(None) | Err(_) => self.wait_timed_out(&w),
         };
-        let notified = loop {
-            // Acquire pairs with the notifier's Release swap: data written before notify()
-            // is visible after wait() returns (the re-acquired lock orders it too).
-            match me.state.load(Acquire) {
-                NOTIFIED => break true,
-                // check_may_wait passed, so this never refuses.
-                s => match deadline.next_wait().unwrap_or(Next::TimedOut) {
-                    Next::TimedOut => {
-                        // Timed out, unless a notifier already took us off the queue.
-                        let removed = inner.with_queue(|q| {
-                            q.iter()
-                                .position(|w| Arc::ptr_eq(w, &me))
-                                .map(|i| q.remove(i))
-                                .is_some()
-                        });
-                        break !removed;
-                    }
-                    Next::Wait(t) => {
-                        if s == WAITING
-                            && me
-                                .state
-                                .compare_exchange(WAITING, ASLEEP, Acquire, Acquire)
-                                .is_err()
-                        {
-                            continue; // notified meanwhile
-                        }
-                        wait(&me.state, ASLEEP, t);
-                    }
-                },
-            }
-        };
-        inner.lock.acquire_restore(saved);
+        // After a wait: the lock is ours again (or the call throws, see `Deadline::NEVER`;
+        // reached on a thread that may not block only by a zero timeout).
+        let (mut never, mut waited) = (Deadline::NEVER, false);
+        or_throw(drive_blocking(&mut never, || self.lock_step(&mut waited)));
+        self.wait_end(w);
         Ok(notified)
     }
 
@@ -399,18 +356,29 @@ impl Condition {
         self.inner.with_queue(|q| q.len())
     }
 
-    // ---- a wait that waits elsewhere (see `Step`): the browser's `Condition.waitAsync` ----
+    // ---- the wait protocol (see `Step`): driven by `wait_until` and `Condition.waitAsync` ----
 
     /// Starts a wait: checks that the caller holds the lock, queues a waiter and releases the
     /// lock (all of it, for an RLock). Then: [`wait_step`](Self::wait_step) until done (or
     /// [`wait_timed_out`](Self::wait_timed_out)), [`lock_step`](Self::lock_step) until the lock
     /// is held again, and [`wait_end`](Self::wait_end).
-    #[allow(dead_code)] // used by the browser's JS classes only
+    ///
+    /// The waiter is queued before the lock is released, so a notifier that takes the lock
+    /// after the release finds it (no lost notification); if the release fails, the waiter
+    /// leaves the queue again.
+    #[allow(dead_code)] // used by the browser's JS classes only (`wait` begins by `begin`)
     pub(crate) fn wait_begin(&self) -> Result<StepWaiter> {
+        // An async wait never blocks the thread, so it never refuses.
+        self.begin(&Deadline::NEVER)
+    }
+
+    /// `wait_begin` for a wait until `deadline`: in Python's order, not holding the lock is the
+    /// error before any other; then a wait that may not happen on this thread (see
+    /// [`Deadline::check_may_wait`]) is refused before the lock is released.
+    fn begin(&self, deadline: &Deadline) -> Result<StepWaiter> {
+        self.check_owned("cannot wait on un-acquired lock")?;
+        deadline.check_may_wait()?;
         let inner = &*self.inner;
-        if !inner.lock.is_owned() {
-            return Err(Error::runtime("cannot wait on un-acquired lock"));
-        }
         let me = Arc::new(Waiter {
             state: AtomicU32::new(WAITING),
         });
@@ -424,9 +392,11 @@ impl Condition {
         }
     }
 
-    /// `Done(true)` once notified; else marks the waiter asleep (so the notifier notifies its
-    /// word) and names the word.
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// `Done(true)` once notified; else marks the waiter asleep (so the notifier wakes its
+    /// word) and names the word. Acquire on the load and the CAS: pairs with the notifier's
+    /// Release swap, so what was written before `notify()` is visible once the wait returns
+    /// (the re-acquired lock orders it too). The CAS and the notifier's swap are RMWs of one
+    /// word: either the notifier sees `ASLEEP` and wakes, or the CAS fails on `NOTIFIED`.
     pub(crate) fn wait_step<'a>(&self, w: &'a StepWaiter) -> Step<'a, bool> {
         match w.me.state.load(Acquire) {
             NOTIFIED => Step::Done(true),
@@ -445,8 +415,9 @@ impl Condition {
     }
 
     /// The timeout passed: leaves the queue. True if a notifier had already taken the waiter
-    /// off it (the wait counts as notified), as in `wait_until`.
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// off it (the wait counts as notified, so a timed-out waiter never swallows a notification
+    /// meant for another: `notify(n)` takes exactly `n` waiters off the queue, under the queue
+    /// lock, and a waiter that removed itself first is not among them).
     pub(crate) fn wait_timed_out(&self, w: &StepWaiter) -> bool {
         let removed = self.inner.with_queue(|q| {
             q.iter()
@@ -457,17 +428,16 @@ impl Condition {
         !removed
     }
 
-    /// One step of acquiring the underlying lock on the calling thread (see [`Step`]).
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn lock_step(&self) -> Step<'_, bool> {
+    /// One step of acquiring the underlying lock on the calling thread (see [`Step`]): the
+    /// lock's own acquire step (`waited` as there).
+    pub(crate) fn lock_step(&self, waited: &mut bool) -> Step<'_, bool> {
         match &self.inner.lock {
-            ConditionLock::Lock(l) => l.acquire_step(),
-            ConditionLock::RLock(l) => l.acquire_step(),
+            ConditionLock::Lock(l) => l.acquire_step(waited),
+            ConditionLock::RLock(l) => l.acquire_step(waited),
         }
     }
 
     /// After `lock_step` took the lock again: restores an RLock's depth.
-    #[allow(dead_code)] // used by the browser's JS classes only
     pub(crate) fn wait_end(&self, w: StepWaiter) {
         if let ConditionLock::RLock(l) = &self.inner.lock {
             l.restore_depth(w.saved);

@@ -5,12 +5,14 @@
 //! soon as the generation moves on, even if `clear()` already reset the flag (E-04: every
 //! thread blocked when `set()` ran returns `true`). `set()` calls into the platform only when
 //! the waiter bit is set. The generation wraps after 2^30 `set()` calls; a waiter would have to
-//! sleep through exactly that many to miss one.
+//! sleep through exactly that many to miss one. A wait is one waiter protocol,
+//! [`Event::wait_step`]: the blocking `wait` drives it with the futex wait, the browser's
+//! `waitAsync` with `Atomics.waitAsync`.
 
 use crate::error::Result;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
-use crate::sys::{wait, wake_all};
-use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
+use crate::sys::wake_all;
+use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,6 +20,8 @@ use std::time::Duration;
 const FLAG: u32 = 1;
 const WAITERS: u32 = 2;
 const GEN: u32 = 4;
+/// The generation bits.
+const GENERATION: u32 = !(FLAG | WAITERS);
 
 /// An event flag, as Python's `threading.Event()`.
 ///
@@ -117,50 +121,43 @@ impl Event {
     }
 
     fn wait_until(&self, mut deadline: Deadline) -> Result<bool> {
-        let mut s = self.state.load(Acquire);
+        // Acquire: pairs with `set()`'s Release (also in every load of `wait_step`).
+        let s = self.state.load(Acquire);
         if s & FLAG != 0 {
             return Ok(true);
         }
-        let generation = s & !(FLAG | WAITERS);
-        loop {
-            if s & FLAG != 0 || s & !(FLAG | WAITERS) != generation {
-                return Ok(true);
-            }
-            let t = match deadline.next_wait()? {
-                Next::TimedOut => return Ok(false),
-                Next::Wait(t) => t,
-            };
-            if s & WAITERS == 0 {
-                if let Err(now) = self
-                    .state
-                    .compare_exchange(s, s | WAITERS, Acquire, Acquire)
-                {
-                    s = now;
-                    continue;
-                }
-                s |= WAITERS;
-            }
-            wait(&self.state, s, t);
-            s = self.state.load(Acquire);
+        // A poll (zero timeout, or a timeout already past) returns, and a wait that a thread
+        // that may not block must refuse is refused, before the first step, which would set the
+        // waiter bit and so make the next `set()` call into the platform.
+        if deadline.timed_out() {
+            return Ok(false);
         }
+        deadline.check_may_wait()?;
+        // The wait started in the generation of that load.
+        let mut generation = Some(s & GENERATION);
+        // `None`: timed out (the waiter bit stays set: nothing to undo).
+        Ok(drive_blocking(&mut deadline, || self.wait_step(&mut generation))?.unwrap_or(false))
     }
 
-    /// One step of a wait that waits elsewhere (see [`Step`]): `generation` is `None` on the
-    /// first step (it records the generation the wait started in). On timeout the result is
-    /// `false`.
+    /// One step of a wait (see [`Step`]): `generation` is `None` on a first step that did not
+    /// look at the state yet (it records the generation the wait started in). `Done(true)` once
+    /// the flag is set or the generation moved on; else sets the waiter bit (so that `set()`
+    /// wakes the word) and names the word with the value that includes it. On timeout the
+    /// result is `false`, and nothing is to be undone: the waiter bit only makes the next
+    /// `set()` call into the platform once.
     ///
-    /// Not shared with [`Event::wait_until`]: that loop checks the deadline before it sets the
-    /// waiter bit, so that polls (a zero timeout) never make the next `set()` call wake; a step
-    /// cannot know its deadline.
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// Acquire on every load (and on the CAS, whose failure reloads): pairs with `set()`'s
+    /// Release, so what the setter wrote is visible when this returns `Done`. The waiter bit
+    /// and `set()` are RMWs of the same word, so either `set()` sees the bit and wakes, or the
+    /// CAS fails on the changed word and the step sees the new generation.
     pub(crate) fn wait_step(&self, generation: &mut Option<u32>) -> Step<'_, bool> {
         let mut s = self.state.load(Acquire);
         if s & FLAG != 0 {
             return Step::Done(true);
         }
-        let g = *generation.get_or_insert(s & !(FLAG | WAITERS));
+        let g = *generation.get_or_insert(s & GENERATION);
         loop {
-            if s & FLAG != 0 || s & !(FLAG | WAITERS) != g {
+            if s & FLAG != 0 || s & GENERATION != g {
                 return Step::Done(true);
             }
             if s & WAITERS == 0 {

@@ -1,16 +1,19 @@
 //! `Lock`: Python's `threading.Lock` (`_thread.lock`), a primitive lock that is **not owned**:
 //! any thread may release it, and acquiring it twice in one thread blocks (behaviours BL-*, L-01
-//! to L-05 of the conformance catalogue).
+//! to L-05 of `docs/behaviours.md`).
 //!
-//! The core, [`RawLock`], is a three-state futex lock written over the platform seam:
-//! `0` unlocked, `1` locked, `2` locked and a waiter may be asleep. Release wakes a thread only
-//! when the state was `2`, so an uncontended acquire+release is one compare-and-swap and one
-//! swap, with no call into the platform (on wasm, no host call).
+//! The core, [`RawLock`], is a three-state futex lock written over the platform seam (the
+//! design of std's futex `Mutex`): `0` unlocked, `1` locked, `2` locked and a waiter may be
+//! asleep. Release wakes a thread only when the state was `2`, so an uncontended acquire+release
+//! is one compare-and-swap and one swap, with no call into the platform (on wasm, no host call).
+//! A contended acquire is one waiter protocol, [`RawLock::contended_step`]: the blocking
+//! acquire drives it with the futex wait, the browser's `acquireAsync` (through
+//! [`Lock::acquire_step`]) with `Atomics.waitAsync`.
 
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, Ordering::*};
-use crate::sys::{wait, wake_one};
-use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
+use crate::sys::wake_one;
+use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +22,8 @@ const UNLOCKED: u32 = 0;
 const LOCKED: u32 = 1;
 const CONTENDED: u32 = 2;
 
-/// The lock-free core shared by `Lock`, `RLock` and the internals of `Condition`.
+/// The lock-free core of `Lock`, also the internal lock of `Condition` (its waiter queue) and
+/// `Barrier` (its bookkeeping). `RLock` has its own owner word (see `rlock.rs`).
 pub(crate) struct RawLock {
     state: AtomicU32,
 }
@@ -58,32 +62,43 @@ impl RawLock {
 
     #[cold]
     fn lock_contended(&self, mut deadline: Deadline) -> Result<bool> {
+        let mut waited = false;
+        // `None`: timed out. (A refused wait leaves the state `2`: one wake call too many for
+        // the holder's release, nothing else.)
+        Ok(drive_blocking(&mut deadline, || self.contended_step(&mut waited))?.unwrap_or(false))
+    }
+
+    /// One step of an acquire after the fast path (`try_lock`) failed (see [`Step`]): takes the
+    /// lock, or marks it contended (so that its release notifies the state word) and names the
+    /// word. `waited` starts false and is set once a step returned `Wait`.
+    ///
+    /// The first step spins while a running thread holds the lock and nobody sleeps, then takes
+    /// a free lock as `1`. A step after a wait takes it only as `2`: other waiters may still be
+    /// asleep, and a release of `1` would not wake them (std's futex mutex does the same).
+    /// Swapping in `2` when it was free acquires it (conservatively as "contended": one extra
+    /// wake later). Acquire on every successful exchange: what the previous holder wrote before
+    /// its Release swap is visible to us. After the timeout nothing is to be undone: the state
+    /// stays `2` (one wake call too many).
+    pub(crate) fn contended_step(&self, waited: &mut bool) -> Step<'_, bool> {
         let mut state = self.spin();
-        if state == UNLOCKED {
+        if !*waited && state == UNLOCKED {
             match self
                 .state
                 .compare_exchange(UNLOCKED, LOCKED, Acquire, Relaxed)
             {
-                Ok(_) => return Ok(true),
+                Ok(_) => return Step::Done(true),
                 Err(s) => state = s,
             }
         }
-        loop {
-            // Mark the lock contended so that the holder's release wakes someone. Swapping in 2
-            // when it was free acquires it (conservatively as "contended": one extra wake later).
-            // If the wait is then refused, the holder only makes one wake call too many.
-            if state != CONTENDED && self.state.swap(CONTENDED, Acquire) == UNLOCKED {
-                return Ok(true);
-            }
-            match deadline.next_wait()? {
-                Next::TimedOut => return Ok(false),
-                Next::Wait(t) => wait(&self.state, CONTENDED, t),
-            }
-            state = self.spin();
+        if state != CONTENDED && self.state.swap(CONTENDED, Acquire) == UNLOCKED {
+            return Step::Done(true);
         }
+        *waited = true;
+        Step::Wait(&self.state, CONTENDED)
     }
 
     /// Spins briefly while the lock is held by a running thread and nobody sleeps on it.
+    /// Relaxed: only a hint; the exchanges that follow order the memory.
     fn spin(&self) -> u32 {
         // Under loom every load is a scheduling point: spinning only multiplies the states.
         let mut spins = if cfg!(loom) { 0 } else { 100 };
@@ -260,29 +275,35 @@ impl Lock {
         Arc::as_ptr(&self.raw) as usize
     }
 
-    /// One step of an acquire that waits elsewhere (see [`Step`]): takes the lock, or marks it
-    /// contended (so that its release notifies the state word) and names the word.
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+    /// One step of an acquire (see [`Step`]), for the browser's `acquireAsync` and
+    /// `Condition`'s re-acquire after a wait: the first step tries the fast path, as
+    /// [`acquire`](Lock::acquire) does, then every step is [`RawLock::contended_step`] (`waited`
+    /// as there: after a wait, no fast path, which would take the lock as uncontended).
+    pub(crate) fn acquire_step(&self, waited: &mut bool) -> Step<'_, bool> {
         let raw = self.raw();
-        loop {
-            if raw.try_lock() {
-                return Step::Done(true);
-            }
-            let state = raw.state.load(Relaxed);
-            if state == UNLOCKED {
-                continue;
-            }
-            if state != CONTENDED && raw.state.swap(CONTENDED, Acquire) == UNLOCKED {
-                return Step::Done(true);
-            }
-            return Step::Wait(&raw.state, CONTENDED);
+        if !*waited && raw.try_lock() {
+            return Step::Done(true);
         }
+        raw.contended_step(waited)
     }
 }
 
-/// Holds a [`Lock`] until dropped (Python's `with lock:` block). If the lock was released by
-/// hand inside the block, the drop finds it unlocked and does nothing.
+/// Holds a [`Lock`] until dropped (Python's `with lock:` block). The drop calls `release()`, as
+/// the end of Python's `with` block does: if the lock was released by hand inside the block,
+/// the drop releases whoever holds the lock by then (a `Lock` is not owned), and if it is
+/// unlocked the drop changes nothing (where Python's `with` would raise `RuntimeError`, the
+/// drop ignores the error: a drop cannot fail).
+///
+/// ```
+/// use pythreading as threading;
+/// let lock = threading::Lock::new();
+/// {
+///     let _g = lock.guard();
+///     lock.release().unwrap();   // released by hand inside the block
+///     assert!(lock.try_acquire()); // taken again, here by the same thread
+/// } // the guard's drop releases it
+/// assert!(!lock.locked());
+/// ```
 #[must_use = "the lock is released as soon as the guard is dropped"]
 pub struct LockGuard<'a> {
     lock: &'a Lock,

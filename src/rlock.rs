@@ -3,12 +3,14 @@
 //! `locked()` and the repr's owner/count are global; `is_owned()` and
 //! `recursion_count()` are relative to the calling thread.
 //!
-//! The owner word is the lock, a futex word like `Lock`'s: `0` free, else the owner's key
-//! shifted left by one, with bit 0 set when a waiter may be asleep. An uncontended
-//! acquire+release is one compare-and-swap and one swap, like `Lock` and std's `Mutex`; the
-//! recursion depth beyond the first level lives in `extra`, written only by the owner and only
-//! on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on wasm every
-//! atomic store is sequentially consistent and costs a full fence under wasmtime.)
+//! The owner word is the lock, a futex word of its own (not `Lock`'s `RawLock`): `0` free, else
+//! the owner's key shifted left by one, with bit 0 set when a waiter may be asleep. An
+//! uncontended acquire+release is one compare-and-swap and one swap, like `Lock` and std's
+//! `Mutex`; the recursion depth beyond the first level lives in `extra`, written only by the
+//! owner and only on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on
+//! wasm every atomic store is sequentially consistent and costs a full fence under wasmtime.)
+//! A contended acquire is one waiter protocol (`contended_step`), driven by the blocking
+//! acquire with the futex wait and by the browser's `acquireAsync` with `Atomics.waitAsync`.
 //!
 //! A key is the thread's ident folded into 31 bits; idents are never reused, so keys only
 //! repeat after 2^31 threads, and then only matter if one of them owns this lock.
@@ -16,9 +18,9 @@
 use crate::error::{Error, Result};
 use crate::lock::acquire_args;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
-use crate::sys::{wait, wake_one};
+use crate::sys::wake_one;
 use crate::thread::get_ident;
-use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -128,21 +130,18 @@ impl RLock {
 
     #[cold]
     fn lock_contended(&self, me: u32, mut deadline: Deadline) -> Result<bool> {
-        loop {
-            match self.contended_step(me) {
-                Step::Done(got) => return Ok(got),
-                // (A refused wait leaves the waiter bit: one wake call too many, nothing else.)
-                Step::Wait(word, expected) => match deadline.next_wait()? {
-                    Next::TimedOut => return Ok(false),
-                    Next::Wait(t) => wait(word, expected, t),
-                },
-            }
-        }
+        // `None`: timed out. (A refused wait leaves the waiter bit: one wake call too many,
+        // nothing else.)
+        Ok(drive_blocking(&mut deadline, || self.contended_step(me))?.unwrap_or(false))
     }
 
-    /// After the fast path failed: takes the lock if it is free (with the waiter bit: others
-    /// may sleep on it, so our release wakes one), or sets the waiter bit and names the word to
-    /// wait on. Shared by the blocking acquire and the browser's async one.
+    /// One step of an acquire after the fast path failed (see [`Step`]): takes the lock if it
+    /// is free (with the waiter bit: others may sleep on it, so our release wakes one), or sets
+    /// the waiter bit and names the word to wait on. Shared by the blocking acquire and the
+    /// browser's async one. Acquire on taking the lock (pairs with the Release swap of the
+    /// previous owner's release); the waiter bit is set Relaxed: it publishes nothing, and the
+    /// owner's release swaps the whole word, so it sees the bit or the CAS fails. Nothing is to
+    /// be undone on timeout (the bit stays: one wake call too many).
     fn contended_step(&self, me: u32) -> Step<'_, bool> {
         let state = &self.inner.state;
         loop {
@@ -258,29 +257,28 @@ impl RLock {
         Ok(depth)
     }
 
-    /// Re-acquires after `Condition::wait` with the saved depth (Python's `_acquire_restore`).
-    pub(crate) fn acquire_restore(&self, depth: usize) {
-        self.acquire();
-        self.inner.extra.store(depth.saturating_sub(1), Relaxed);
-    }
-
     pub(crate) fn addr(&self) -> usize {
         Arc::as_ptr(&self.inner) as usize
     }
 
-    /// One step of an acquire by the calling thread that waits elsewhere (see [`Step`]):
-    /// re-enters or takes the lock, or sets the waiter bit and names the word.
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn acquire_step(&self) -> Step<'_, bool> {
+    /// One step of an acquire by the calling thread (see [`Step`]), for the browser's
+    /// `acquireAsync` and `Condition`'s re-acquire after a wait: the first step re-enters or
+    /// takes the lock as the fast path does; every step after a wait (`waited`, set once a step
+    /// returned `Wait`) is [`contended_step`](Self::contended_step) only, which takes a free
+    /// lock with the waiter bit: other waiters may still be asleep.
+    pub(crate) fn acquire_step(&self, waited: &mut bool) -> Step<'_, bool> {
         let me = key(get_ident());
-        if self.try_fast(me) {
+        if !*waited && self.try_fast(me) {
             return Step::Done(true);
         }
-        self.contended_step(me)
+        let step = self.contended_step(me);
+        *waited |= matches!(step, Step::Wait(..));
+        step
     }
 
-    /// After `Condition` re-acquired the lock with `acquire_step`: restores the saved depth.
-    #[allow(dead_code)] // used by the browser's JS classes only
+    /// After `Condition` re-acquired the lock with `acquire_step`: restores the saved depth
+    /// (Python's `_acquire_restore`, with the acquire done by the steps). Relaxed: only the
+    /// owner writes `extra`.
     pub(crate) fn restore_depth(&self, depth: usize) {
         self.inner.extra.store(depth.saturating_sub(1), Relaxed);
     }

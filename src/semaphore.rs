@@ -3,13 +3,16 @@
 //!
 //! The permit count is one atomic, so accounting is exact under contention (S-04, S-05, S-07):
 //! a permit is taken only by a successful compare-and-swap. Sleepers wait on a separate
-//! `epoch` word that every release bumps when a sleeper is registered; `waiters` counts
+//! `epoch` word that a release bumps when a sleeper is registered; `waiters` counts
 //! registered sleepers so that a release with nobody waiting never calls into the platform.
+//! An acquire that has to wait is one waiter protocol, [`RawSemaphore::acquire_step`]: the
+//! blocking acquire drives it with the futex wait, the browser's `acquireAsync` with
+//! `Atomics.waitAsync`.
 
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
-use crate::sys::{wait, wake_all, wake_one};
-use crate::timeout::{or_throw, Deadline, Next, Step, Timeout};
+use crate::sys::{wake_all, wake_one};
+use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,7 +32,8 @@ impl RawSemaphore {
         }
     }
 
-    /// Takes a permit if there is one. Acquire pairs with the releaser's Release/SeqCst add.
+    /// Takes a permit if there is one. Acquire pairs with the Release compare-and-swap by which
+    /// `release` added the permits: what the releaser wrote before is visible to the taker.
     #[inline]
     pub(crate) fn try_acquire(&self) -> bool {
         let mut v = self.value.load(Relaxed);
@@ -58,7 +62,30 @@ impl RawSemaphore {
 
     #[cold]
     fn acquire_slow(&self, mut deadline: Deadline) -> Result<bool> {
+        let mut registered = false;
+        let got = drive_blocking(&mut deadline, || self.acquire_step(&mut registered));
+        // After a timeout or a refused wait (a thread that may not block), the last step's
+        // registration is undone; the count is as it was.
+        self.abandon_step(&mut registered);
+        Ok(got?.unwrap_or(false))
+    }
+
+    /// One step of an acquire that may wait (see [`Step`]). `registered` says whether the
+    /// previous step registered as a sleeper: the registration lasts for the wait and is undone
+    /// by the next step, or by [`abandon_step`] when the caller gives up (timeout, refused
+    /// wait). Every step after a wake-up tries for a permit first (whoever woke us, before the
+    /// caller looks at the clock): a woken thread that gave up without trying could strand a
+    /// permit while others sleep.
+    ///
+    /// [`abandon_step`]: RawSemaphore::abandon_step
+    pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
+        self.abandon_step(registered);
         loop {
+            if self.try_acquire() {
+                return Step::Done(true);
+            }
+            // The epoch to sleep on, read before registering: a release that sees the
+            // registration bumps it after, so the wait returns at once.
             let epoch = self.epoch.load(Acquire);
             // Register, then re-check. The registration is an Acquire RMW and the releaser
             // reads `waiters` with a Release RMW (`fetch_add(0)`): if the releaser's read comes
@@ -69,26 +96,20 @@ impl RawSemaphore {
             // and loom models RMW synchronisation exactly.)
             self.waiters.fetch_add(1, Acquire);
             if self.value.load(Relaxed) > 0 {
+                // Relaxed: an unregistration publishes nothing.
                 self.waiters.fetch_sub(1, Relaxed);
-                if self.try_acquire() {
-                    return Ok(true);
-                }
                 continue;
             }
-            let next = deadline.next_wait();
-            if let Ok(Next::Wait(t)) = next {
-                wait(&self.epoch, epoch, t);
-            }
+            *registered = true;
+            return Step::Wait(&self.epoch, epoch);
+        }
+    }
+
+    /// Undoes the registration of the last [`acquire_step`](RawSemaphore::acquire_step), if it
+    /// registered.
+    pub(crate) fn abandon_step(&self, registered: &mut bool) {
+        if std::mem::take(registered) {
             self.waiters.fetch_sub(1, Relaxed);
-            // Whoever woke us, try for a permit before looking at the clock: a woken thread
-            // that gave up without trying could strand a permit while others sleep.
-            if self.try_acquire() {
-                return Ok(true);
-            }
-            // A refused wait (a thread that may not block) leaves the count as it was.
-            if next? == Next::TimedOut || deadline.timed_out() {
-                return Ok(false);
-            }
         }
     }
 
@@ -112,7 +133,7 @@ impl RawSemaphore {
             }
         }
         if self.waiters.fetch_add(0, Release) > 0 {
-            // see acquire_slow
+            // see acquire_step
             self.epoch.fetch_add(1, Release);
             if n == 1 {
                 wake_one(&self.epoch);
@@ -129,35 +150,10 @@ impl RawSemaphore {
         self.value.load(Relaxed)
     }
 
-    /// One step of an acquire that waits elsewhere (see [`Step`]). `registered` says whether
-    /// the previous step registered as a sleeper (as `acquire_slow` does, the registration
-    /// lasts for the wait and is undone by the next step, or by [`abandon_step`] on timeout).
-    ///
-    /// [`abandon_step`]: RawSemaphore::abandon_step
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
-        self.abandon_step(registered);
-        loop {
-            if self.try_acquire() {
-                return Step::Done(true);
-            }
-            let epoch = self.epoch.load(Acquire);
-            self.waiters.fetch_add(1, Acquire); // see acquire_slow
-            if self.value.load(Relaxed) > 0 {
-                self.waiters.fetch_sub(1, Relaxed);
-                continue;
-            }
-            *registered = true;
-            return Step::Wait(&self.epoch, epoch);
-        }
-    }
-
-    /// Undoes the registration of the last [`acquire_step`](RawSemaphore::acquire_step).
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn abandon_step(&self, registered: &mut bool) {
-        if std::mem::take(registered) {
-            self.waiters.fetch_sub(1, Relaxed);
-        }
+    /// The sleepers registered now (for the loom models' accounting checks).
+    #[cfg(all(test, loom))]
+    pub(crate) fn registered_sleepers(&self) -> u32 {
+        self.waiters.load(Relaxed)
     }
 }
 

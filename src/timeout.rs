@@ -232,13 +232,44 @@ fn throw(e: Error) -> ! {
     ))
 }
 
-/// One non-blocking step of a blocking call, for callers that do their waiting elsewhere (the
-/// browser's JS classes: their `…Async` methods await `Atomics.waitAsync` between steps, on the
-/// calling thread, so an owned lock gets the right owner). `Done(v)`: the call's result.
-/// `Wait(word, expected)`: the caller is registered as a waiter (whoever changes the state
-/// will notify the word); wait while `word` holds `expected` (or until the timeout), then step
-/// again. `RLock`'s blocking acquire drives the same step with a futex wait.
+/// One non-blocking step of a waiter protocol. Each blocking call's protocol is written once,
+/// as a step function, and driven two ways:
+///
+/// * by the blocking call itself, with [`drive_blocking`]: between steps the calling thread
+///   blocks in the platform's futex wait on the word the step names;
+/// * by the browser's async JS methods (`…Async`), which await `Atomics.waitAsync` on that word
+///   between steps, on the calling thread (so an owned lock gets the right owner).
+///
+/// `Done(v)`: the call's result. `Wait(word, expected)`: the caller is registered as a waiter
+/// (whoever changes the state will notify the word); wait while `word` holds `expected` (or
+/// until the timeout), then step again. A protocol whose registration must be undone when the
+/// caller gives up (a timeout, a refused wait) says so at its step function.
 pub(crate) enum Step<'a, T> {
     Done(T),
     Wait(&'a crate::sys::atomic::AtomicU32, u32),
+}
+
+/// Drives a waiter protocol on the calling thread: takes `step`s until one is `Done`, and after
+/// each `Wait` asks `deadline` ([`Deadline::next_wait`]: the timeout, and the policy for a
+/// thread that may not block) and blocks in [`sys::wait`] on the named word for at most that
+/// long. Every wake-up (a notification, a spurious one, the timeout) is followed by a step, so a
+/// woken waiter always looks at the state again before it looks at the clock.
+///
+/// `Ok(Some(v))`: done. `Ok(None)`: the timeout passed after a `Wait` step; `Err(Runtime)`: the
+/// thread may not block and this wait may not happen there. In both cases the last step's
+/// registration is still in place, for the caller to undo if its protocol needs that.
+#[inline]
+pub(crate) fn drive_blocking<'a, T>(
+    deadline: &mut Deadline,
+    mut step: impl FnMut() -> Step<'a, T>,
+) -> Result<Option<T>> {
+    loop {
+        match step() {
+            Step::Done(v) => return Ok(Some(v)),
+            Step::Wait(word, expected) => match deadline.next_wait()? {
+                Next::TimedOut => return Ok(None),
+                Next::Wait(t) => sys::wait(word, expected, t),
+            },
+        }
+    }
 }

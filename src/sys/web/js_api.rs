@@ -324,14 +324,15 @@ fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promi
 fn lock_acquire_async<L: 'static>(
     lock: L,
     timeout: &JsValue,
-    step: fn(&L) -> Step<'_, bool>,
+    step: for<'a> fn(&'a L, &mut bool) -> Step<'a, bool>,
 ) -> Promise {
     let t = match timeout_arg(timeout).and_then(lock_timeout) {
         Ok(t) => t,
         Err(e) => return reject(e),
     };
     promise(async move {
-        let got = drive(|| poll(step(&lock)), t).await;
+        let mut waited = false;
+        let got = drive(|| poll(step(&lock, &mut waited)), t).await;
         Ok(got.unwrap_or(false).into())
     })
 }
@@ -499,7 +500,7 @@ impl JsLock {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
     ) -> Promise {
-        lock_acquire_async(self.0.clone(), &timeout, |l| l.acquire_step())
+        lock_acquire_async(self.0.clone(), &timeout, |l, w| l.acquire_step(w))
     }
 
     /// Throws `RuntimeError` ("release unlocked lock") if it is not locked.
@@ -552,7 +553,7 @@ impl JsRLock {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
     ) -> Promise {
-        lock_acquire_async(self.0.clone(), &timeout, |l| l.acquire_step())
+        lock_acquire_async(self.0.clone(), &timeout, |l, w| l.acquire_step(w))
     }
 
     /// Releases one level. Throws `RuntimeError` ("cannot release un-acquired lock") if the
@@ -629,7 +630,7 @@ impl JsCondition {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
     ) -> Promise {
-        lock_acquire_async(self.0.clone(), &timeout, |l| l.lock_step())
+        lock_acquire_async(self.0.clone(), &timeout, |l, w| l.lock_step(w))
     }
 
     /// Releases the underlying lock (errors as that lock's `release`).
@@ -678,7 +679,8 @@ impl JsCondition {
                 Some(n) => n,
                 None => cond.wait_timed_out(&waiter),
             };
-            drive(|| poll(cond.lock_step()), None).await;
+            let mut waited = false;
+            drive(|| poll(cond.lock_step(&mut waited)), None).await;
             cond.wait_end(waiter);
             Ok(notified.into())
         })
