@@ -1,8 +1,14 @@
-//! loom models of the lock-free cores (run: `RUSTFLAGS="--cfg loom" cargo test --test loom
-//! --release`; `scripts/test.sh` does). Under `cfg(loom)` the crate's atomics and its futex
-//! seam come from loom (`src/sys/loom_futex.rs`), so loom explores every interleaving of the
-//! primitives' atomic operations and wait/wake calls, and reports lost wake-ups as deadlocks.
-//! Only untimed operations are modelled (loom has no clock).
+//! loom models of the lock-free cores through the public, blocking API (run: `RUSTFLAGS="--cfg
+//! loom" cargo test --test loom --release`; `scripts/test.sh` does). Under `cfg(loom)` the
+//! crate's atomics and its futex seam come from loom (`src/sys/loom_futex.rs`: `wake_one` wakes
+//! exactly one sleeper), so loom explores every interleaving of the primitives' atomic
+//! operations and wait/wake calls, and reports lost wake-ups as deadlocks. Each blocking call
+//! drives its primitive's waiter protocol (`timeout::Step`), so these models check the steps as
+//! the blocking calls take them, against concurrent wakers; `src/step_models.rs` drives the
+//! same steps as the browser's async methods do. loom has no clock: timed calls are modelled
+//! with a zero timeout only (it has passed at the first look), which is enough for the timeout
+//! paths (giving up, undoing a registration). Models with three threads are bounded to 3
+//! preemptions (loom's recommended practice) to keep each under a few seconds.
 
 /// Listed as ignored, with the reason, in ordinary test runs.
 #[cfg(not(loom))]
@@ -16,6 +22,19 @@ mod models {
     use loom::sync::Arc;
     use loom::thread;
     use pythreading::{Barrier, Condition, Event, Lock, Semaphore};
+
+    /// A model bounded to 3 preemptions, for the three-thread models.
+    fn bounded(f: impl Fn() + Sync + Send + 'static) {
+        let mut model = loom::model::Builder::new();
+        model.preemption_bound = Some(3);
+        model.check(f);
+    }
+
+    /// Counts a holder in, asserts nobody else holds, counts it out.
+    fn exclusive(inside: &AtomicUsize) {
+        assert_eq!(inside.fetch_add(1, SeqCst), 0, "two holders");
+        inside.fetch_sub(1, SeqCst);
+    }
 
     /// Lock: mutual exclusion and no lost wake-up on the 0/1/2 state machine (BL-09, L-02).
     #[test]
@@ -56,6 +75,53 @@ mod models {
         });
     }
 
+    /// Lock: two blocked acquirers and one release; the release's single wake-up reaches one,
+    /// whose own release must wake the other (it took the lock marked contended).
+    #[test]
+    fn lock_two_sleepers() {
+        bounded(|| {
+            let lock = Lock::new();
+            let inside = Arc::new(AtomicUsize::new(0));
+            lock.acquire();
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (lock, inside) = (lock.clone(), inside.clone());
+                    thread::spawn(move || {
+                        lock.acquire();
+                        exclusive(&inside);
+                        lock.release().unwrap();
+                    })
+                })
+                .collect();
+            lock.release().unwrap();
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert!(!lock.locked());
+        });
+    }
+
+    /// Lock: a zero-timeout acquire against a holder that releases: it gets the lock or gives
+    /// up, and either way the lock ends free (a failed try leaves it at most marked contended).
+    #[test]
+    fn lock_zero_timeout_acquire() {
+        loom::model(|| {
+            let lock = Lock::new();
+            lock.acquire();
+            let l2 = lock.clone();
+            let h = thread::spawn(move || {
+                let got = l2.acquire_timeout(0.0).unwrap();
+                if got {
+                    l2.release().unwrap();
+                }
+            });
+            lock.release().unwrap();
+            h.join().unwrap();
+            assert!(!lock.locked());
+            assert!(lock.try_acquire());
+        });
+    }
+
     /// Semaphore: exact permit accounting and no lost wake-up between release and a sleeper.
     #[test]
     fn semaphore_handoff() {
@@ -67,6 +133,47 @@ mod models {
             });
             sem.release(1).unwrap();
             h.join().unwrap();
+            assert_eq!(sem.value(), 0);
+        });
+    }
+
+    /// Semaphore: two sleepers and two releases of one permit (each wakes exactly one): both
+    /// get a permit, none is left.
+    #[test]
+    fn semaphore_two_sleepers() {
+        bounded(|| {
+            let sem = Semaphore::new(0);
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let sem = sem.clone();
+                    thread::spawn(move || assert!(sem.acquire()))
+                })
+                .collect();
+            sem.release(1).unwrap();
+            sem.release(1).unwrap();
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert_eq!(sem.value(), 0);
+        });
+    }
+
+    /// Semaphore: a zero-timeout acquire (it registers, re-checks, gives up and unregisters)
+    /// racing a release, next to a sleeper: the permit is taken exactly once, and if the timed
+    /// acquire did not take it, the sleeper does.
+    #[test]
+    fn semaphore_zero_timeout_next_to_sleeper() {
+        bounded(|| {
+            let sem = Semaphore::new(0);
+            let s2 = sem.clone();
+            let timed = thread::spawn(move || s2.acquire_timeout(0.0).unwrap());
+            let s3 = sem.clone();
+            let sleeper = thread::spawn(move || assert!(s3.acquire()));
+            sem.release(1).unwrap();
+            if timed.join().unwrap() {
+                sem.release(1).unwrap();
+            }
+            sleeper.join().unwrap();
             assert_eq!(sem.value(), 0);
         });
     }
@@ -123,6 +230,20 @@ mod models {
         });
     }
 
+    /// Event: a zero-timeout wait against `set()` returns true exactly when it saw the flag.
+    #[test]
+    fn event_zero_timeout_wait() {
+        loom::model(|| {
+            let ev = Event::new();
+            let e2 = ev.clone();
+            let h = thread::spawn(move || e2.wait_timeout(0.0).unwrap());
+            ev.set();
+            let _ = h.join().unwrap(); // either is right; nothing may hang or break
+            assert!(ev.is_set());
+            assert!(ev.wait());
+        });
+    }
+
     /// Condition over a plain Lock: a notify issued while the waiter is registered is never lost.
     #[test]
     fn condition_notify_reaches_waiter() {
@@ -142,6 +263,49 @@ mod models {
             cond.notify(1).unwrap();
             cond.release().unwrap();
             h.join().unwrap();
+        });
+    }
+
+    /// Condition over a plain Lock: a waiter that times out (zero timeout) and a blocking one,
+    /// against one `notify(1)`. The notification goes to exactly one of them: the timed-out
+    /// waiter returns true only if the notifier took it off the queue first (then the blocking
+    /// waiter needs a second notify); if it left the queue first, the notification reaches the
+    /// blocking waiter. Both hold the lock again, alone, when their waits end.
+    #[test]
+    fn condition_timed_out_waiter_does_not_steal() {
+        bounded(|| {
+            let cond = Condition::with_lock(Lock::new());
+            let ready = Arc::new(AtomicUsize::new(0));
+            let inside = Arc::new(AtomicUsize::new(0));
+            let (c2, in2) = (cond.clone(), inside.clone());
+            let timed = thread::spawn(move || {
+                c2.acquire();
+                let notified = c2.wait_timeout(0.0).unwrap();
+                assert!(c2.locked());
+                exclusive(&in2);
+                c2.release().unwrap();
+                notified
+            });
+            let (c3, r3, in3) = (cond.clone(), ready.clone(), inside.clone());
+            let blocker = thread::spawn(move || {
+                c3.acquire();
+                while r3.load(SeqCst) == 0 {
+                    assert!(c3.wait().unwrap());
+                }
+                exclusive(&in3);
+                c3.release().unwrap();
+            });
+            cond.acquire();
+            ready.store(1, SeqCst);
+            cond.notify(1).unwrap();
+            cond.release().unwrap();
+            if timed.join().unwrap() {
+                cond.acquire();
+                cond.notify(1).unwrap();
+                cond.release().unwrap();
+            }
+            blocker.join().unwrap();
+            assert!(!cond.locked());
         });
     }
 
