@@ -112,6 +112,24 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
+/// What to run on the instance of a crate thread whose panic aborted (wasm, where a panic is a
+/// trap): the layer above registers it ([`set_trap_handler`]) before it starts a thread, so the
+/// seam calls up without depending on what is above it.
+static TRAP_HANDLER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Registers the trap handler (the first registration wins; later calls do nothing).
+pub(crate) fn set_trap_handler(f: fn()) {
+    let _ = TRAP_HANDLER.set(f);
+}
+
+/// Runs the registered trap handler, if any (the wasm backends call it after a trap).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn thread_trapped() {
+    if let Some(f) = TRAP_HANDLER.get() {
+        f();
+    }
+}
+
 /// The smallest stack `stack_size()` accepts, on every platform (CPython's `THREAD_STACK_MIN`
 /// on POSIX).
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;

@@ -26,7 +26,7 @@
 //!   `AfterJob::Close`, one Worker per thread, are kept for diagnosis: both recycle 2 MiB stacks
 //!   through the allocator, which fragments the heap.)
 //! * **Panics trap** (panic=abort). The worker's JS catches the trap and calls
-//!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
+//!   [`worker_trapped`] on the same instance, which runs the trap handler the thread layer registered (`super::thread_trapped`): the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
 //!   return. The worker then closes like any other.
 //! * **Starting without `initThreads`.** `www/worker.js` creates a spawner as soon as the glue
@@ -462,7 +462,7 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
 /// The job of this worker trapped (a panic aborts on this target). The worker then closes: if
 /// its thread counted it as finishing, a job queued meanwhile may need another worker.
 pub(crate) fn worker_trapped() {
-    crate::thread::after_trap();
+    super::thread_trapped();
     let need = {
         let mut p = POOL.lock();
         done_finishing(&mut p);
