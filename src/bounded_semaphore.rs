@@ -1,4 +1,5 @@
-//! `BoundedSemaphore`: Python's `threading.BoundedSemaphore` (behaviours S-*, SB-01 to SB-03):
+//! `BoundedSemaphore`: Python's `threading.BoundedSemaphore` (behaviours S-*, SB-01 to SB-03,
+//! T-20):
 //! a [`Semaphore`](crate::Semaphore) whose value may never exceed its initial value. The bound is
 //! checked in the same compare-and-swap that adds the permits, so an over-release fails with
 //! `Value` and leaves the counter unchanged, whichever threads acquire and release.

@@ -1,4 +1,5 @@
-//! `Event`: Python's `threading.Event` (behaviours E-01 to E-06).
+//! `Event`: Python's `threading.Event` (behaviours E-01 to E-04 and E-06; E-05, `fork`, is not
+//! implemented).
 //!
 //! One futex word: bit 0 is the flag, bit 1 says a waiter may be asleep, and bits 2.. count
 //! `set()` calls (a generation). A waiter that blocked during generation `g` returns `true` as

@@ -3,9 +3,11 @@
 //!
 //! A panic that escapes a crate thread's `run` is caught and handed to the current hook; the
 //! thread then stops normally, `join` returns `Ok`, and the process carries on. The crate
-//! installs (once, on the first `Thread::start`) a panic hook that, for panics inside a crate
-//! thread's `run`, records the message and location instead of printing std's
-//! `thread '…' panicked at …` line; panics anywhere else go to the previous hook unchanged.
+//! installs (once, on the first `Thread::start` or the first call of a hook set with
+//! [`set_excepthook`] through [`excepthook`]) a panic hook that, for panics inside a crate
+//! thread's `run` (or inside such a hook), records the message and location instead of
+//! printing std's `thread '…' panicked at …` line; panics anywhere else go to the previous hook
+//! unchanged.
 
 use crate::thread::{get_ident, in_run, Thread, IN_RUN};
 use std::any::Any;

@@ -1,4 +1,5 @@
-//! `Local<T>`: Python's `threading.local()`, thread-local data as an object.
+//! `Local<T>`: Python's `threading.local()`, thread-local data as an object (behaviour T-25,
+//! and the ported `test_threading_local` tests listed in `tests/local.rs`).
 //!
 //! Each `Local` keeps its values in a map keyed by thread ident (idents are never reused, so a
 //! value can never be seen by another thread). A thread that stores a value remembers the

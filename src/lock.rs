@@ -1,6 +1,6 @@
 //! `Lock`: Python's `threading.Lock` (`_thread.lock`), a primitive lock that is **not owned**:
 //! any thread may release it, and acquiring it twice in one thread blocks (behaviours BL-*, L-01
-//! to L-05 of `docs/behaviours.md`).
+//! to L-03, L-05, L-06 and L-08 of `docs/behaviours.md`; L-04 and L-07 are not implemented).
 //!
 //! The core, [`RawLock`], is a three-state futex lock written over the platform seam (the
 //! design of std's futex `Mutex`): `0` unlocked, `1` locked, `2` locked and a waiter may be

@@ -1,5 +1,8 @@
 //! Timeouts with Python's rules: `Timeout` converts from seconds (`f64`, `f32`, `i32`) and from
-//! `Duration`; each blocking call checks it the way its Python counterpart does.
+//! `Duration`; each blocking call checks it the way its Python counterpart does. Also what the
+//! blocking calls share: their `Deadline` (the timeout and the policy for a thread that may not
+//! block), the waiter-protocol `Step` that each primitive's wait is written as, and
+//! `drive_blocking`, which takes the steps on the calling thread.
 
 use crate::error::{Error, Result};
 use crate::sys::{self, Instant};
@@ -198,7 +201,8 @@ impl Deadline {
 
     /// `Err(Runtime)` if a `Result` call with this deadline would have to wait (it has not
     /// expired) on a thread that may not block: for calls that must refuse before they change
-    /// any state (`Condition::wait` releases its lock, `Barrier::wait` counts its arrival).
+    /// any state (`Condition::wait` releases its lock, `Barrier::wait` counts its arrival;
+    /// `Event::wait` and `Thread::join` would set a waiter bit).
     pub(crate) fn check_may_wait(&self) -> Result<()> {
         if self.on_ui == OnUi::Refuse && !sys::can_block() && !self.expired() {
             Err(cannot_block())

@@ -1,6 +1,7 @@
 //! `Timer`: Python's `threading.Timer`, a thread that calls a function after an interval
-//! unless cancelled (behaviours TM-01, and `cancel()` as CPython 3.13 behaves: a cancelled
-//! timer's function never runs; cancelling after it ran does nothing).
+//! unless cancelled (behaviours TM-01, and TM-02: `cancel()` as CPython 3.13 behaves, a
+//! cancelled timer's function never runs; cancelling after it ran does nothing). It waits on
+//! an [`Event`] with the interval as timeout; `cancel()` sets the event.
 
 use crate::event::Event;
 use crate::excepthook::{excepthook, ExceptHookArgs};
