@@ -121,12 +121,19 @@ impl Event {
         self.wait_until(Deadline::after(t))
     }
 
-    fn wait_until(&self, mut deadline: Deadline) -> Result<bool> {
+    #[inline]
+    fn wait_until(&self, deadline: Deadline) -> Result<bool> {
         // Acquire: pairs with `set()`'s Release (also in every load of `wait_step`).
         let s = self.state.load(Acquire);
         if s & FLAG != 0 {
             return Ok(true);
         }
+        self.wait_slow(deadline, s)
+    }
+
+    /// The flag was not set in `s`: waits by the steps.
+    #[cold]
+    fn wait_slow(&self, mut deadline: Deadline, s: u32) -> Result<bool> {
         // A poll (zero timeout, or a timeout already past) returns, and a wait that a thread
         // that may not block must refuse is refused, before the first step, which would set the
         // waiter bit and so make the next `set()` call into the platform.
