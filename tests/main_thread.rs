@@ -23,7 +23,7 @@
 //! Not applicable: T-29's running-daemon part (`PythonFinalizationError`: the crate has no
 //! finalization phase that refuses joins), fork variants of T-17 (no fork).
 
-mod thread_helpers;
+mod common;
 
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -31,8 +31,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{join_bounded, within, BOUND};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Error, Event, ExceptHookArgs, Local, Thread};
 
 fn noop() {}
