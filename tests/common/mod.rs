@@ -54,3 +54,22 @@ pub use timing::{
     assert_timeout, poll_until, recv_timeout, stress_iters, timed, wait_until, BOUND, LONG_TIMEOUT,
     SHORT_TIMEOUT, WATCHDOG_SECS,
 };
+
+/// One `#[test]` per function of a generic suite, for one type: `suite_tests!(lock_suite, Lock;
+/// bl_01_constructor, ...)` writes
+/// `fn bl_01_constructor() { lock_suite::bl_01_constructor::<Lock>() }` with the platform's test
+/// attribute. Attributes written before a name (a doc comment, a `cfg`,
+/// an ignore gate) go on that test. The suites' own macros (`base_lock_tests!`, `rlock_tests!`,
+/// `rlock_recursion_tests!`, `base_semaphore_tests!`) list their tests through this one.
+macro_rules! suite_tests {
+    ($suite:ident, $t:ty; $($(#[$attr:meta])* $name:ident),* $(,)?) => {
+        $(
+            #[$crate::common::test]
+            $(#[$attr])*
+            fn $name() {
+                $crate::common::$suite::$name::<$t>()
+            }
+        )*
+    };
+}
+pub(crate) use suite_tests;
