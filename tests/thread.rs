@@ -1,5 +1,5 @@
 //! Conformance tests for `Thread`: CPython's `test_threading.ThreadTests` (T-xx) and
-//! `ThreadingExceptionTests` (X-xx), see `cpython-threading-behaviours.md` sections 11 and 13.
+//! `ThreadingExceptionTests` (X-xx), see `docs/behaviours.md` sections 11 and 13.
 //!
 //! Where the tests run: everything here is platform-neutral (no filesystem, no subprocess).
 //! T-13 with a panicking / `exit_thread` target needs unwinding (under panic=abort the dead
