@@ -22,7 +22,7 @@ RUSTUP_TOOLCHAIN="$NIGHTLY" CARGO_TARGET_DIR="$ROOT/target/npm" \
   wasm-pack build npm --target web --release --mode force --no-opt -- -Zbuild-std=panic_abort,std
 # The package's entry and worker script (npm/js): index.js wraps the glue's init/initSync (bounded,
 # with causes) and registers the worker script, which imports the glue by a relative path so
-# that bundlers keep it as a worker entry of its own (see www/worker.js). package.json points
+# that bundlers keep it as a worker entry of its own (see src/sys/web/worker.js). package.json points
 # at them.
 cp npm/js/index.js npm/js/index.d.ts npm/js/worker.js npm/js/spawn.js npm/pkg/
 node -e '
