@@ -2,18 +2,18 @@
 //! fails with a clear message instead of hanging the run (CPython leaves that to its test
 //! runner's `--timeout`). The stuck helper is leaked.
 //!
-//! Two kinds of helper, because the tests care which threads exist:
+//! The helpers differ in the thread they use, because tests care which threads exist:
 //!
 //! - [`with_timeout`] / [`watchdog`]: a whole test body on a *foreign* helper thread
-//!   (`platform::spawn_named`: a std thread natively, a crate thread in browsers), so that the
-//!   primitives' tests see no crate thread they did not start.
+//!   (`platform::spawn_named`: a std thread natively, a crate thread in browsers), so the
+//!   primitives' tests run, like their `Bunch` workers, outside any crate thread.
 //! - [`within`]: one call on a daemonic crate `Thread`, which works wherever the crate can
 //!   spawn; [`in_foreign_thread`] runs a call in a foreign thread, itself bounded by `within`.
 //! - [`join_bounded`]: `join` with [`BOUND`], asserting that the thread really ended.
 //! - [`panic_message`]: the text of a panic payload, to re-raise it with its message.
 //!
-//! All of them wait by polling ([`std::sync::mpsc::Receiver::recv_timeout`] reads std's
-//! clock, which panics in browsers).
+//! `with_timeout` and `within` wait for the helper's result in one loop that polls
+//! ([`std::sync::mpsc::Receiver::recv_timeout`] reads std's clock, which panics in browsers).
 
 use super::platform::{self, spawn_named, Instant};
 use super::{BOUND, WATCHDOG_SECS};

@@ -1,6 +1,7 @@
 //! Assertions on what the library returns: which `pythreading::Error` variant, with a clear
-//! message (CPython's `assertRaises(ValueError)` and friends), and the `repr` / name formats
-//! that CPython's tests match with `re.search` (no regex crate: each pattern is written out).
+//! message (CPython's `assertRaises(ValueError)` and friends), the `repr` formats that
+//! CPython's tests match with `re.search` (no regex crate: each pattern is written out), and
+//! the automatic thread names they compare (`"Thread-5 (func)"`).
 //!
 //! - [`Kind`], [`kind_of`], [`assert_err`]: `with self.assertRaises(E): ...`.
 //! - [`assert_module_repr`]: `<\w+\.CLASS at .*: SUFFIX>` (Event, Semaphore, BoundedSemaphore,

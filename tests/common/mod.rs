@@ -14,12 +14,12 @@
 //! - [`timing`]: the time windows and bounds: `support.SHORT_TIMEOUT` / `LONG_TIMEOUT`,
 //!   CPython's `assertTimeout` window, `support.sleeping_retry`-style polling, a portable
 //!   `recv_timeout`, and the stress tests' iteration scale.
-//! - [`bounded`]: run a test body or a call that may hang on a helper thread with a deadline,
-//!   so a deadlock fails the test instead of hanging the run (`support.wait_threads_exit` and
-//!   the runner's own timeout play that part in CPython).
-//! - [`checks`]: assertions on results and reprs: the `pythreading::Error` variant and its
-//!   message (CPython's `assertRaises`), the `re.search` patterns CPython's tests match reprs
-//!   and automatic thread names against.
+//! - [`bounded`]: run a test body, or a call that may hang, on a helper thread with a deadline,
+//!   so a deadlock fails the test instead of hanging the run (CPython leaves that to its test
+//!   runner's `--timeout`); `join` with a bound.
+//! - [`checks`]: assertions on results, reprs and names: the `pythreading::Error` variant and
+//!   its message (CPython's `assertRaises`), the `re.search` patterns CPython's tests match
+//!   reprs against, and the automatic thread names (`Thread-N (func)`) they compare.
 //! - [`records`]: what threads record for the test to check afterwards: a shared list (the
 //!   Python lists CPython's tests append to), drop counters, and the lock that serialises tests
 //!   touching global state.
