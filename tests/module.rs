@@ -8,7 +8,7 @@
 //!
 //! Platform-neutral (no filesystem, no subprocess, no panics).
 //!
-//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!

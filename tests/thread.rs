@@ -6,7 +6,7 @@
 //! thread's captures are never dropped) and is ignored on `panic = "abort"` targets; the test of a
 //! panicking thread's state runs natively and under wasmtime (whose host reports trapped threads).
 //!
-//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!
