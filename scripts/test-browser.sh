@@ -28,12 +28,14 @@
 # (SAFARIDRIVER_REMOTE), so its log says "Safari".
 #
 # Installs what it needs first (scripts/setup.sh --browser: chromium, chromium-driver,
-# firefox-esr, geckodriver, wasm-bindgen-cli at Cargo.lock's version).
+# firefox-esr, geckodriver, wasm-bindgen-cli at Cargo.lock's version). The nightly and the
+# target are the xtask's pins (`cargo xtask pin ...`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
-NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+NIGHTLY="$(cargo xtask pin nightly)"
+WEB_TARGET="$(cargo xtask pin web-target)"
 # The runner's default per-run timeout (20 s) is short for the thread suites on a busy machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 CHROMEDRIVER_PATH="${CHROMEDRIVER:-/usr/bin/chromedriver}"
@@ -99,7 +101,7 @@ for browser in $BROWSERS; do
   fi
   for t in "${SUITES[@]}"; do
     printf '\n==== browser: %s (%s)\n' "$t" "$label"
-    env "${driver[@]}" cargo "+$NIGHTLY" test --target wasm32-unknown-unknown \
+    env "${driver[@]}" cargo "+$NIGHTLY" test --target "$WEB_TARGET" \
       -Zbuild-std=panic_abort,std --features rayon --test "$t"
   done
 done
