@@ -131,9 +131,18 @@ fn root() -> &'static Path {
         .expect("xtask/ is inside the repository")
 }
 
-fn main() -> Result<()> {
+/// Runs the command; an error is printed as one line with its causes (`xtask: ...`) and exit
+/// code 1, without a backtrace.
+fn main() {
+    if let Err(e) = run(Cli::parse().command) {
+        eprintln!("xtask: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(command: Cmd) -> Result<()> {
     let root = root();
-    match Cli::parse().command {
+    match command {
         Cmd::Pin { pin } => match pin {
             Pin::Nightly => println!("{}", pins::nightly(root)?),
             Pin::Targets => println!("{}\n{}", pins::WASI_TARGET, pins::WEB_TARGET),
