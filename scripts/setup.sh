@@ -76,7 +76,7 @@ WB_VERSION="$(xtask pin wasm-bindgen)"
 HAVE_WB="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
 if [ "$HAVE_WB" != "$WB_VERSION" ]; then
   log "installing wasm-bindgen-cli $WB_VERSION (have: ${HAVE_WB:-none}); a few minutes"
-  # Not --locked: an index entry of its lockfile was missing once (platform notes).
+  # Not --locked: an index entry of its lockfile was missing once (docs/platform-notes.md).
   cargo install wasm-bindgen-cli --version "=$WB_VERSION"
 fi
 # wasm-pack builds the npm package (scripts/npm-pack.sh); pinned, like everything else here.
