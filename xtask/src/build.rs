@@ -156,6 +156,7 @@ pub fn bench_wasm(root: &Path) -> Result<PathBuf> {
 /// --target web` on it into `out_dir` (relative to the repository), which it returns.
 fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Result<PathBuf> {
     let nightly = pins::nightly(root)?;
+    wasm_bindgen_cli(root, dir)?; // before the build, which takes minutes from scratch
     let mut cmd = cargo(&root.join(dir));
     cmd.arg(format!("+{nightly}"))
         .args([
@@ -172,7 +173,6 @@ fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Res
         .flat_map(|a| a.filenames)
         .find(|f| f.extension() == Some("wasm"))
         .with_context(|| format!("cargo built no .wasm in {dir}"))?;
-    wasm_bindgen_cli(root)?;
     let out = root.join(out_dir);
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--out-dir"])
@@ -181,10 +181,17 @@ fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Res
     Ok(out)
 }
 
-/// Fails unless `wasm-bindgen` on `PATH` is the version in Cargo.lock (the glue it generates and
-/// the module must agree exactly).
-fn wasm_bindgen_cli(root: &Path) -> Result<()> {
+/// Fails unless `wasm-bindgen` on `PATH` is the version in the lockfile of `dir`, the crate
+/// being built (the glue it generates and the module must agree exactly), which must be the
+/// repository's (the version setup.sh installs).
+fn wasm_bindgen_cli(root: &Path, dir: &str) -> Result<()> {
     let want = pins::wasm_bindgen(&root.join("Cargo.lock"))?;
+    let locked = pins::wasm_bindgen(&root.join(dir).join("Cargo.lock"))?;
+    ensure!(
+        locked == want,
+        "{dir}/Cargo.lock has wasm-bindgen {locked}, Cargo.lock has {want}: run `cargo update -p \
+         wasm-bindgen --precise {want}` in {dir}"
+    );
     let have = Command::new("wasm-bindgen").arg("--version").output();
     let have = match have {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -224,7 +231,7 @@ const NPM_JS: &[&str] = &["index.js", "index.d.ts", "worker.js", "spawn.js"];
 /// `target/npm/pythreading-web-VERSION.tgz`, whose path it returns.
 pub fn npm(root: &Path) -> Result<PathBuf> {
     let nightly = pins::nightly(root)?;
-    wasm_bindgen_cli(root)?; // wasm-pack takes the wasm-bindgen on PATH
+    wasm_bindgen_cli(root, "npm")?; // wasm-pack takes the wasm-bindgen on PATH
     let target_dir = root.join("target/npm");
     run(Command::new("wasm-pack")
         .args([
