@@ -77,6 +77,7 @@ mod error;
 mod event;
 mod excepthook;
 mod init;
+pub mod js;
 mod local;
 mod lock;
 mod rlock;
@@ -103,7 +104,6 @@ pub use local::Local;
 pub use lock::{Lock, LockGuard};
 pub use rlock::{RLock, RLockGuard};
 pub use semaphore::{Semaphore, SemaphoreGuard};
-pub use sys::js;
 pub use thread::{
     active_count, clear_profile, clear_trace, current_thread, enumerate, exit_thread, get_ident,
     get_native_id, getprofile, gettrace, main_thread, setprofile, settrace, shutdown, stack_size,

@@ -1,5 +1,5 @@
-//! Every JS entry point checks its arguments before converting them (src/sys/web/js_api.rs,
-//! and `initThreads`/`initThreadPool`/`setStartTimeout` in src/sys/web/glue.rs), in headless Chromium on the
+//! Every JS entry point checks its arguments before converting them (src/js/, whose
+//! `args.rs` holds the checks, and `initThreads`/`initThreadPool`/`setStartTimeout` in src/js/init.rs), in headless Chromium on the
 //! page's UI thread (wasm-bindgen-test `run_in_browser`): a value that is not a number (or not
 //! a boolean, for `blocking`) is a `TypeError`; a number out of the argument's range is
 //! Python's `ValueError` or `OverflowError` with Python's (or the Rust side's) message, never a

@@ -1,5 +1,5 @@
 //! A plain synchronous test starts threads without `await initThreads(n)` first: the spawner
-//! that `www/worker.js` started when the glue was imported takes the module and memory on the
+//! that the runtime (`src/sys/web/worker.js`) started when the glue was imported takes the module and memory on the
 //! first `start()` (src/sys/thread_web.rs, `lazy_init`). Headless Chromium, dedicated worker.
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 

@@ -2,7 +2,7 @@
 //! checks.
 //!
 //! Not applicable:
-//! - E-05 (`_at_fork_reinit`): fork-only, skipped as in the catalogue §17.
+//! - E-05 (`_at_fork_reinit`): fork-only, skipped as in docs/behaviours.md §17.
 //! - E-07 (`Event.isSet()` exists and warns DeprecationWarning): PY; Rust has only `is_set`.
 
 mod common;

@@ -20,13 +20,13 @@
 //! `  raise ValueError("run failed")` of H-01 (Rust has no source-level traceback), H-04's
 //! `exc_traceback == exc_value.__traceback__` (PY object identity).
 
-mod thread_helpers;
+mod common;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use common::{count, counter, join_bounded, serial, within, BOUND};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Event, ExceptHookArgs, Thread};
 
 static HOOK: Mutex<()> = Mutex::new(());
@@ -81,7 +81,7 @@ fn panicking(name: &str, msg: &'static str) -> Thread {
 // ---------------------------------------------------------------------------------------------
 // render() and direct calls: no panics needed
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h01_render_has_header_traceback_and_message() {
     let t = Thread::builder().name("excepthook thread").build();
     let args = ExceptHookArgs {
@@ -104,7 +104,7 @@ fn h01_render_has_header_traceback_and_message() {
     assert!(!text.contains("Unhandled exception"), "{text}");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h02_thread_none_uses_current_ident() {
     // H-02: ExceptHookArgs with thread=None prints the calling thread's ident as its "name".
     let args = ExceptHookArgs {
@@ -122,7 +122,7 @@ fn h02_thread_none_uses_current_ident() {
     assert!(text.contains("ValueError: bug\n"), "{text}");
     // The ident is the *calling* thread's: rendered in another thread, the header changes.
     let (text2, ident2) = within(BOUND, "render in another thread", move || {
-        thread_helpers::platform::spawn(move || (args.render(), threading::get_ident()))
+        common::platform::spawn(move || (args.render(), threading::get_ident()))
             .join()
             .unwrap()
     });
@@ -133,7 +133,7 @@ fn h02_thread_none_uses_current_ident() {
     assert_ne!(ident2, threading::get_ident());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn render_without_value_prints_the_type() {
     let args = ExceptHookArgs {
         exc_type: "Panic".to_string(),
@@ -146,7 +146,7 @@ fn render_without_value_prints_the_type() {
     assert!(text.trim_end().ends_with("Panic"), "{text}");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h04_excepthook_calls_the_installed_hook_and_has_four_fields() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -168,7 +168,7 @@ fn h04_excepthook_calls_the_installed_hook_and_has_four_fields() {
     assert_eq!(log[0].hook_thread, threading::current_thread());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h06_default_excepthook_stays_available_and_restores() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -195,7 +195,7 @@ fn h06_default_excepthook_stays_available_and_restores() {
 // ---------------------------------------------------------------------------------------------
 // Panicking threads (need unwinding)
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h04_custom_hook_receives_panic_from_thread() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -213,7 +213,7 @@ fn h04_custom_hook_receives_panic_from_thread() {
     assert_eq!(seen.hook_thread, t);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h04_formatted_panic_message_is_the_value() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -228,7 +228,7 @@ fn h04_formatted_panic_message_is_the_value() {
     assert_eq!(log[0].thread.as_ref(), Some(&t));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x06_panic_does_not_reach_join_and_others_carry_on() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -258,7 +258,7 @@ fn x06_panic_does_not_reach_join_and_others_carry_on() {
     assert_eq!(log.lock().unwrap().len(), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h03_exit_thread_is_silent() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -285,7 +285,7 @@ fn h03_exit_thread_is_silent() {
     assert!(!threading::enumerate().contains(&t));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h03_exit_thread_from_nested_calls_and_run_impl() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -311,7 +311,7 @@ fn h03_exit_thread_from_nested_calls_and_run_impl() {
     assert!(log.lock().unwrap().is_empty());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h05_hook_that_panics_does_not_kill_anything() {
     // stderr ("Exception in threading.excepthook:" + the default report of the hook's panic)
     // is checked in tests/exit.rs; here: the thread still ends cleanly and joiners return.
@@ -337,7 +337,7 @@ fn h05_hook_that_panics_does_not_kill_anything() {
     join_bounded(&ok);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn h06_custom_hook_replaces_output_and_can_be_swapped() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -361,7 +361,7 @@ fn h06_custom_hook_replaces_output_and_can_be_swapped() {
     assert_eq!(second[0].thread.as_ref(), Some(&t2));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn panics_in_run_impl_and_many_threads_are_all_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;
@@ -394,7 +394,7 @@ fn panics_in_run_impl_and_many_threads_are_all_reported() {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn panicking_thread_reports_a_traceback_string() {
     // The report carries something in exc_traceback (CPython: the traceback object), so the
     // default rendering includes the "Traceback (most recent call last):" header.
@@ -424,7 +424,7 @@ fn panicking_thread_reports_a_traceback_string() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn hook_runs_in_the_failing_thread_before_it_stops() {
     // CPython calls the hook from the failing thread's bootstrap: the thread is still alive
     // and its thread-local data still exists while the hook runs.
@@ -453,7 +453,7 @@ fn hook_runs_in_the_failing_thread_before_it_stops() {
     assert_eq!(got, (true, true, Some("mine"), true));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: the thread catches a panic itself"
@@ -511,7 +511,7 @@ fn panic_caught_inside_run_is_not_reported_and_does_not_leak_into_later_reports(
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn panic_with_non_string_payload_is_reported() {
     let _g = serial(&HOOK);
     let _r = Restore;

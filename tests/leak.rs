@@ -3,7 +3,7 @@
 //! wasmtime and in browsers, where finished threads' workers are reused and a leak would
 //! otherwise hide in spare heap until memory grows (`browser_smoke` measures the pages too).
 
-mod thread_helpers;
+mod common;
 
 use pythreading as threading;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -48,7 +48,7 @@ fn cycle(n: usize) {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn sequential_threads_leak_nothing() {
     // Warm up: the registry, the pool's workers, lazily created state.
     cycle(200);

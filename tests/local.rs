@@ -8,7 +8,7 @@
 //! Platform-neutral (no filesystem, no subprocess). The one test that panics on purpose
 //! (`value_survives_a_panic_inside_with`) is ignored on `panic = "abort"` targets (wasm).
 //!
-//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!
@@ -17,13 +17,13 @@
 //! and `__dict__` tests (PY: a Rust `Local<T>` holds one typed value). T-25 (main-thread locals
 //! readable at exit) is in tests/main_thread.rs.
 
-mod thread_helpers;
+mod common;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
+use common::{count, counter, join_bounded, poll_until, within, DropCount, BOUND};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Event, Local, Thread};
 
 fn in_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
@@ -36,7 +36,7 @@ fn in_thread<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
     r.expect("thread did not produce a result")
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn values_are_per_thread() {
     let local: Local<u32> = Local::new();
     assert_eq!(local.get(), None, "no value until set in this thread");
@@ -61,7 +61,7 @@ fn values_are_per_thread() {
     // A foreign thread too.
     let l = local.clone();
     let seen = within(BOUND, "foreign thread", move || {
-        thread_helpers::platform::spawn(move || {
+        common::platform::spawn(move || {
             let before = l.get();
             l.set(3);
             (before, l.get())
@@ -73,7 +73,7 @@ fn values_are_per_thread() {
     assert_eq!(local.get(), Some(1));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn many_threads_each_see_only_their_own_value() {
     let local: Local<usize> = Local::new();
     let go = Event::new();
@@ -105,7 +105,7 @@ fn many_threads_each_see_only_their_own_value() {
     assert_eq!(local.get(), None);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn separate_locals_are_independent() {
     let a: Local<&'static str> = Local::new();
     let b: Local<&'static str> = Local::new();
@@ -120,7 +120,7 @@ fn separate_locals_are_independent() {
     assert_eq!(a.get(), Some("a2"));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn with_init_runs_once_per_thread() {
     let inits = counter();
     let i = inits.clone();
@@ -158,7 +158,7 @@ fn with_init_runs_once_per_thread() {
     assert_eq!(local.get(), Some(vec![7, 8]));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn with_init_runs_lazily_not_in_untouched_threads() {
     let inits = counter();
     let i = inits.clone();
@@ -178,7 +178,7 @@ fn with_init_runs_lazily_not_in_untouched_threads() {
     assert!(count(&inits) <= 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn take_removes_the_value() {
     let local: Local<String> = Local::new();
     assert_eq!(local.take(), None);
@@ -190,7 +190,7 @@ fn take_removes_the_value() {
     assert_eq!(local.get(), Some("y".to_string()));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn take_moves_out_without_dropping() {
     let drops = counter();
     let local: Local<DropCount> = Local::new();
@@ -207,7 +207,7 @@ fn take_moves_out_without_dropping() {
     assert_eq!(count(&drops), 3);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn with_gives_mutable_access_or_none() {
     let local: Local<Vec<i32>> = Local::new();
     let r = local.with(|v| v.is_none());
@@ -226,7 +226,7 @@ fn with_gives_mutable_access_or_none() {
     assert!(nc.with(|v| v.is_some()));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn values_dropped_when_crate_thread_ends() {
     let drops = counter();
     let local: Local<DropCount> = Local::new();
@@ -251,7 +251,7 @@ fn values_dropped_when_crate_thread_ends() {
     let _ = &local;
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn value_dropped_right_after_join_with_join() {
     let drops = counter();
     let local: Local<DropCount> = Local::new();
@@ -262,7 +262,7 @@ fn value_dropped_right_after_join_with_join() {
     assert_eq!(count(&drops), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn with_init_values_dropped_when_thread_ends() {
     let drops = counter();
     let d = drops.clone();
@@ -274,23 +274,23 @@ fn with_init_values_dropped_when_thread_ends() {
     assert_eq!(count(&drops), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn values_dropped_when_foreign_thread_exits() {
     let drops = counter();
     let local: Local<DropCount> = Local::new();
     let (l, d) = (local.clone(), drops.clone());
     within(BOUND, "foreign thread", move || {
-        thread_helpers::platform::spawn(move || l.set(DropCount(d)))
+        common::platform::spawn(move || l.set(DropCount(d)))
             .join()
             .unwrap()
     });
     assert!(
-        wait_until(5.0, || count(&drops) == 1),
+        poll_until(5.0, || count(&drops) == 1),
         "a foreign thread's Local value was not dropped when it exited"
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn values_dropped_when_local_is_dropped() {
     let drops = counter();
     let local: Local<DropCount> = Local::new();
@@ -318,7 +318,7 @@ fn values_dropped_when_local_is_dropped() {
     // (Python frees every thread's dict when the local object dies).
     assert!(count(&drops) >= 1, "this thread's value survived the Local");
     assert!(
-        wait_until(5.0, || count(&drops) == 2),
+        poll_until(5.0, || count(&drops) == 2),
         "a live thread's value survived its Local ({} of 2 dropped)",
         count(&drops)
     );
@@ -327,7 +327,7 @@ fn values_dropped_when_local_is_dropped() {
     assert_eq!(count(&drops), 2, "a value was dropped twice");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn thread_ending_after_local_dropped_is_fine() {
     // The reverse order: the Local goes first, then the thread ends. Nothing is dropped twice.
     let drops = counter();
@@ -349,13 +349,13 @@ fn thread_ending_after_local_dropped_is_fine() {
     assert_eq!(count(&drops), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn local_in_foreign_threads_is_independent() {
     let local: Local<u64> = Local::new();
     let handles: Vec<_> = (0..4u64)
         .map(|i| {
             let l = local.clone();
-            thread_helpers::platform::spawn(move || {
+            common::platform::spawn(move || {
                 assert_eq!(l.get(), None);
                 l.set(i);
                 std::thread::yield_now();
@@ -373,7 +373,7 @@ fn local_in_foreign_threads_is_independent() {
     assert_eq!(local.get(), None);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: the test catches a panic"
@@ -398,7 +398,7 @@ fn value_survives_a_panic_inside_with() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn values_dropped_when_thread_ends_by_panic_or_exit_thread() {
     // However the thread ends, its values are gone once join() returns.
     let drops = counter();

@@ -4,7 +4,7 @@
 //! Not applicable:
 //! - BL-02, L-06 (TypeError part): `Lock(1)`, `Lock(a=1)`... are compile errors in Rust
 //!   (`Lock::new()` takes no arguments); the positive part ("`Lock()` works") is BL-01.
-//! - L-04 (`_at_fork_reinit`): fork-only, skipped as in the catalogue §17.
+//! - L-04 (`_at_fork_reinit`): fork-only, skipped as in docs/behaviours.md §17.
 //! - L-07 (subclassing `Lock` raises TypeError): PY; Rust has no inheritance.
 //! - L-08 (`Lock | None` is a UnionType): PY; `Lock` is a real type by construction
 //!   (`Option<Lock>` below stands for it).

@@ -8,7 +8,7 @@
 //! - `main_thread <scenario>`: run one process-exit scenario (see `SCENARIOS`) and let the
 //!   program end; tests/exit.rs checks stdout, stderr and the exit code.
 //!
-//! Checks (IDs from cpython-threading-behaviours.md): T-18 (only the main thread is enumerated
+//! Checks (IDs from docs/behaviours.md): T-18 (only the main thread is enumerated
 //! at start), T-17a-c, T-04 (main ident), main thread Debug, T-16 (daemon default from the
 //! non-daemon main thread), X-02 (the main thread cannot join itself), T-08/T-28 (a failed spawn
 //! is `Err(Runtime)` and registers nothing), and last, because it stops the main thread:
@@ -23,7 +23,7 @@
 //! Not applicable: T-29's running-daemon part (`PythonFinalizationError`: the crate has no
 //! finalization phase that refuses joins), fork variants of T-17 (no fork).
 
-mod thread_helpers;
+mod common;
 
 use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -31,8 +31,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{join_bounded, within, BOUND};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Error, Event, ExceptHookArgs, Local, Thread};
 
 fn noop() {}

@@ -8,7 +8,7 @@
 //!
 //! Platform-neutral (no filesystem, no subprocess, no panics).
 //!
-//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!
@@ -16,20 +16,20 @@
 //! threads are foreign threads). Not applicable: T-22/T-24 (`*_all_threads`, `sys.settrace`
 //! plumbing: not in the API), M-01 (`__all__`: PY).
 
-mod thread_helpers;
+mod common;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
+use common::{in_foreign_thread, join_bounded, poll_until, serial, BOUND};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Event, Hook, Thread};
 
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn noop() {}
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn current_thread_in_crate_thread_is_its_thread() {
     let _g = serial(&SERIAL);
     let seen = Arc::new(Mutex::new(None));
@@ -54,7 +54,7 @@ fn current_thread_in_crate_thread_is_its_thread() {
     assert_eq!(t.ident(), Some(ident));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     all(target_arch = "wasm32", target_os = "unknown"),
     ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
@@ -74,7 +74,7 @@ fn current_thread_in_foreign_thread_is_a_dummy() {
     });
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t17_main_thread_from_other_threads() {
     let _g = serial(&SERIAL);
     let main = threading::main_thread();
@@ -113,7 +113,7 @@ fn t17_main_thread_from_other_threads() {
     assert!(!main.is_daemon());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 // Thread hashes by identity (an Arc pointer), so the interior mutability does not matter.
 #[allow(clippy::mutable_key_type)]
 fn enumerate_and_active_count() {
@@ -147,7 +147,7 @@ fn enumerate_and_active_count() {
     // Dummies of cargo's finished test threads may leave the registry at any moment, so the
     // two counts are compared until they agree (they must, for a quiet moment).
     assert!(
-        wait_until(5.0, || threading::active_count()
+        poll_until(5.0, || threading::active_count()
             == threading::enumerate().len()),
         "active_count() != enumerate().len()"
     );
@@ -164,7 +164,7 @@ fn enumerate_and_active_count() {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn get_ident_and_native_id_distinct_between_live_threads() {
     let _g = serial(&SERIAL);
     let gate = Event::new();
@@ -187,7 +187,7 @@ fn get_ident_and_native_id_distinct_between_live_threads() {
     for t in &threads {
         t.start().unwrap();
     }
-    assert!(wait_until(BOUND, || ids.lock().unwrap().len() == 4));
+    assert!(poll_until(BOUND, || ids.lock().unwrap().len() == 4));
     let ids = ids.lock().unwrap().clone();
     gate.set();
     for t in &threads {
@@ -268,7 +268,7 @@ fn run_checked(log: &HookLog) -> (Thread, usize) {
     (t, n)
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t21_settrace_gettrace() {
     let _g = serial(&SERIAL);
     let old = threading::gettrace();
@@ -301,7 +301,7 @@ fn t21_settrace_gettrace() {
     assert!(of(&log, &[t3, threading::current_thread()]).is_empty());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t23_setprofile_getprofile() {
     let _g = serial(&SERIAL);
     assert!(
@@ -328,7 +328,7 @@ fn t23_setprofile_getprofile() {
     assert_eq!(n2, 0);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn trace_and_profile_hooks_both_run_and_can_be_replaced() {
     let _g = serial(&SERIAL);
     let (trace, tlog) = recording_hook();
@@ -355,7 +355,7 @@ fn trace_and_profile_hooks_both_run_and_can_be_replaced() {
     assert_eq!(pl, vec![t, u]);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     all(target_arch = "wasm32", target_os = "unknown"),
     ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
@@ -366,7 +366,7 @@ fn hooks_do_not_run_for_foreign_threads_or_the_caller() {
     threading::settrace(hook);
     // A plain std thread (not `within`, whose helper is a crate thread and would be traced);
     // its body does not block.
-    let dummy = thread_helpers::platform::spawn(threading::current_thread)
+    let dummy = common::platform::spawn(threading::current_thread)
         .join()
         .unwrap();
     let t = Thread::new(noop);

@@ -5,7 +5,7 @@
 //! crate's threads and that they behave like the crate's other threads.
 #![cfg(feature = "rayon")]
 
-mod thread_helpers;
+mod common;
 
 use pythreading as threading;
 use rayon::prelude::*;
@@ -18,7 +18,7 @@ fn pool() {
     ONCE.call_once(|| threading::init_thread_pool(2).expect("init_thread_pool(2)"));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn parallel_work_runs_on_the_pools_pythreading_threads() {
     pool();
     let names = Mutex::new(BTreeSet::new());
@@ -50,7 +50,7 @@ fn parallel_work_runs_on_the_pools_pythreading_threads() {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn join_and_a_pythreading_lock_inside_parallel_work() {
     pool();
     let lock = threading::Lock::new();
@@ -70,7 +70,7 @@ fn join_and_a_pythreading_lock_inside_parallel_work() {
     assert!(!lock.locked());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn a_second_pool_or_zero_threads_is_an_error() {
     pool();
     assert!(

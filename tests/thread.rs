@@ -1,19 +1,19 @@
 //! Conformance tests for `Thread`: CPython's `test_threading.ThreadTests` (T-xx) and
-//! `ThreadingExceptionTests` (X-xx), see `cpython-threading-behaviours.md` sections 11 and 13.
+//! `ThreadingExceptionTests` (X-xx), see `docs/behaviours.md` sections 11 and 13.
 //!
 //! Where the tests run: everything here is platform-neutral (no filesystem, no subprocess).
 //! T-13 with a panicking / `exit_thread` target needs unwinding (under panic=abort the dead
 //! thread's captures are never dropped) and is ignored on `panic = "abort"` targets; the test of a
 //! panicking thread's state runs natively and under wasmtime (whose host reports trapped threads).
 //!
-//! Foreign threads are `std::thread::spawn` (as the brief asks); in browsers std cannot spawn,
+//! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
 //! worker spawn there.
 //!
 //! Note: natively, cargo's test threads are *foreign* threads (not created by the crate); their
-//! `current_thread()` is a daemonic dummy, so threads created directly in a `#[crate::thread_helpers::test]` default to
-//! daemon=true, exactly as in Python. Under wasm, libtest runs every test on the main thread
-//! (non-daemon). So tests never assume either: they set `.daemon(..)` explicitly where the repr
+//! `current_thread()` is a daemonic dummy, so threads created directly in a
+//! `#[crate::common::test]` default to daemon=true, exactly as in Python. Under wasm, libtest
+//! runs every test on the main thread (non-daemon). So tests never assume either: they set `.daemon(..)` explicitly where the repr
 //! or the flag matters, and use `in_foreign_thread` for foreign-thread behaviour.
 //!
 //! Covered here: T-01a-f, T-03a-d, T-04, T-05, T-06, T-07a-c, T-10, T-11, T-12, T-13, T-15,
@@ -41,14 +41,17 @@
 //! - M-01 (`__all__`): PY. M-02 (OS-level thread name): not part of the API; the portable half
 //!   of M-03 (renaming a running thread is visible) is `m03_set_name_from_inside_is_visible`.
 
-mod thread_helpers;
+mod common;
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use common::{
+    auto_name, count, counter, expected_repr, in_foreign_thread, join_bounded, poll_until, serial,
+    within, DropCount, Instant, BOUND,
+};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Error, Event, Thread};
 
 /// Held by the tests that change the global stack size (T-05, T-06) and by the tests whose
@@ -96,7 +99,7 @@ fn gated(gate: &Event) -> Thread {
 // ---------------------------------------------------------------------------------------------
 // T-01: names
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01a_t01b_explicit_name() {
     let t = Thread::builder().name("myname1").build();
     assert_eq!(t.name(), "myname1");
@@ -105,13 +108,13 @@ fn t01a_t01b_explicit_name() {
     assert_eq!(t.name(), "123");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01c_explicit_name_wins_over_target_name() {
     let t = Thread::builder().name("myname2").target(noop).build();
     assert_eq!(t.name(), "myname2");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01d_empty_name_counts_as_unnamed() {
     let t = Thread::builder().name("").build();
     let (n, func) = auto_name(&t.name(), "Thread").unwrap_or_else(|| panic!("{}", t.name()));
@@ -119,7 +122,7 @@ fn t01d_empty_name_counts_as_unnamed() {
     assert_eq!(func, None);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01e_unnamed_threads_get_thread_n_and_closures_get_no_suffix() {
     let a = Thread::builder().build();
     let b = Thread::new(|| {});
@@ -143,7 +146,7 @@ fn t01e_unnamed_threads_get_thread_n_and_closures_get_no_suffix() {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01f_fn_item_target_adds_its_name() {
     let a = Thread::new(noop);
     assert_eq!(
@@ -177,7 +180,7 @@ fn t01f_fn_item_target_adds_its_name() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t01f_suffix_is_the_function_name_not_a_type_or_path() {
     // Python's suffix is target.__name__: the function's own name, whatever its owner.
     assert_eq!(
@@ -287,7 +290,7 @@ fn various_ops() {
     assert!((1..=3).contains(&count(&max_seen)));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t03_various_ops() {
     various_ops();
 }
@@ -303,17 +306,17 @@ fn with_stack_size(size: usize) {
     assert_eq!(threading::stack_size(None).unwrap(), 0);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t05_various_ops_small_stack() {
     with_stack_size(256 * 1024);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t06_various_ops_large_stack() {
     with_stack_size(0x100000);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn stack_size_invalid_is_value_error_and_unchanged() {
     let _g = serial(&STACK_SIZE);
     let before = threading::stack_size(None).unwrap();
@@ -337,22 +340,20 @@ fn stack_size_invalid_is_value_error_and_unchanged() {
 // ---------------------------------------------------------------------------------------------
 // T-04, T-07: foreign threads
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t04_ident_of_crate_and_foreign_threads() {
     let cur = threading::current_thread();
     assert_eq!(cur.ident(), Some(threading::get_ident()));
     let (a, b) = within(BOUND, "foreign thread", || {
-        thread_helpers::platform::spawn(|| {
-            (threading::current_thread().ident(), threading::get_ident())
-        })
-        .join()
-        .unwrap()
+        common::platform::spawn(|| (threading::current_thread().ident(), threading::get_ident()))
+            .join()
+            .unwrap()
     });
     assert_eq!(a, Some(b));
     assert_ne!(b, threading::get_ident());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     all(target_arch = "wasm32", target_os = "unknown"),
     ignore = "needs a foreign thread (std::thread::spawn), which browsers do not have"
@@ -361,17 +362,17 @@ fn t07_foreign_thread_gets_a_dummy_that_disappears() {
     let release = Arc::new(AtomicBool::new(false));
     let r2 = release.clone();
     let (tx, rx) = std::sync::mpsc::channel();
-    let h = thread_helpers::platform::spawn(move || {
+    let h = common::platform::spawn(move || {
         let d = threading::current_thread();
         // The same dummy object on every call.
         assert_eq!(d, threading::current_thread());
         assert!(threading::enumerate().contains(&d));
         tx.send((d, threading::get_ident(), threading::get_native_id()))
             .unwrap();
-        wait_until(BOUND, || r2.load(Ordering::SeqCst));
+        poll_until(BOUND, || r2.load(Ordering::SeqCst));
     });
     let (dummy, tid, native) =
-        thread_helpers::recv_timeout(&rx, std::time::Duration::from_secs(10)).unwrap();
+        common::recv_timeout(&rx, std::time::Duration::from_secs(10)).unwrap();
     // T-07a
     assert!(dummy.is_alive());
     assert!(dummy.is_daemon());
@@ -399,7 +400,7 @@ fn t07_foreign_thread_gets_a_dummy_that_disappears() {
     h.join().unwrap();
     // T-07c: removed from the registry once the OS thread has exited.
     assert!(
-        wait_until(5.0, || !threading::enumerate().contains(&dummy)),
+        poll_until(5.0, || !threading::enumerate().contains(&dummy)),
         "dummy still enumerated 5 s after its thread exited"
     );
     assert!(
@@ -408,11 +409,11 @@ fn t07_foreign_thread_gets_a_dummy_that_disappears() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t07_using_thread_api_from_foreign_thread_keeps_registry_clean() {
     // BL-11-like: a foreign thread that starts and joins a crate Thread leaves nothing behind.
     let t = within(BOUND, "foreign thread", || {
-        thread_helpers::platform::spawn(|| {
+        common::platform::spawn(|| {
             let t = Thread::new(noop);
             t.start().unwrap();
             t.join().unwrap();
@@ -423,13 +424,13 @@ fn t07_using_thread_api_from_foreign_thread_keeps_registry_clean() {
     });
     let (t, dummy) = t;
     assert!(!threading::enumerate().contains(&t));
-    assert!(wait_until(5.0, || !threading::enumerate().contains(&dummy)));
+    assert!(poll_until(5.0, || !threading::enumerate().contains(&dummy)));
 }
 
 // ---------------------------------------------------------------------------------------------
 // T-10, T-11, T-12: join
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t10_enumerate_after_join() {
     within(60.0, "T-10", || {
         for i in 0..99 {
@@ -445,7 +446,7 @@ fn t10_enumerate_after_join() {
     });
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t11_join_from_multiple_threads() {
     within(60.0, "T-11", || {
         for n in 2..20 {
@@ -479,7 +480,7 @@ fn t11_join_from_multiple_threads() {
     });
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t12_join_with_timeout_returns_with_thread_alive() {
     let lock = threading::Lock::new();
     lock.acquire();
@@ -509,7 +510,7 @@ fn t12_join_with_timeout_returns_with_thread_alive() {
     });
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn join_timeout_validation_leaves_thread_unchanged() {
     let gate = Event::new();
     let t = gated(&gate);
@@ -533,7 +534,7 @@ fn join_timeout_validation_leaves_thread_unchanged() {
 // ---------------------------------------------------------------------------------------------
 // T-13: the target is released after the run
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t13_target_and_captures_dropped_after_run() {
     let owner = Arc::new(());
     let o = owner.clone();
@@ -554,7 +555,7 @@ fn t13_target_and_captures_dropped_after_run() {
     assert_eq!(count(&dropped), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t13_run_in_calling_thread_drops_target() {
     let owner = Arc::new(());
     let o = owner.clone();
@@ -576,7 +577,7 @@ fn t13_run_in_calling_thread_drops_target() {
     assert_eq!(count(&calls), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
@@ -593,7 +594,7 @@ fn t13_target_dropped_after_exit_thread() {
     assert_eq!(Arc::strong_count(&owner), 1, "T-13 (SystemExit variant)");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 #[cfg_attr(
     not(panic = "unwind"),
     ignore = "needs unwinding: under panic=abort a dead thread's captures are never dropped"
@@ -617,7 +618,7 @@ fn t13_target_dropped_after_panic() {
 // ---------------------------------------------------------------------------------------------
 // T-15, T-19: repr
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t15_repr_daemon() {
     let t = Thread::builder().daemon(false).build();
     let r = format!("{t:?}");
@@ -629,7 +630,7 @@ fn t15_repr_daemon() {
     assert_eq!(r, format!("<Thread({}, initial daemon)>", t.name()));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t19_repr_started_then_stopped_without_join() {
     let gate = Event::new();
     let t = Thread::builder().name("w").daemon(true).target({
@@ -648,7 +649,7 @@ fn t19_repr_started_then_stopped_without_join() {
     gate.set();
     // T-19b: "stopped" shows up without join() or is_alive().
     assert!(
-        wait_until(5.0, || format!("{t:?}").contains("stopped")),
+        poll_until(5.0, || format!("{t:?}").contains("stopped")),
         "{t:?} never showed 'stopped'"
     );
     assert_eq!(
@@ -660,7 +661,7 @@ fn t19_repr_started_then_stopped_without_join() {
 // ---------------------------------------------------------------------------------------------
 // T-26, T-27
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t26_zero_sized_targets_are_called() {
     // Python: a target whose truth value is False still runs. Rust's closest analogue: a target
     // that captures nothing (zero-sized), and a fn item, are still called.
@@ -679,7 +680,7 @@ fn t26_zero_sized_targets_are_called() {
     assert_eq!(CALLED.load(Ordering::SeqCst), 2);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn t27_unjoined_thread_still_exits_and_is_cleaned_up() {
     let done = Arc::new(AtomicBool::new(false));
     let d = done.clone();
@@ -687,9 +688,9 @@ fn t27_unjoined_thread_still_exits_and_is_cleaned_up() {
     t.start().unwrap();
     let t2 = t.clone();
     drop(t);
-    assert!(wait_until(5.0, || done.load(Ordering::SeqCst)));
+    assert!(poll_until(5.0, || done.load(Ordering::SeqCst)));
     assert!(
-        wait_until(5.0, || !threading::enumerate().contains(&t2)
+        poll_until(5.0, || !threading::enumerate().contains(&t2)
             && !t2.is_alive()),
         "an unjoined finished thread stays registered"
     );
@@ -698,7 +699,7 @@ fn t27_unjoined_thread_still_exits_and_is_cleaned_up() {
 // ---------------------------------------------------------------------------------------------
 // X-01 .. X-05: lifecycle errors, each leaving the state unchanged
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x01_start_twice_is_runtime_error() {
     let gate = Event::new();
     let runs = counter();
@@ -720,7 +721,7 @@ fn x01_start_twice_is_runtime_error() {
     assert!(!threading::enumerate().contains(&t));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x02_joining_current_thread_is_runtime_error() {
     // From a crate thread: self-join is refused, not a deadlock.
     let res = Arc::new(Mutex::new(None));
@@ -756,7 +757,7 @@ fn x02_joining_current_thread_is_runtime_error() {
     assert!(me.is_alive());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x03_join_before_start_is_runtime_error() {
     let t = Thread::new(noop);
     assert!(is_runtime(t.join()));
@@ -771,7 +772,7 @@ fn x03_join_before_start_is_runtime_error() {
     assert_eq!(t.join(), Ok(()));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x04_daemonize_started_thread_is_runtime_error() {
     let gate = Event::new();
     let t = Thread::builder().daemon(false).target({
@@ -797,7 +798,7 @@ fn x04_daemonize_started_thread_is_runtime_error() {
     assert!(!t.is_daemon());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn x05_releasing_unacquired_lock_is_runtime_error() {
     let lock = threading::Lock::new();
     assert!(is_runtime(lock.release()));
@@ -821,7 +822,7 @@ impl threading::Run for Worker {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn from_run_subclass_pattern() {
     let hits = counter();
     let seen = Arc::new(Mutex::new(None));
@@ -856,7 +857,7 @@ fn from_run_subclass_pattern() {
     assert!(!t.is_alive());
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn builder_sets_name_daemon_and_target() {
     let ran = Arc::new(AtomicBool::new(false));
     let r = ran.clone();
@@ -882,7 +883,7 @@ fn builder_sets_name_daemon_and_target() {
     join_bounded(&t);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn run_executes_target_in_calling_thread() {
     let seen = Arc::new(Mutex::new(None));
     let s = seen.clone();
@@ -894,7 +895,7 @@ fn run_executes_target_in_calling_thread() {
     assert!(format!("{t:?}").contains("initial"));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn daemon_default_is_inherited_from_creating_thread() {
     // A foreign thread has a daemonic dummy, so its threads default to daemon.
     let (dummy_daemon, child_daemon) = in_foreign_thread(|| {
@@ -931,7 +932,7 @@ fn daemon_default_is_inherited_from_creating_thread() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn ident_native_id_and_is_alive_lifecycle() {
     let gate = Event::new();
     let inside = Arc::new(Mutex::new(None));
@@ -955,7 +956,7 @@ fn ident_native_id_and_is_alive_lifecycle() {
     assert_ne!(id, 0);
     assert_ne!(id, threading::get_ident());
     assert_ne!(nid, threading::get_native_id());
-    assert!(wait_until(BOUND, || inside.lock().unwrap().is_some()));
+    assert!(poll_until(BOUND, || inside.lock().unwrap().is_some()));
     assert_eq!(
         *inside.lock().unwrap(),
         Some((id, nid, Some(id), Some(nid)))
@@ -971,7 +972,7 @@ fn ident_native_id_and_is_alive_lifecycle() {
     );
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn idents_distinct_among_live_threads() {
     let gate = Event::new();
     let threads: Vec<Thread> = (0..8).map(|_| gated(&gate)).collect();
@@ -987,7 +988,7 @@ fn idents_distinct_among_live_threads() {
     }
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 // Thread hashes by identity (an Arc pointer), so the interior mutability does not matter.
 #[allow(clippy::mutable_key_type)]
 fn current_thread_is_the_handle_and_identity_semantics() {
@@ -1008,7 +1009,7 @@ fn current_thread_is_the_handle_and_identity_semantics() {
     assert_ne!(a, b);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn set_name_changes_name_and_repr() {
     let t = Thread::builder().daemon(false).build();
     t.set_name("renamed");
@@ -1018,7 +1019,7 @@ fn set_name_changes_name_and_repr() {
     assert_eq!(t.name(), "again");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn m03_set_name_from_inside_is_visible() {
     let gate = Event::new();
     let renamed = Event::new();
@@ -1038,7 +1039,7 @@ fn m03_set_name_from_inside_is_visible() {
     join_bounded(&t);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn panicking_thread_is_not_alive_and_join_is_ok() {
     let _g = serial(&STACK_SIZE);
     // The excepthook side is tests/excepthook.rs; here only the Thread state matters.

@@ -9,17 +9,17 @@
 //!   so there are no shared default arguments to mutate; the portable part (each Timer calls its
 //!   own callback exactly once, and a Timer is a joinable Thread) is tested.
 
-mod thread_helpers;
+mod common;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{auto_name, count, counter, expected_repr, join_bounded, Instant};
 use pythreading as threading;
-use thread_helpers::*;
 use threading::{Thread, Timer};
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn tm01_timers_call_their_callback_once_and_are_joinable() {
     let calls = Arc::new(Mutex::new(Vec::new()));
     let c = calls.clone();
@@ -34,7 +34,7 @@ fn tm01_timers_call_their_callback_once_and_are_joinable() {
     assert_ne!(*timer1, *timer2);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_fires_after_about_its_interval() {
     let fired = Arc::new(Mutex::new(None));
     let f = fired.clone();
@@ -50,7 +50,7 @@ fn timer_fires_after_about_its_interval() {
     assert!((0.3..5.0).contains(&dt), "Timer(0.5) fired after {dt} s");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_accepts_duration_interval() {
     let calls = counter();
     let c = calls.clone();
@@ -62,7 +62,7 @@ fn timer_accepts_duration_interval() {
     assert_eq!(count(&calls), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn tm02_cancel_before_expiry_prevents_the_call() {
     let calls = counter();
     let c = calls.clone();
@@ -79,7 +79,7 @@ fn tm02_cancel_before_expiry_prevents_the_call() {
     timer.cancel();
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn tm02_cancel_before_start_prevents_the_call() {
     let calls = counter();
     let c = calls.clone();
@@ -93,7 +93,7 @@ fn tm02_cancel_before_start_prevents_the_call() {
     assert!(format!("{timer:?}").contains("stopped"), "{timer:?}");
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn tm02_cancel_after_the_call_is_a_no_op() {
     let calls = counter();
     let c = calls.clone();
@@ -106,7 +106,7 @@ fn tm02_cancel_after_the_call_is_a_no_op() {
     assert_eq!(count(&calls), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_is_a_thread() {
     let seen = Arc::new(Mutex::new(None));
     let s = seen.clone();
@@ -145,14 +145,14 @@ fn timer_is_a_thread() {
     assert!(matches!(timer.start(), Err(threading::Error::Runtime(_))));
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_join_before_start_is_runtime_error() {
     let timer = Timer::new(0.01, || {});
     assert!(matches!(timer.join(), Err(threading::Error::Runtime(_))));
     timer.cancel();
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_with_negative_interval_fires_at_once() {
     // Waits treat a negative timeout as 0 (Python: Timer(-1, f) calls f right away).
     let calls = counter();
@@ -165,7 +165,7 @@ fn timer_with_negative_interval_fires_at_once() {
     assert_eq!(count(&calls), 1);
 }
 
-#[crate::thread_helpers::test]
+#[crate::common::test]
 fn timer_with_invalid_interval_does_not_panic() {
     // NaN: CPython 3.11 treats Event.wait(nan) as "no wait" and calls the function; the port may
     // instead refuse the interval. Either way: no panic in the caller, the timer thread ends, the

@@ -68,7 +68,7 @@ pub(crate) use futex::{wait, wake_all, wake_one};
 //
 // The page's UI thread in browsers may not block (`Atomics.wait` throws there). The primitives
 // ask [`can_block`] on their slow paths, right before a wait, and follow the crate's policy
-// (`crate::timeout::Deadline`): calls that return `Result` refuse to wait there, calls that
+// (written above the seam, in the primitives' deadline): calls that return `Result` refuse to wait there, calls that
 // cannot fail wait a bounded time and then [`throw`]. Everywhere else `can_block` is the
 // constant `true`, so the check compiles away.
 
@@ -112,6 +112,24 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
+/// What to run on the instance of a crate thread whose panic aborted (wasm, where a panic is a
+/// trap): the layer above registers it ([`set_trap_handler`]) before it starts a thread, so the
+/// seam calls up without depending on what is above it.
+static TRAP_HANDLER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
+/// Registers the trap handler (the first registration wins; later calls do nothing).
+pub(crate) fn set_trap_handler(f: fn()) {
+    let _ = TRAP_HANDLER.set(f);
+}
+
+/// Runs the registered trap handler, if any (the wasm backends call it after a trap).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub(crate) fn thread_trapped() {
+    if let Some(f) = TRAP_HANDLER.get() {
+        f();
+    }
+}
+
 /// The smallest stack `stack_size()` accepts, on every platform (CPython's `THREAD_STACK_MIN`
 /// on POSIX).
 pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
@@ -119,8 +137,10 @@ pub(crate) const MIN_STACK_SIZE: usize = 32 * 1024;
 /// Starts what the platform needs before threads can start without waiting (browsers: the
 /// spawner and `workers` pool workers); elsewhere there is nothing to start.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub(crate) async fn init_threads(_workers: u32) -> std::io::Result<()> {
-    Ok(())
+pub(crate) fn init_threads(
+    _workers: u32,
+) -> impl std::future::Future<Output = std::io::Result<()>> {
+    std::future::ready(Ok(()))
 }
 
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
@@ -147,21 +167,24 @@ pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle,
 };
 
-// ---- the JS classes ---------------------------------------------------------------------------
+// ---- the layers above that exist only in browsers -----------------------------------------
 
-/// The JS classes that browsers get from the module (wasm-bindgen exports, with TypeScript
-/// types): `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`
-/// and `Thread`, each convertible from and into the crate's type (`js::Thread::from(t)`), so a
-/// Rust function exported with `#[wasm_bindgen]` can hand a primitive or a thread to JS (which
-/// can then `await t.joinAsync()`). Empty on other platforms. See `www/README.md`.
-pub mod js {
-    #[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
-    pub use super::thread::js_api::{
-        JsBarrier as Barrier, JsBoundedSemaphore as BoundedSemaphore, JsCondition as Condition,
-        JsEvent as Event, JsLock as Lock, JsRLock as RLock, JsSemaphore as Semaphore,
-        JsThread as Thread,
-    };
+/// Expands its items only when building for browsers (`wasm32-unknown-unknown` with atomics),
+/// and to nothing elsewhere: how the JS binding layer (`src/js/`) is compiled only there while
+/// the platform is still chosen here alone.
+#[cfg(all(not(loom), target_arch = "wasm32", target_os = "unknown"))]
+macro_rules! on_web {
+    ($($item:item)*) => { $($item)* };
 }
+#[cfg(not(all(not(loom), target_arch = "wasm32", target_os = "unknown")))]
+macro_rules! on_web {
+    ($($item:item)*) => {};
+}
+pub(crate) use on_web;
+
+/// The index of a futex word in the memory seen as an `Int32Array` (for `Atomics.waitAsync`).
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use thread::word_index;
 
 // ---- diagnostics -------------------------------------------------------------------------
 

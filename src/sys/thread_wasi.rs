@@ -41,5 +41,5 @@ pub(crate) fn at_exit(f: extern "C" fn()) -> bool {
 /// which aborts on this target). Not for use from Rust code.
 #[no_mangle]
 pub extern "C" fn __pythreading_thread_trapped() {
-    crate::thread::after_trap();
+    super::thread_trapped();
 }

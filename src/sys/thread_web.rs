@@ -6,7 +6,7 @@
 //! A new Worker does not start until the thread that created it returns to its event loop,
 //! and a thread blocked in `join` never does; so `spawn` must never need a new Worker:
 //!
-//! * **A pool of workers started ahead of time.** Each pool worker (`www/worker.js`, role
+//! * **A pool of workers started ahead of time.** Each pool worker (`worker.js`, role
 //!   `pythreading-thread`) loads the same module and memory and runs [`worker_main`]: it waits on
 //!   a job queue that lives in the shared memory (a Rust static behind a spin lock, plus a futex
 //!   word), takes one job (a thread's boxed bootstrap closure) and runs it. `spawn` pushes the
@@ -26,10 +26,10 @@
 //!   `AfterJob::Close`, one Worker per thread, are kept for diagnosis: both recycle 2 MiB stacks
 //!   through the allocator, which fragments the heap.)
 //! * **Panics trap** (panic=abort). The worker's JS catches the trap and calls
-//!   [`worker_trapped`] on the same instance, which runs `crate::thread::after_trap()`: the
+//!   [`worker_trapped`] on the same instance, which runs the trap handler the thread layer registered (`super::thread_trapped`): the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
 //!   return. The worker then closes like any other.
-//! * **Starting without `initThreads`.** `www/worker.js` creates a spawner as soon as the glue
+//! * **Starting without `initThreads`.** `worker.js` creates a spawner as soon as the glue
 //!   is imported on a thread outside the pool; the first `start()` hands it the module and memory
 //!   ([`lazy_init`]) and waits until the pool runs. That works when the importing thread has
 //!   returned to its event loop long enough for a worker script to load (the wasm-bindgen-test
@@ -53,9 +53,6 @@ mod glue;
 
 #[path = "web/futex.rs"]
 pub(super) mod futex;
-
-#[path = "web/js_api.rs"]
-pub(super) mod js_api;
 
 use core::cell::{Cell, UnsafeCell};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering::*};
@@ -255,7 +252,7 @@ fn pool_error() -> std::io::Error {
 static INITIALISED: AtomicU32 = AtomicU32::new(0);
 
 /// The index of a word in the memory seen as an `Int32Array`.
-fn word_index(w: &AtomicU32) -> u32 {
+pub(crate) fn word_index(w: &AtomicU32) -> u32 {
     (w as *const AtomicU32 as usize / 4) as u32
 }
 
@@ -307,33 +304,20 @@ fn start_pool(spares: u32) {
     );
 }
 
-/// `initThreads(spares)`: starts the pool (once), and returns a promise resolved when it runs,
-/// or rejected with a `RuntimeError` naming the cause when it cannot start (see
-/// `www/worker.js`: every way of failing is bounded by the start timeout).
-pub(crate) fn init(spares: u32) -> js_sys::Promise {
+/// Starts the pool (once), at the call, and returns a future that resolves when it runs, or
+/// fails naming the cause when it cannot start (see `worker.js`: every way of failing is bounded
+/// by the start timeout). Backs the crate's `init_threads` and JS's `initThreads`.
+pub(crate) fn init_threads(spares: u32) -> impl std::future::Future<Output = std::io::Result<()>> {
     start_pool(spares);
     let ready = glue::when_set(wasm_bindgen::memory(), word_index(&READY));
-    wasm_bindgen_futures::future_to_promise(async move {
-        wasm_bindgen_futures::JsFuture::from(ready).await?;
+    async move {
+        wasm_bindgen_futures::JsFuture::from(ready)
+            .await
+            .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         match READY.load(Acquire) {
-            READY_OK => Ok(wasm_bindgen::JsValue::UNDEFINED),
-            _ => Err(js_api::py_err(crate::Error::runtime(
-                pool_error().to_string(),
-            ))),
+            READY_OK => Ok(()),
+            _ => Err(pool_error()),
         }
-    })
-}
-
-/// `init` awaited from Rust (the crate's `init_threads`).
-pub(crate) async fn init_threads(spares: u32) -> std::io::Result<()> {
-    start_pool(spares);
-    let ready = glue::when_set(wasm_bindgen::memory(), word_index(&READY));
-    wasm_bindgen_futures::JsFuture::from(ready)
-        .await
-        .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
-    match READY.load(Acquire) {
-        READY_OK => Ok(()),
-        _ => Err(pool_error()),
     }
 }
 
@@ -462,7 +446,7 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
 /// The job of this worker trapped (a panic aborts on this target). The worker then closes: if
 /// its thread counted it as finishing, a job queued meanwhile may need another worker.
 pub(crate) fn worker_trapped() {
-    crate::thread::after_trap();
+    super::thread_trapped();
     let need = {
         let mut p = POOL.lock();
         done_finishing(&mut p);

@@ -119,104 +119,37 @@ impl RLockLike for Condition {
 /// Instantiate `BaseLockTests` for a type implementing [`LockLike`].
 macro_rules! base_lock_tests {
     ($t:ty) => {
-        #[$crate::common::test]
-        fn bl_01_constructor() {
-            $crate::common::lock_suite::bl_01_constructor::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_03_repr() {
-            $crate::common::lock_suite::bl_03_repr::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_04_locked_repr() {
-            $crate::common::lock_suite::bl_04_locked_repr::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_05_acquire_destroy() {
-            $crate::common::lock_suite::bl_05_acquire_destroy::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_06_acquire_release() {
-            $crate::common::lock_suite::bl_06_acquire_release::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_07_try_acquire() {
-            $crate::common::lock_suite::bl_07_try_acquire::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_08_try_acquire_contended() {
-            $crate::common::lock_suite::bl_08_try_acquire_contended::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_09_acquire_contended() {
-            $crate::common::lock_suite::bl_09_acquire_contended::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_10a_with() {
-            $crate::common::lock_suite::bl_10a_with::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_10b_with_error_propagates_and_releases() {
-            $crate::common::lock_suite::bl_10b_with_error_propagates_and_releases::<$t>()
-        }
-        /// Needs unwinding: skipped under panic=abort (wasm).
-        #[cfg(panic = "unwind")]
-        #[$crate::common::test]
-        fn bl_10b_with_panic_propagates_and_releases() {
-            $crate::common::lock_suite::bl_10b_with_panic_propagates_and_releases::<$t>()
-        }
-        #[$crate::common::test]
-        #[cfg_attr(
-            all(target_arch = "wasm32", target_os = "unknown"),
-            ignore = "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)"
-        )]
-        fn bl_11_thread_leak() {
-            $crate::common::lock_suite::bl_11_thread_leak::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12a_nonblocking_with_timeout_is_value_error() {
-            $crate::common::lock_suite::bl_12a_nonblocking_with_timeout_is_value_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12b_negative_timeout_is_value_error() {
-            $crate::common::lock_suite::bl_12b_negative_timeout_is_value_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12c_huge_timeout_is_overflow_error() {
-            $crate::common::lock_suite::bl_12c_huge_timeout_is_overflow_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12d_timeout_max_plus_one_is_overflow_error() {
-            $crate::common::lock_suite::bl_12d_timeout_max_plus_one_is_overflow_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12e_timeout_max_is_accepted() {
-            $crate::common::lock_suite::bl_12e_timeout_max_is_accepted::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12f_free_lock_does_not_wait_out_timeout() {
-            $crate::common::lock_suite::bl_12f_free_lock_does_not_wait_out_timeout::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12g_timed_acquire_returns_false() {
-            $crate::common::lock_suite::bl_12g_timed_acquire_returns_false::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12_bad_timeouts_leave_state_unchanged() {
-            $crate::common::lock_suite::bl_12_bad_timeouts_leave_state_unchanged::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12_minus_one_means_forever_and_zero_means_poll() {
-            $crate::common::lock_suite::bl_12_minus_one_means_forever_and_zero_means_poll::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_12_duration_timeouts() {
-            $crate::common::lock_suite::bl_12_duration_timeouts::<$t>()
-        }
-        #[$crate::common::test]
-        fn bl_13_clone_is_same_object() {
-            $crate::common::lock_suite::bl_13_clone_is_same_object::<$t>()
-        }
+        $crate::common::suite_tests!(lock_suite, $t;
+            bl_01_constructor,
+            bl_03_repr,
+            bl_04_locked_repr,
+            bl_05_acquire_destroy,
+            bl_06_acquire_release,
+            bl_07_try_acquire,
+            bl_08_try_acquire_contended,
+            bl_09_acquire_contended,
+            bl_10a_with,
+            bl_10b_with_error_propagates_and_releases,
+            /// Needs unwinding: skipped under panic=abort (wasm).
+            #[cfg(panic = "unwind")]
+            bl_10b_with_panic_propagates_and_releases,
+            #[cfg_attr(
+                all(target_arch = "wasm32", target_os = "unknown"),
+                ignore = "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)"
+            )]
+            bl_11_thread_leak,
+            bl_12a_nonblocking_with_timeout_is_value_error,
+            bl_12b_negative_timeout_is_value_error,
+            bl_12c_huge_timeout_is_overflow_error,
+            bl_12d_timeout_max_plus_one_is_overflow_error,
+            bl_12e_timeout_max_is_accepted,
+            bl_12f_free_lock_does_not_wait_out_timeout,
+            bl_12g_timed_acquire_returns_false,
+            bl_12_bad_timeouts_leave_state_unchanged,
+            bl_12_minus_one_means_forever_and_zero_means_poll,
+            bl_12_duration_timeouts,
+            bl_13_clone_is_same_object,
+        );
     };
 }
 pub(crate) use base_lock_tests;
@@ -224,50 +157,19 @@ pub(crate) use base_lock_tests;
 /// Instantiate `RLockTests` (without `test_recursion_count`, see [`rlock_recursion_tests!`]).
 macro_rules! rlock_tests {
     ($t:ty) => {
-        #[$crate::common::test]
-        fn r_01_repr_count() {
-            $crate::common::lock_suite::r_01_repr_count::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_02_reacquire() {
-            $crate::common::lock_suite::r_02_reacquire::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_03a_release_unacquired() {
-            $crate::common::lock_suite::r_03a_release_unacquired::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_03b_over_release() {
-            $crate::common::lock_suite::r_03b_over_release::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_04_locked() {
-            $crate::common::lock_suite::r_04_locked::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_05_locked_with_2threads() {
-            $crate::common::lock_suite::r_05_locked_with_2threads::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_06_release_save_unacquired() {
-            $crate::common::lock_suite::r_06_release_save_unacquired::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_08_different_thread() {
-            $crate::common::lock_suite::r_08_different_thread::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_08_non_owner_release_leaves_owner_state_unchanged() {
-            $crate::common::lock_suite::r_08_non_owner_release_leaves_owner_state_unchanged::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_09_is_owned() {
-            $crate::common::lock_suite::r_09_is_owned::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_02_non_owner_cannot_take_held_rlock() {
-            $crate::common::lock_suite::r_02_non_owner_cannot_take_held_rlock::<$t>()
-        }
+        $crate::common::suite_tests!(lock_suite, $t;
+            r_01_repr_count,
+            r_02_reacquire,
+            r_03a_release_unacquired,
+            r_03b_over_release,
+            r_04_locked,
+            r_05_locked_with_2threads,
+            r_06_release_save_unacquired,
+            r_08_different_thread,
+            r_08_non_owner_release_leaves_owner_state_unchanged,
+            r_09_is_owned,
+            r_02_non_owner_cannot_take_held_rlock,
+        );
     };
 }
 pub(crate) use rlock_tests;
@@ -275,14 +177,10 @@ pub(crate) use rlock_tests;
 /// `RLockTests.test_recursion_count`, not run for Condition.
 macro_rules! rlock_recursion_tests {
     ($t:ty) => {
-        #[$crate::common::test]
-        fn r_07a_recursion_count() {
-            $crate::common::lock_suite::r_07a_recursion_count::<$t>()
-        }
-        #[$crate::common::test]
-        fn r_07b_recursion_count_is_per_owner() {
-            $crate::common::lock_suite::r_07b_recursion_count_is_per_owner::<$t>()
-        }
+        $crate::common::suite_tests!(lock_suite, $t;
+            r_07a_recursion_count,
+            r_07b_recursion_count_is_per_owner,
+        );
     };
 }
 pub(crate) use rlock_recursion_tests;

@@ -1,15 +1,42 @@
 //! What the harness needs from the platform, chosen here once so that the test files stay free
-//! of `cfg`:
+//! of `cfg` for it:
 //!
-//! - `test`: the test attribute. Natively libtest's `#[test]`; in browsers
-//!   `#[wasm_bindgen_test]` (tests run in a dedicated worker, where blocking is allowed).
+//! - `test`: the test attribute, `#[crate::common::test]`. Natively (and under wasmtime)
+//!   libtest's `#[test]`; in browsers `#[wasm_bindgen_test]` (tests run in a dedicated worker,
+//!   where blocking is allowed).
 //! - `Instant`: `std::time::Instant` panics on wasm32-unknown-unknown; `web_time` reads
 //!   `performance.now()` there.
-//! - `spawn`, `spawn_named`, `sleep`: helper threads ("foreign" ones natively).
-//!   `use common::platform as thread;` stands in for `use std::thread;`.
-//! - `spawn_named` in detail: a "foreign" helper thread. Natively a std thread; in browsers std cannot
-//!   spawn, so it is a crate `Thread` (a pool worker). A panic there aborts (traps): the
-//!   browser init installs an excepthook that records it, and `join` reports it as `Err`.
+//! - `spawn`, `spawn_named`, `sleep`, `yield_now`, `JoinHandle`: helper threads ("foreign" ones
+//!   natively). `use common::platform as thread;` stands in for `use std::thread;`.
+//! - `spawn_named` in detail: a "foreign" helper thread. Natively a std thread; in browsers std
+//!   cannot spawn, so it is a crate `Thread` (a pool worker). A panic there aborts (traps): the
+//!   browser init installs an excepthook that records it, `join` reports it as `Err`, and
+//!   `helper_panicked` tells a polling loop to stop waiting for a thread that will never finish.
+//! - `ONE_TEST_AT_A_TIME`: whether the runner runs one test at a time (browsers), so that
+//!   `records::serial` need not (and must not) hold a lock across tests.
+//!
+//! Which tests a platform cannot run: a test that needs what a platform lacks carries its gate
+//! next to its name, `#[cfg_attr(GATE, ignore = "REASON")]`, so that it is reported as ignored,
+//! with its reason, where it cannot run. The gates in use, with their reasons:
+//!
+//! - Browsers, `all(target_arch = "wasm32", target_os = "unknown")`: no foreign threads (std
+//!   cannot spawn there).
+//!   - "needs a foreign thread (std::thread::spawn), which browsers do not have": thread.rs
+//!     T-07 and module.rs' two foreign-thread tests;
+//!   - "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)":
+//!     `lock_suite`'s BL-11.
+//! - Every wasm target (`panic = "abort"`), `not(panic = "unwind")`: no unwinding.
+//!   - "needs unwinding: under panic=abort a dead thread's captures are never dropped":
+//!     thread.rs' two T-13 tests;
+//!   - "needs unwinding: the thread catches a panic itself": excepthook.rs;
+//!   - "needs unwinding: the test catches a panic": local.rs.
+//!
+//! The tests that catch a panic in a generic suite or a `Barrier` action
+//! (`bl_10b_with_panic_propagates_and_releases`, `s_10b_with_panic_propagates_and_releases`,
+//! barrier.rs' `b_05_action_panic_breaks_barrier`) are compiled only under
+//! `cfg(panic = "unwind")` instead: absent, not ignored, on wasm. A whole file that cannot run
+//! on a platform holds one ignored test that says why (tests/exit.rs, tests/examples.rs), or is
+//! compiled for browsers only (tests/browser_*.rs).
 
 // Each test binary uses a different part of this.
 #![allow(dead_code, unused_imports)]

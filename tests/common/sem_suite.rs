@@ -71,84 +71,29 @@ impl_sem_like!(BoundedSemaphore, "BoundedSemaphore");
 /// Instantiate `BaseSemaphoreTests` for a type implementing [`SemLike`].
 macro_rules! base_semaphore_tests {
     ($t:ty) => {
-        #[$crate::common::test]
-        fn s_01_zero_is_a_valid_initial_value() {
-            $crate::common::sem_suite::s_01_zero_is_a_valid_initial_value::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_02_acquire() {
-            $crate::common::sem_suite::s_02_acquire::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_03_acquire_destroy() {
-            $crate::common::sem_suite::s_03_acquire_destroy::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_04_acquire_contended() {
-            $crate::common::sem_suite::s_04_acquire_contended::<$t>(false)
-        }
-        #[$crate::common::test]
-        fn s_05_multirelease() {
-            $crate::common::sem_suite::s_04_acquire_contended::<$t>(true)
-        }
-        #[$crate::common::test]
-        fn s_06_try_acquire() {
-            $crate::common::sem_suite::s_06_try_acquire::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_07_try_acquire_contended() {
-            $crate::common::sem_suite::s_07_try_acquire_contended::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_08a_nonblocking_with_timeout_is_value_error() {
-            $crate::common::sem_suite::s_08a_nonblocking_with_timeout_is_value_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_08b_short_timeouts() {
-            $crate::common::sem_suite::s_08b_short_timeouts::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_08c_timed_acquire_returns_false() {
-            $crate::common::sem_suite::s_08c_timed_acquire_returns_false::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_08_bad_timeouts_leave_value_unchanged() {
-            $crate::common::sem_suite::s_08_bad_timeouts_leave_value_unchanged::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_08_negative_timeout_acts_as_zero() {
-            $crate::common::sem_suite::s_08_negative_timeout_acts_as_zero::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_09_default_value() {
-            $crate::common::sem_suite::s_09_default_value::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_10a_with() {
-            $crate::common::sem_suite::s_10a_with::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_10b_with_error_propagates_and_releases() {
-            $crate::common::sem_suite::s_10b_with_error_propagates_and_releases::<$t>()
-        }
-        /// Needs unwinding: skipped under panic=abort (wasm).
-        #[cfg(panic = "unwind")]
-        #[$crate::common::test]
-        fn s_10b_with_panic_propagates_and_releases() {
-            $crate::common::sem_suite::s_10b_with_panic_propagates_and_releases::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_release_zero_is_value_error() {
-            $crate::common::sem_suite::s_release_zero_is_value_error::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_release_n_wakes_blocked_waiters() {
-            $crate::common::sem_suite::s_release_n_wakes_blocked_waiters::<$t>()
-        }
-        #[$crate::common::test]
-        fn s_clone_is_same_object() {
-            $crate::common::sem_suite::s_clone_is_same_object::<$t>()
-        }
+        $crate::common::suite_tests!(sem_suite, $t;
+            s_01_zero_is_a_valid_initial_value,
+            s_02_acquire,
+            s_03_acquire_destroy,
+            s_04_acquire_contended,
+            s_05_multirelease,
+            s_06_try_acquire,
+            s_07_try_acquire_contended,
+            s_08a_nonblocking_with_timeout_is_value_error,
+            s_08b_short_timeouts,
+            s_08c_timed_acquire_returns_false,
+            s_08_bad_timeouts_leave_value_unchanged,
+            s_08_negative_timeout_acts_as_zero,
+            s_09_default_value,
+            s_10a_with,
+            s_10b_with_error_propagates_and_releases,
+            /// Needs unwinding: skipped under panic=abort (wasm).
+            #[cfg(panic = "unwind")]
+            s_10b_with_panic_propagates_and_releases,
+            s_release_zero_is_value_error,
+            s_release_n_wakes_blocked_waiters,
+            s_clone_is_same_object,
+        );
     };
 }
 pub(crate) use base_semaphore_tests;
@@ -194,7 +139,17 @@ pub fn s_03_acquire_destroy<S: SemLike>() {
 /// threads each acquire twice. Exactly 6 pass, then 7 single releases (or `release(7)`) let
 /// exactly 7 more through, then 6 let exactly 6 through; `acquire(False)` is then False; a
 /// final release lets the 20th through; every blocking acquire returned True.
-pub fn s_04_acquire_contended<S: SemLike>(multirelease: bool) {
+pub fn s_04_acquire_contended<S: SemLike>() {
+    acquire_contended::<S>(false)
+}
+
+/// S-05: [`s_04_acquire_contended`] with `release(n)` instead of `n` single releases.
+pub fn s_05_multirelease<S: SemLike>() {
+    acquire_contended::<S>(true)
+}
+
+/// The body of S-04 and S-05 (CPython's `test_acquire_contended` and `test_multirelease`).
+fn acquire_contended<S: SemLike>(multirelease: bool) {
     watchdog(move || {
         const SEM_VALUE: usize = 7;
         const N: usize = 10;

@@ -1,11 +1,11 @@
 //! wait/wake for browsers: `Atomics.wait`/`Atomics.notify` on the word itself (what
 //! `memory.atomic.wait32/notify` do; the intrinsics are nightly-only features the crate does not
-//! enable), through `www/worker.js`.
+//! enable), through `worker.js` (the runtime beside this file).
 //!
 //! The page's UI thread may not block: `Atomics.wait` throws there (and a trap would leave the
 //! program in a broken state). There [`wait`] busy-polls the word instead, until it changes or
 //! the timeout passes, so it never traps. The primitives decide whether to wait at all
-//! ([`can_block`], checked on their slow paths by `crate::timeout::Deadline`); the policy on the
+//! ([`can_block`], checked on their slow paths by the layer above, before a wait); the policy on the
 //! UI thread:
 //!
 //! * calls that do not wait work as anywhere: `start()`, `release()`, `set()`, `notify()`,
