@@ -46,6 +46,9 @@ if [ -n "$tracked" ]; then
 fi
 
 step "native: cargo test"
+# tests/examples.rs runs the example programs (target/debug/examples/NAME), which `cargo test
+# --all-targets` does not build (it builds the examples as test harnesses): build them first.
+cargo xtask build native-examples >/dev/null
 cargo test --all-targets --all-features
 cargo test --doc --all-features
 

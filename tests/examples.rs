@@ -11,11 +11,13 @@
 //! builds nothing: it runs what was built for it, found where cargo puts it (native) or at the
 //! paths in environment variables that `cargo xtask test-examples PLATFORM` sets after
 //! building; without them it fails, naming that command.
-//! - unset or `native`: the native example binaries, which cargo builds itself
-//!   (`target/<profile>/examples/NAME`, next to this test's directory): `cargo test` builds
-//!   them before the integration tests, `cargo test --test examples` alone does not, so a
-//!   binary that is missing or older than a source file cargo lists for it (its dep-info,
-//!   `NAME.d`) fails the test (`cargo xtask test-examples native` builds them first);
+//! - unset or `native`: the native example binaries, as cargo builds them
+//!   (`target/<profile>/examples/NAME`, next to this test's directory): a plain `cargo test`
+//!   builds them before the integration tests, but `cargo test --test examples` does not, and
+//!   `cargo test --all-targets` builds the examples as test harnesses instead of these
+//!   programs; so a binary that is missing or older than a source file cargo lists for it (its
+//!   dep-info, `NAME.d`) fails the test, naming `cargo build --examples` (or `cargo xtask
+//!   test-examples native`, which builds them and runs this test);
 //! - `wasmtime`: the wasm32-wasip1-threads examples, `$PYTHREADING_WASI_EXAMPLES_DIR/NAME.wasm`,
 //!   under the project's wasmtime host, `$PYTHREADING_HOST`: `cargo xtask test-examples
 //!   wasmtime`;
@@ -193,8 +195,9 @@ mod native {
             .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
         built(
             binary,
-            "`cargo test` builds the examples, `cargo test --test examples` does not: run \
-             `cargo build --examples` or `cargo xtask test-examples native`",
+            "a plain `cargo test` builds the examples, but `--test examples` does not and \
+             `--all-targets` builds them as test harnesses: run `cargo build --examples` first, \
+             or `cargo xtask test-examples native`",
         )
     }
 
