@@ -47,10 +47,10 @@
 //!   `www/bench-pkg`, which `PYTHREADING_BENCH_WEB_DIR` names); `www/bench.html?serve` runs
 //!   them in a dedicated worker (blocking is
 //!   allowed there; the page's UI thread may not block), which times each sample itself with
-//!   `performance.now()`. The child process is `python3 www/bench_browser.py --serve`: it
+//!   `performance.now()`. The child process is `python3 scripts/browser/bench_browser.py --serve`: it
 //!   serves `www/` with COOP/COEP (cross-origin isolation, for `SharedArrayBuffer`), starts
 //!   headless Chromium (or the browser `PYTHREADING_BROWSER` names: `firefox`, `webkit`;
-//!   `www/headless.py`) and forwards each `run KEY IMPL N` line
+//!   `scripts/browser/headless.py`) and forwards each `run KEY IMPL N` line
 //!   to the worker over WebDriver (the round trip, a few ms, is outside the measured time).
 //!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps in Chromium
 //!     (100 µs without isolation; 20 µs in Firefox); the table prints the step it saw. A ~2 ms
@@ -535,7 +535,7 @@ impl Server {
     /// A headless browser (Chromium unless `PYTHREADING_BROWSER` names another) running
     /// `$PYTHREADING_BENCH_WEB_DIR` (this bench's workloads built for wasm32-unknown-unknown by
     /// `cargo xtask build bench-web` into `www/bench-pkg`, where the page loads them from),
-    /// driven by `python3 www/bench_browser.py --serve`, which answers the same `run KEY IMPL
+    /// driven by `python3 scripts/browser/bench_browser.py --serve`, which answers the same `run KEY IMPL
     /// N` requests as the wasmtime module; its first line is `{"browser": "Chromium 156...
     /// (headless)"}`.
     fn browser() -> Server {
@@ -551,10 +551,10 @@ impl Server {
                 served.display()
             ));
         }
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/www/bench_browser.py");
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/browser/bench_browser.py");
         let mut cmd = Command::new("python3");
         cmd.arg(script).arg("--serve");
-        Server::start(cmd, "python3 www/bench_browser.py", "browser")
+        Server::start(cmd, "python3 scripts/browser/bench_browser.py", "browser")
     }
 
     /// One CPython sample: `n` iterations of workload `key`; the elapsed ns.
@@ -848,7 +848,7 @@ fn print_browser_report(rows: &[Row], web: &Server, f: &Figures) {
          the same interleaved rounds as the first table, by the same workloads built for \
          wasm32-unknown-unknown (`www/bench`, release, atomics) and run in a dedicated worker \
          of `www/bench.html` in the headless browser below, driven over WebDriver by \
-         `www/bench_browser.py --serve`; the worker times each sample itself with \
+         `scripts/browser/bench_browser.py --serve`; the worker times each sample itself with \
          `performance.now()`."
     );
     match web {

@@ -20,5 +20,5 @@ export PATH="$HOME/.cargo/bin:$PATH"
 cargo xtask build bench-web >/dev/null
 echo "[bench-web] built www/bench-pkg" >&2
 [ "${1:-}" = "--build" ] && exit 0
-[ "${1:-}" = "--test" ] && exec python3 www/bench_browser.py --check
-exec python3 www/serve.py --port "${PORT:-8000}" --dir www
+[ "${1:-}" = "--test" ] && exec python3 scripts/browser/bench_browser.py --check
+exec python3 scripts/browser/serve.py --port "${PORT:-8000}" --dir www

@@ -17,10 +17,10 @@
 # first time; scripts/setup.sh --browser first installs chromium, chromedriver and
 # wasm-bindgen-cli if missing) as PYTHREADING_BENCH_WEB_DIR. Then it runs `cargo bench --bench
 # primitives -- --wasmtime [--browser]`, which samples the browser in a dedicated worker of
-# www/bench.html in headless Chromium (www/bench_browser.py --serve) and prints the browser
+# www/bench.html in headless Chromium (scripts/browser/bench_browser.py --serve) and prints the browser
 # table: browser/native ratios, ours/std in the browser, start+join (pool workers vs a fresh
 # Worker per thread), memory over 10,000 threads, and issue 4's goals; then the npm package's
-# start-up in the example apps (`cargo xtask build npm`, then www/test_apps.py --loads:
+# start-up in the example apps (`cargo xtask build npm`, then scripts/browser/test_apps.py --loads:
 # initThreads(4) until a first thread has run, median over fresh page loads, unbundled and
 # bundled, in Chromium and Firefox; goal <= 150 ms). --no-wasmtime leaves the wasmtime columns
 # out.
@@ -62,9 +62,9 @@ if [ "$browser" = 1 ]; then
   # Start-up in apps as users build them: initThreads(4) until a first thread has run, the
   # median over fresh page loads, unbundled and bundled (Vite, webpack), in each browser.
   echo
-  echo "### Start-up: initThreads(4) until a first thread has run (the npm package in www/apps)"
+  echo "### Start-up: initThreads(4) until a first thread has run (the npm package in tests/apps)"
   TARBALL="$(cargo xtask build npm)"
-  python3 www/test_apps.py "$TARBALL" --pm npm \
+  python3 scripts/browser/test_apps.py "$TARBALL" --pm npm \
     --bundler plain vite-build webpack --no-faults --loads "${PYTHREADING_BENCH_LOADS:-11}" \
     --goal-ms 150
 fi

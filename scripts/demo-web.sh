@@ -22,4 +22,4 @@ export PATH="$HOME/.cargo/bin:$PATH"
 cargo xtask build demo >/dev/null
 echo "[demo] built www/pkg" >&2
 [ "${1:-}" = "--build" ] && exit 0
-exec python3 www/serve.py --port "${PORT:-8000}" --dir www
+exec python3 scripts/browser/serve.py --port "${PORT:-8000}" --dir www

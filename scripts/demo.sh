@@ -58,7 +58,7 @@ run_wasmtime() {
 
 # --- browser --------------------------------------------------------------------------------
 # The www/ demo page in headless Chromium, or the browser PYTHREADING_BROWSER names
-# (www/test_demo.py): each example in its own program
+# (scripts/browser/test_demo.py): each example in its own program
 # worker and instance, every thread a pool worker. Prints the lines in the order they were
 # written, both streams merged as above (the page shows each line's stream and thread).
 build_browser() {
@@ -67,7 +67,7 @@ build_browser() {
 
 run_all_browser() {
   local IFS=,
-  python3 www/test_demo.py --print --examples "$*" 2>&1
+  python3 scripts/browser/test_demo.py --print --examples "$*" 2>&1
 }
 
 # --- main -----------------------------------------------------------------------------------

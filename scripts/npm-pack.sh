@@ -6,7 +6,7 @@
 #
 #   bash scripts/npm-pack.sh            # build and pack
 #   bash scripts/npm-pack.sh --test     # then install the tarball into the example app
-#                                       # (www/apps) with npm and pnpm, build it with Vite,
+#                                       # (tests/apps) with npm and pnpm, build it with Vite,
 #                                       # webpack and no bundler, and run it in headless browsers
 #
 # The build (xtask/src/build.rs): wasm-pack with the pinned nightly and -Zbuild-std (no
@@ -26,6 +26,6 @@ echo "[npm] packed $TARBALL" >&2
 
 # The example app installed from the tarball the way a user's would (so the package's "files"
 # must hold everything it needs), with npm and with pnpm, built by Vite (dev server and build),
-# webpack 5 and no bundler, run in headless browsers; then start-up faults (www/test_apps.py).
+# webpack 5 and no bundler, run in headless browsers; then start-up faults (scripts/browser/test_apps.py).
 # PYTHREADING_BROWSERS picks the browsers (default: chromium firefox).
-exec python3 www/test_apps.py "$TARBALL" --browser ${PYTHREADING_BROWSERS:-chromium firefox}
+exec python3 scripts/browser/test_apps.py "$TARBALL" --browser ${PYTHREADING_BROWSERS:-chromium firefox}

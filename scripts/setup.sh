@@ -114,7 +114,7 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
 fi
 # Selenium for Python: one WebDriver client for Chromium (chromedriver) and Firefox
-# (geckodriver), used by www/headless.py; pinned. Drivers and browsers are given by path, so
+# (geckodriver), used by scripts/browser/headless.py; pinned. Drivers and browsers are given by path, so
 # Selenium Manager never downloads anything. 4.51.0, not 4.52.0: 4.52.0 requires
 # certifi>=2026.10.23, and the newest certifi on the index was 2026.10.19.post1 when this was
 # pinned, so pip could not install it.

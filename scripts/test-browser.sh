@@ -13,11 +13,11 @@
 # Each suite is built once: the second browser's run finds cargo's build fresh and only runs
 # the runner again. The runner picks its driver from the environment: CHROMEDRIVER=path for
 # Chromium, GECKODRIVER=path for Firefox (it prefers GECKODRIVER when both are set, so each run
-# gets only its own). Both sessions get www/headless.py's settings (browser binary, and the
+# gets only its own). Both sessions get scripts/browser/headless.py's settings (browser binary, and the
 # flags or prefs that keep the browser off the network) through a webdriver.json the runner
 # reads (WASM_BINDGEN_TEST_WEBDRIVER_JSON), and Firefox's driver its environment variable.
 # CHROMEDRIVER, CHROMIUM, GECKODRIVER and FIREFOX
-# override the paths, as in www/headless.py.
+# override the paths, as in scripts/browser/headless.py.
 #
 # WebKit (opt-in: PYTHREADING_BROWSERS="chromium firefox webkit"): Debian's WebKitWebDriver
 # (apt-get install webkit2gtk-driver xvfb; $WEBKITWEBDRIVER overrides the path) with its default
@@ -86,7 +86,7 @@ mkdir -p target/webdriver
 for browser in $BROWSERS; do
   case "$browser" in
     chromium) label="headless Chromium"; driver=(CHROMEDRIVER="$CHROMEDRIVER_PATH") ;;
-    # MOZ_REMOTE_SETTINGS_DEVTOOLS: see FIREFOX_ENV in www/headless.py.
+    # MOZ_REMOTE_SETTINGS_DEVTOOLS: see FIREFOX_ENV in scripts/browser/headless.py.
     firefox) label="headless Firefox"
       driver=(GECKODRIVER="$GECKODRIVER_PATH" MOZ_REMOTE_SETTINGS_DEVTOOLS=1) ;;
     webkit) label="WebKitGTK under Xvfb"; start_webkit_driver
@@ -96,7 +96,7 @@ for browser in $BROWSERS; do
   esac
   if [ "$browser" != webkit ]; then  # the runner sends no capabilities to a Safari driver
     caps="$PWD/target/webdriver/$browser.json"
-    python3 -B www/headless.py --webdriver-json "$browser" > "$caps"
+    python3 -B scripts/browser/headless.py --webdriver-json "$browser" > "$caps"
     driver+=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$caps")
   fi
   for t in "${SUITES[@]}"; do

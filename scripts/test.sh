@@ -92,7 +92,7 @@ for browser in $BROWSERS; do
 done
 
 # The npm package: wasm-pack build, npm pack (cargo xtask build npm), installed from the
-# tarball into the example app (www/apps) with npm and pnpm, built by Vite (dev server and
+# tarball into the example app (tests/apps) with npm and pnpm, built by Vite (dev server and
 # build), webpack 5 and no bundler:
 # the page shares a Lock, an Event and a Semaphore with a worker and joins a thread started in
 # Rust. Then start-up faults, each provoked: the error names the cause, within its bound.

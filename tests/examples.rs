@@ -23,11 +23,11 @@
 //!   wasmtime`;
 //! - `browser`: the www/ demo page in a headless browser, where each example runs as its own
 //!   "process" (a fresh program worker and wasm instance), its module in
-//!   `$PYTHREADING_DEMO_DIR` (`www/pkg`, where the page loads it from); `www/test_demo.py
+//!   `$PYTHREADING_DEMO_DIR` (`www/pkg`, where the page loads it from); `scripts/browser/test_demo.py
 //!   --records` runs all of them once and returns each one's stdout and stderr, rebuilt in the
 //!   order the lines were written: `cargo xtask test-examples browser`. The browser is Chromium
 //!   unless `PYTHREADING_BROWSER` says `firefox` (or `webkit`), which the script reads
-//!   (`www/headless.py`).
+//!   (`scripts/browser/headless.py`).
 //!
 //! The checks are the same on every platform. This test binary itself runs natively: built for
 //! a wasm target (where a guest cannot spawn processes) it holds one ignored test that says so.
@@ -320,7 +320,7 @@ mod native {
         output
     }
 
-    /// The browser platform: the examples in the www/ demo page, driven by `www/test_demo.py`.
+    /// The browser platform: the examples in the www/ demo page, driven by `scripts/browser/test_demo.py`.
     mod browser {
         use super::{artifact, root, run_command, Output};
         use std::collections::{HashMap, HashSet};
@@ -388,11 +388,11 @@ mod native {
             );
         }
 
-        /// Runs `www/test_demo.py --records` for these examples (all if empty).
+        /// Runs `scripts/browser/test_demo.py --records` for these examples (all if empty).
         fn drive(examples: &[&str]) -> Result<HashMap<String, PageRun>, String> {
             let mut command = Command::new("python3");
             command
-                .arg(root().join("www/test_demo.py"))
+                .arg(root().join("scripts/browser/test_demo.py"))
                 .arg("--records")
                 .current_dir(root());
             if !examples.is_empty() {
@@ -414,7 +414,7 @@ mod native {
             Ok(runs)
         }
 
-        /// `www/test_demo.py --records`: per example `name N`, `status ok|failed`, `error TEXT`,
+        /// `scripts/browser/test_demo.py --records`: per example `name N`, `status ok|failed`, `error TEXT`,
         /// then `stdout LEN` and `stderr LEN`, each followed by LEN bytes.
         fn parse(mut rest: &str) -> Result<HashMap<String, PageRun>, String> {
             fn field<'a>(rest: &mut &'a str, key: &str) -> Result<&'a str, String> {

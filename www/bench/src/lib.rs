@@ -6,7 +6,7 @@
 //! Exports (all blocking: call them from the worker, never from the page):
 //! - [`request`]: the sample protocol of `benches/primitives.rs` (`run KEY IMPL N` → elapsed
 //!   ns, or `error: ...`), so the native bench samples the browser in its own interleaved
-//!   rounds (`--browser`, through `www/bench_browser.py`).
+//!   rounds (`--browser`, through `scripts/browser/bench_browser.py`).
 //! - [`live_row`]: one workload measured here alone (calibrated, interleaved rounds,
 //!   medians), for the live view `www/bench.html`.
 //! - [`start_join_figures`], [`memory_figures`], [`timer_resolution_ns`]: issue 4's start+join
