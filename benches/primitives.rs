@@ -1,12 +1,18 @@
 //! pythreading vs std, parking_lot and CPython on the same workloads, as one Markdown table
 //! (plus wasmtime and browser tables on request).
 //!
-//! Run: `bash scripts/bench.sh [--browser]` for everything, or `cargo bench --bench primitives` (optionally `-- KEY...` to run only some workloads,
-//! `-- --no-cpython` to leave CPython out; `PYTHREADING_BENCH_ROUNDS=N` changes the number of
-//! rounds). Without `--bench` (as under `cargo test --all-targets`) it only smoke-runs every
-//! workload a few iterations, so test runs stay fast (`cargo test --bench primitives --
-//! --browser` also sends the browser one request per column: needs `www/bench-pkg` and
-//! Chromium).
+//! Run: `bash scripts/bench.sh [--browser]` for everything, or `cargo bench --bench primitives`
+//! (optionally `-- KEY...` to run only some workloads, `-- --no-cpython` to leave CPython out;
+//! `PYTHREADING_BENCH_ROUNDS=N` changes the number of rounds). Without `--bench` (as under
+//! `cargo test --all-targets`) it only smoke-runs every workload a few iterations, so test runs
+//! stay fast (`cargo test --bench primitives -- --browser` also sends the browser one request
+//! per column: needs `PYTHREADING_BENCH_WEB_DIR`, below, and Chromium).
+//!
+//! The bench builds nothing: what it runs besides itself comes prebuilt, its path in an
+//! environment variable, which `scripts/bench.sh` sets after building it with `cargo xtask
+//! build ...`: `PYTHREADING_HOST` (the wasmtime host) and `PYTHREADING_BENCH_WASM` (this bench
+//! built for wasm32-wasip1-threads) for `--wasmtime`, `PYTHREADING_BENCH_WEB_DIR` (`www/bench-pkg`)
+//! for `--browser`. Without one, that runtime's table says it was skipped and why.
 //!
 //! Method (the machines here are shared and noisy):
 //! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
@@ -26,9 +32,9 @@
 //! - `-- --wasmtime` adds two columns sampled in the same rounds: pythreading and std built
 //!   for `wasm32-wasip1-threads`, running under the project's wasmtime host, and prints a
 //!   second table (native vs wasmtime, ours vs std on wasm) with the wasm goals. The bench
-//!   builds its own wasm module first (`cargo build --release --target wasm32-wasip1-threads
-//!   --bench primitives`, or the module named by `PYTHREADING_BENCH_WASM`) and starts
-//!   `scripts/wasi-runner.sh MODULE --serve` (which builds the host on first use). Under the
+//!   starts `$PYTHREADING_HOST $PYTHREADING_BENCH_WASM --serve` (`cargo xtask build host` and
+//!   `cargo xtask build bench-wasm`: `cargo build --release --target wasm32-wasip1-threads
+//!   --bench primitives`). Under the
 //!   host, this same binary with `--serve` prints a greeting line and then answers each stdin
 //!   line `run KEY IMPL N` (IMPL: `pythreading`, `std`) with the elapsed ns of one sample, so
 //!   the wasm samples take part in the native rounds like CPython's. `scripts/bench.sh` is the
@@ -37,13 +43,14 @@
 //! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
 //!   headless Chromium (by default), and prints a third table (native vs browser, ours vs std
 //!   in the browser) with issue 4's goals. The same workloads are built for `wasm32-unknown-unknown`
-//!   into a small cdylib (`www/bench`, by `scripts/bench-web.sh --build`, into
-//!   `www/bench-pkg`); `www/bench.html?serve` runs them in a dedicated worker (blocking is
+//!   into a small cdylib (`www/bench`, by `cargo xtask build bench-web`, into
+//!   `www/bench-pkg`, which `PYTHREADING_BENCH_WEB_DIR` names); `www/bench.html?serve` runs
+//!   them in a dedicated worker (blocking is
 //!   allowed there; the page's UI thread may not block), which times each sample itself with
-//!   `performance.now()`. The child process is `python3 www/bench_browser.py --serve`: it
+//!   `performance.now()`. The child process is `python3 scripts/browser/bench_browser.py --serve`: it
 //!   serves `www/` with COOP/COEP (cross-origin isolation, for `SharedArrayBuffer`), starts
 //!   headless Chromium (or the browser `PYTHREADING_BROWSER` names: `firefox`, `webkit`;
-//!   `www/headless.py`) and forwards each `run KEY IMPL N` line
+//!   `scripts/browser/headless.py`) and forwards each `run KEY IMPL N` line
 //!   to the worker over WebDriver (the round trip, a few ms, is outside the measured time).
 //!   - Clock: cross-origin isolated pages get `performance.now()` in 5 µs steps in Chromium
 //!     (100 µs without isolation; 20 µs in Firefox); the table prints the step it saw. A ~2 ms
@@ -62,7 +69,8 @@
 //!
 //! Every `--bench` run writes its medians, ratios and browser figures to
 //! `www/bench-results.json` (ignored by git), which the benchmark view `www/bench.html` shows
-//! next to the browser figures it measures live.
+//! next to the browser figures it measures live. JSON is written and read with serde_json:
+//! that file, the children's greetings and the browser's `figures` line.
 //!
 //! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them;
 //! `stats/mod.rs` holds the sampling arithmetic shared with the browser module.
@@ -73,9 +81,10 @@ mod workloads;
 #[path = "stats/mod.rs"]
 mod stats;
 
+use serde::{Deserialize, Serialize};
 use stats::{calibrate, median, quartiles, round_ratios, Quartiles, SAMPLE_NS};
 use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use workloads::{Impl, Variant, Workload, WORKLOADS};
 
@@ -133,15 +142,26 @@ fn main() {
             measure(w, rounds, &mut cpython, wasm.as_mut(), web.as_mut())
         })
         .collect();
-    let figures = web.as_mut().and_then(|web| {
+    let figures: Option<serde_json::Value> = web.as_mut().and_then(|web| {
         eprintln!("bench: browser figures (start+join, memory, fresh Workers) ...");
-        web.request_line("figures")
+        let line = web.request_line("figures")?;
+        match serde_json::from_str(&line) {
+            Ok(figures) => Some(figures),
+            Err(e) => {
+                eprintln!("bench: the browser's figures are not JSON ({e}): {line}");
+                None
+            }
+        }
     });
 
     print_report(&rows, &cpython, rounds, wasm.as_ref());
     if let Some(web) = &web {
         println!();
-        print_browser_report(&rows, web, figures.as_deref());
+        let parsed = figures
+            .clone()
+            .and_then(|f| serde_json::from_value(f).ok())
+            .unwrap_or_default();
+        print_browser_report(&rows, web, &parsed);
     }
     let results = results_json(&rows, rounds, &args, web.as_ref(), figures);
     match std::fs::write(RESULTS, results) {
@@ -171,7 +191,7 @@ fn smoke(selected: &[&Workload]) {
     let out = String::from_utf8(out).expect("utf-8");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "serve answered {out:?}");
-    assert!(json_string_field(lines[0], "target").is_some(), "{out:?}");
+    assert!(greeting(lines[0], "target").is_some(), "{out:?}");
     assert!(lines[1].parse::<u64>().is_ok(), "{out:?}");
     assert!(lines[2].starts_with("error: "), "{out:?}");
 
@@ -188,16 +208,17 @@ fn smoke(selected: &[&Workload]) {
         Server::Skipped(why) => format!("CPython: skipped ({why})"),
     };
 
-    // How the browser's `figures` line is read (the shape www/bench-worker.js sends).
+    // How the browser's `figures` line is read (the shape www/bench-worker.js sends; a field
+    // it leaves out reads as missing).
     let figures = r#"{"timer_ns": 5000, "start_join": {"count": 10000, "median_ns": 15000, "p25_ns": 1e4}, "memory": {"count": 10000, "before": 14221312, "after": 14221312, "growth": 0}, "fresh_worker": {"count": 10, "median_ms": 31.5}}"#;
-    let num = |sec: &str, field: &str| {
-        json_section(figures, sec).and_then(|s| json_number_field(s, field))
-    };
-    assert_eq!(num("start_join", "count"), Some(10000.0));
-    assert_eq!(num("start_join", "p25_ns"), Some(10000.0));
-    assert_eq!(num("memory", "growth"), Some(0.0));
-    assert_eq!(num("fresh_worker", "median_ms"), Some(31.5));
-    assert_eq!(num("fresh_worker", "nope"), None);
+    let figures: Figures = serde_json::from_str(figures).expect("figures");
+    assert_eq!(figures.timer_ns, Some(5000.0));
+    assert_eq!(figures.start_join.count, Some(10000.0));
+    assert_eq!(figures.start_join.p25_ns, Some(10000.0));
+    assert_eq!(figures.start_join.p75_ns, None);
+    assert_eq!(figures.memory.growth, Some(0.0));
+    assert_eq!(figures.memory.limit, None);
+    assert_eq!(figures.fresh_worker.median_ms, Some(31.5));
     assert!(!runs_in_browser("thread_start_join", Impl::Std));
     assert!(runs_in_browser("lock", Impl::Std) && !runs_in_browser("lock", Impl::ParkingLot));
 
@@ -247,7 +268,8 @@ fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
     } else {
         std::env::consts::OS
     };
-    writeln!(out, "{{\"target\": \"{}-{os}\"}}", std::env::consts::ARCH)?;
+    let target = format!("{}-{os}", std::env::consts::ARCH);
+    writeln!(out, "{}", serde_json::json!({ "target": target }))?;
     out.flush()?;
     for line in input.lines() {
         let line = line?;
@@ -465,7 +487,7 @@ impl Server {
         let label = stdout
             .read_line(&mut hello)
             .ok()
-            .and_then(|_| json_string_field(&hello, field));
+            .and_then(|_| greeting(&hello, field));
         match label {
             Some(label) => Server::Running {
                 label,
@@ -489,18 +511,21 @@ impl Server {
         Server::start(cmd, "python3", "python")
     }
 
-    /// This bench built for wasm32-wasip1-threads, `--serve`d under the project's wasmtime
-    /// host through `scripts/wasi-runner.sh` (which builds the host when it is missing or
-    /// stale). The label is the module's path.
+    /// This bench built for wasm32-wasip1-threads (`$PYTHREADING_BENCH_WASM`), `--serve`d
+    /// under the project's wasmtime host (`$PYTHREADING_HOST`). The label is the module's path.
     fn wasmtime() -> Server {
-        let module = match wasm_module() {
-            Ok(module) => module,
-            Err(why) => return Server::Skipped(why),
+        let (module, host) = match (
+            prebuilt("PYTHREADING_BENCH_WASM"),
+            prebuilt("PYTHREADING_HOST"),
+        ) {
+            (Ok(module), Ok(host)) => (module, host),
+            (Err(why), _) | (_, Err(why)) => return Server::Skipped(why),
         };
-        let root = env!("CARGO_MANIFEST_DIR");
-        let mut cmd = Command::new(format!("{root}/scripts/wasi-runner.sh"));
-        cmd.arg(&module).arg("--serve").current_dir(root);
-        let mut server = Server::start(cmd, "scripts/wasi-runner.sh", "target");
+        let mut cmd = Command::new(&host);
+        cmd.arg(&module)
+            .arg("--serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        let mut server = Server::start(cmd, "the wasmtime host", "target");
         if let Server::Running { label, .. } = &mut server {
             *label = module.display().to_string();
         }
@@ -508,15 +533,28 @@ impl Server {
     }
 
     /// A headless browser (Chromium unless `PYTHREADING_BROWSER` names another) running
-    /// `www/bench-pkg` (this bench's workloads built for wasm32-unknown-unknown by
-    /// `scripts/bench-web.sh --build`), driven by
-    /// `python3 www/bench_browser.py --serve`, which answers the same `run KEY IMPL N` requests
-    /// as the wasmtime module; its first line is `{"browser": "Chromium 156... (headless)"}`.
+    /// `$PYTHREADING_BENCH_WEB_DIR` (this bench's workloads built for wasm32-unknown-unknown by
+    /// `cargo xtask build bench-web` into `www/bench-pkg`, where the page loads them from),
+    /// driven by `python3 scripts/browser/bench_browser.py --serve`, which answers the same `run KEY IMPL
+    /// N` requests as the wasmtime module; its first line is `{"browser": "Chromium 156...
+    /// (headless)"}`.
     fn browser() -> Server {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/www/bench_browser.py");
+        let dir = match prebuilt("PYTHREADING_BENCH_WEB_DIR") {
+            Ok(dir) => dir,
+            Err(why) => return Server::Skipped(why),
+        };
+        let served = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/bench-pkg");
+        if dir.canonicalize().ok() != served.canonicalize().ok() {
+            return Server::Skipped(format!(
+                "PYTHREADING_BENCH_WEB_DIR is {}, but www/bench.html loads the workloads from {}",
+                dir.display(),
+                served.display()
+            ));
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/browser/bench_browser.py");
         let mut cmd = Command::new("python3");
         cmd.arg(script).arg("--serve");
-        Server::start(cmd, "python3 www/bench_browser.py", "browser")
+        Server::start(cmd, "python3 scripts/browser/bench_browser.py", "browser")
     }
 
     /// One CPython sample: `n` iterations of workload `key`; the elapsed ns.
@@ -600,54 +638,26 @@ fn end(child: &mut Child, stdin: Option<ChildStdin>) {
     let _ = child.wait();
 }
 
-/// The wasm32-wasip1-threads build of this bench: `PYTHREADING_BENCH_WASM` if set, else built
-/// now with `cargo build --release --target wasm32-wasip1-threads --bench primitives` (its
-/// output on our stderr) and found in cargo's JSON messages.
-fn wasm_module() -> Result<PathBuf, String> {
-    if let Some(path) = std::env::var_os("PYTHREADING_BENCH_WASM") {
-        return Ok(path.into());
+/// A prebuilt artifact's path from the environment variable `var` (set by `scripts/bench.sh`
+/// after `cargo xtask build ...`), or why there is none: the bench builds nothing itself.
+fn prebuilt(var: &str) -> Result<PathBuf, String> {
+    match std::env::var_os(var).filter(|v| !v.is_empty()) {
+        Some(path) if Path::new(&path).exists() => Ok(path.into()),
+        Some(path) => Err(format!(
+            "{var}={}: no such file",
+            Path::new(&path).display()
+        )),
+        None => Err(format!(
+            "{var} is not set: `bash scripts/bench.sh` builds what it names (`cargo xtask \
+             build ...`) and sets it"
+        )),
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    eprintln!("bench: cargo build --release --target wasm32-wasip1-threads --bench primitives");
-    let output = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--target",
-            "wasm32-wasip1-threads",
-            "--bench",
-            "primitives",
-            "--message-format=json-render-diagnostics",
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cargo did not start: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "building the wasm module failed ({})",
-            output.status
-        ));
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter(|l| l.contains("\"compiler-artifact\"") && l.contains("\"name\":\"primitives\""))
-        .find_map(|l| json_string_field(l, "executable"))
-        .map(PathBuf::from)
-        .ok_or_else(|| "cargo built no primitives .wasm".to_string())
 }
 
-/// The string value of `"field": "..."` in a one-line JSON object (a greeting, a cargo
-/// message).
-fn json_string_field(json: &str, field: &str) -> Option<String> {
-    let key = format!("\"{field}\"");
-    let rest = &json[json.find(&key)? + key.len()..];
-    let rest = rest
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start()
-        .strip_prefix('"')?;
-    Some(rest[..rest.find('"')?].to_string())
+/// The string field `field` of a greeting, a one-line JSON object (`{"python": "3.11.2"}`).
+fn greeting(line: &str, field: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    Some(value.get(field)?.as_str()?.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -754,10 +764,11 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
     println!("## pythreading under wasmtime");
     println!();
     println!(
-        "Command: `cargo bench --bench primitives -- --wasmtime` (or `scripts/bench.sh`). The \
-         wasm columns were sampled in the same interleaved rounds as the table above, by this \
-         bench built for wasm32-wasip1-threads (release) and run with `--serve` under \
-         pythreading-host (wasmtime 46.0.3, wasi-threads) through `scripts/wasi-runner.sh`."
+        "Command: `cargo bench --bench primitives -- --wasmtime` (or `scripts/bench.sh`, which \
+         builds the module and the host first: `cargo xtask build bench-wasm`, `cargo xtask \
+         build host`). The wasm columns were sampled in the same interleaved rounds as the \
+         table above, by this bench built for wasm32-wasip1-threads (release) and run with \
+         `--serve` under pythreading-host (wasmtime 46.0.3, wasi-threads)."
     );
     match wasm {
         Server::Running { label, .. } => println!("Module: `{label}`."),
@@ -827,24 +838,24 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
 /// The third table of `--browser`: pythreading and std in a headless browser against native,
 /// from the same rounds as the first table, the browser's own figures (`figures`: start+join
 /// one by one, a fresh Worker per thread, memory over 10,000 threads) and issue 4's goals.
-fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
+fn print_browser_report(rows: &[Row], web: &Server, f: &Figures) {
     println!("## pythreading in the browser");
     println!();
     println!(
         "Command: `cargo bench --bench primitives -- --browser` (or `bash scripts/bench.sh \
-         --browser`, which builds `www/bench-pkg` first). The browser columns were sampled in \
+         --browser`, which builds `www/bench-pkg` first: `cargo xtask build bench-web`). The \
+         browser columns were sampled in \
          the same interleaved rounds as the first table, by the same workloads built for \
          wasm32-unknown-unknown (`www/bench`, release, atomics) and run in a dedicated worker \
          of `www/bench.html` in the headless browser below, driven over WebDriver by \
-         `www/bench_browser.py --serve`; the worker times each sample itself with \
+         `scripts/browser/bench_browser.py --serve`; the worker times each sample itself with \
          `performance.now()`."
     );
     match web {
         Server::Running { label, .. } => println!("Browser: {label}."),
         Server::Skipped(why) => println!("Browser: skipped ({why})"),
     }
-    let f = figures.unwrap_or("");
-    if let Some(step) = json_number_field(f, "timer_ns") {
+    if let Some(step) = f.timer_ns {
         println!(
             "Clock: `performance.now()` advances in steps of {} here (cross-origin isolated), \
              under 0.5% of a ~{} ms sample.",
@@ -881,23 +892,20 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
          thread is the fresh-Worker figure below)."
     );
     println!();
-    let sj = json_section(f, "start_join");
-    let mem = json_section(f, "memory");
-    let fresh = json_section(f, "fresh_worker");
-    let num = |sec: Option<&str>, field: &str| sec.and_then(|s| json_number_field(s, field));
+    let (sj, mem, fresh) = (&f.start_join, &f.memory, &f.fresh_worker);
     println!("Browser figures (`figures`, after the rounds):");
-    match (num(sj, "median_ns"), num(sj, "count")) {
+    match (sj.median_ns, sj.count) {
         (Some(m), Some(n)) => println!(
             "- start+join on reused pool workers, each timed alone: median {} [{}–{}], mean {}, \
              over {n} sequential threads",
             fmt_ns(m),
-            fmt_ns(num(sj, "p25_ns").unwrap_or(f64::NAN)),
-            fmt_ns(num(sj, "p75_ns").unwrap_or(f64::NAN)),
-            fmt_ns(num(sj, "mean_ns").unwrap_or(f64::NAN)),
+            fmt_ns(sj.p25_ns.unwrap_or(f64::NAN)),
+            fmt_ns(sj.p75_ns.unwrap_or(f64::NAN)),
+            fmt_ns(sj.mean_ns.unwrap_or(f64::NAN)),
         ),
         _ => println!("- start+join: n/a"),
     }
-    match (num(fresh, "median_ms"), num(fresh, "count")) {
+    match (fresh.median_ms, fresh.count) {
         (Some(ms), Some(n)) => println!(
             "- start+join with a fresh Worker per thread (new Worker, the module instantiated on \
              the shared memory, an empty body, stack and TLS freed; what pythreading's pool \
@@ -906,13 +914,8 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
         ),
         _ => println!("- fresh Worker per thread: n/a"),
     }
-    let growth = num(mem, "growth");
-    match (
-        num(mem, "before"),
-        num(mem, "after"),
-        growth,
-        num(mem, "count"),
-    ) {
+    let growth = mem.growth;
+    match (mem.before, mem.after, growth, mem.count) {
         (Some(b), Some(a), Some(g), Some(n)) => {
             println!("- memory over {n} sequential start+join: {b} → {a} bytes (+{g})")
         }
@@ -933,7 +936,7 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
             "RLock"
         )
     );
-    match num(sj, "median_ns") {
+    match sj.median_ns {
         Some(m) => println!(
             "- start+join median ≤ 200 µs: {} {} (the start+join row's samples: {} per thread)",
             fmt_ns(m),
@@ -944,7 +947,7 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
         ),
         None => println!("- start+join median ≤ 200 µs: n/a"),
     }
-    match (growth, num(mem, "limit"), num(mem, "count")) {
+    match (growth, mem.limit, mem.count) {
         (Some(g), Some(limit), Some(n)) => println!(
             "- {n} sequential start+join grow memory ≤ one thread's stack ({} MiB): +{g} bytes {}",
             limit / (1 << 20) as f64,
@@ -954,23 +957,104 @@ fn print_browser_report(rows: &[Row], web: &Server, figures: Option<&str>) {
     }
 }
 
-/// The text after `"key":` in a one-line JSON object: where a nested object's fields are
-/// looked up (field names repeat across sections, e.g. `count`).
-fn json_section<'a>(json: &'a str, key: &str) -> Option<&'a str> {
-    let key = format!("\"{key}\"");
-    Some(&json[json.find(&key)? + key.len()..])
+/// The browser's `figures` answer (`www/bench-worker.js`, from `www/bench/src/lib.rs`'s
+/// `startJoinFigures`, `memoryFigures` and its own fresh-Worker timing): every number may be
+/// missing (or `null`, as JS writes NaN), and reads as n/a then.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Figures {
+    /// The step of `performance.now()`, ns.
+    timer_ns: Option<f64>,
+    start_join: StartJoinFigures,
+    memory: MemoryFigures,
+    fresh_worker: FreshWorkerFigures,
 }
 
-/// The number value of the first `"field": N` in a one-line JSON text.
-fn json_number_field(json: &str, field: &str) -> Option<f64> {
-    let rest = json_section(json, field)?
-        .trim_start()
-        .strip_prefix(':')?
-        .trim_start();
-    let end = rest
-        .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
-        .unwrap_or(rest.len());
-    rest[..end].parse().ok()
+/// Start+join on the pool's reused workers, each timed alone.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StartJoinFigures {
+    count: Option<f64>,
+    p25_ns: Option<f64>,
+    median_ns: Option<f64>,
+    p75_ns: Option<f64>,
+    mean_ns: Option<f64>,
+}
+
+/// The shared memory's size (bytes) before and after `count` sequential start+join, and the
+/// goal's limit.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MemoryFigures {
+    count: Option<f64>,
+    before: Option<f64>,
+    after: Option<f64>,
+    growth: Option<f64>,
+    limit: Option<f64>,
+}
+
+/// Start+join with a fresh Worker per thread.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FreshWorkerFigures {
+    count: Option<f64>,
+    median_ms: Option<f64>,
+}
+
+/// `www/bench-results.json`: everything a run measured, for `www/bench.html`.
+#[derive(Serialize)]
+struct Results {
+    /// The command that produced it.
+    command: String,
+    /// `git rev-parse --short HEAD`, with `-dirty` for uncommitted changes.
+    commit: Option<String>,
+    date: Option<String>,
+    rounds: usize,
+    /// `OS ARCH, N CPUs`.
+    host: String,
+    /// The browser's label, when `--browser` ran.
+    browser: Option<String>,
+    /// The browser's `figures`, as it sent them.
+    browser_figures: Option<serde_json::Value>,
+    rows: Vec<ResultRow>,
+}
+
+/// One workload: each column's quartiles (ns per operation; `null` when it did not run) and
+/// the per-round ratios.
+#[derive(Serialize)]
+struct ResultRow {
+    key: &'static str,
+    title: &'static str,
+    native: NativeColumns,
+    browser: WasmColumns,
+    wasmtime: WasmColumns,
+    ratios: Ratios,
+}
+
+#[derive(Serialize)]
+struct NativeColumns {
+    pythreading: Option<Quartiles>,
+    std: Option<Quartiles>,
+    parking_lot: Option<Quartiles>,
+    cpython: Option<Quartiles>,
+}
+
+#[derive(Serialize)]
+struct WasmColumns {
+    pythreading: Option<Quartiles>,
+    std: Option<Quartiles>,
+}
+
+#[derive(Serialize)]
+struct Ratios {
+    ours_over_std: Option<Quartiles>,
+    ours_over_parking_lot: Option<Quartiles>,
+    cpython_over_ours: Option<Quartiles>,
+    browser_over_native: Option<Quartiles>,
+    std_browser_over_native: Option<Quartiles>,
+    browser_ours_over_std: Option<Quartiles>,
+    wasm_over_native: Option<Quartiles>,
+    wasm_ours_over_std: Option<Quartiles>,
 }
 
 /// Everything a run measured, as JSON for `www/bench.html`: the medians of every column
@@ -981,51 +1065,38 @@ fn results_json(
     rounds: usize,
     args: &[String],
     web: Option<&Server>,
-    figures: Option<String>,
+    figures: Option<serde_json::Value>,
 ) -> String {
-    fn q(q: Option<Quartiles>) -> String {
-        q.map_or_else(
-            || "null".to_string(),
-            |q| {
-                format!(
-                    "{{\"p25\": {:.4}, \"median\": {:.4}, \"p75\": {:.4}}}",
-                    q.p25, q.median, q.p75
-                )
-            },
-        )
-    }
-    let col = |s: Option<&[f64]>| q(s.map(quartiles));
-    let rows: Vec<String> = rows
+    let col = |s: Option<&[f64]>| s.map(quartiles);
+    let rows = rows
         .iter()
-        .map(|r| {
-            format!(
-                "{{\"key\": \"{}\", \"title\": \"{}\",\n   \"native\": {{\"pythreading\": {}, \
-                 \"std\": {}, \"parking_lot\": {}, \"cpython\": {}}},\n   \"browser\": \
-                 {{\"pythreading\": {}, \"std\": {}}},\n   \"wasmtime\": {{\"pythreading\": {}, \
-                 \"std\": {}}},\n   \"ratios\": {{\"ours_over_std\": {}, \
-                 \"ours_over_parking_lot\": {}, \"cpython_over_ours\": {}, \
-                 \"browser_over_native\": {}, \"std_browser_over_native\": {}, \
-                 \"browser_ours_over_std\": {}, \"wasm_over_native\": {}, \
-                 \"wasm_ours_over_std\": {}}}}}",
-                r.workload.key,
-                r.workload.title,
-                col(Some(r.ours())),
-                col(r.peer(Impl::Std)),
-                col(r.peer(Impl::ParkingLot)),
-                col(r.column(Col::CPython)),
-                col(r.at(Col::Browser, Impl::Pythreading)),
-                col(r.at(Col::Browser, Impl::Std)),
-                col(r.at(Col::Wasm, Impl::Pythreading)),
-                col(r.at(Col::Wasm, Impl::Std)),
-                q(r.ours_over(Impl::Std)),
-                q(r.ours_over(Impl::ParkingLot)),
-                q(r.cpython_over_ours()),
-                q(r.over_native(Col::Browser)),
-                q(r.std_over_native_std(Col::Browser)),
-                q(r.ours_over_std_at(Col::Browser)),
-                q(r.over_native(Col::Wasm)),
-                q(r.ours_over_std_at(Col::Wasm)),
-            )
+        .map(|r| ResultRow {
+            key: r.workload.key,
+            title: r.workload.title,
+            native: NativeColumns {
+                pythreading: col(Some(r.ours())),
+                std: col(r.peer(Impl::Std)),
+                parking_lot: col(r.peer(Impl::ParkingLot)),
+                cpython: col(r.column(Col::CPython)),
+            },
+            browser: WasmColumns {
+                pythreading: col(r.at(Col::Browser, Impl::Pythreading)),
+                std: col(r.at(Col::Browser, Impl::Std)),
+            },
+            wasmtime: WasmColumns {
+                pythreading: col(r.at(Col::Wasm, Impl::Pythreading)),
+                std: col(r.at(Col::Wasm, Impl::Std)),
+            },
+            ratios: Ratios {
+                ours_over_std: r.ours_over(Impl::Std),
+                ours_over_parking_lot: r.ours_over(Impl::ParkingLot),
+                cpython_over_ours: r.cpython_over_ours(),
+                browser_over_native: r.over_native(Col::Browser),
+                std_browser_over_native: r.std_over_native_std(Col::Browser),
+                browser_ours_over_std: r.ours_over_std_at(Col::Browser),
+                wasm_over_native: r.over_native(Col::Wasm),
+                wasm_ours_over_std: r.ours_over_std_at(Col::Wasm),
+            },
         })
         .collect();
     let text = |cmd: &mut Command| {
@@ -1046,30 +1117,30 @@ fn results_json(
             c
         }
     });
-    let date = text(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
     let flags: Vec<&str> = args
         .iter()
         .map(String::as_str)
         .filter(|a| *a != "--bench")
         .collect();
-    let browser = match web {
-        Some(Server::Running { label, .. }) => format!("\"{label}\""),
-        _ => "null".to_string(),
+    let results = Results {
+        command: format!("cargo bench --bench primitives -- {}", flags.join(" ")),
+        commit,
+        date: text(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
+        rounds,
+        host: format!(
+            "{} {}, {cpus} CPUs",
+            std::env::consts::OS,
+            std::env::consts::ARCH
+        ),
+        browser: match web {
+            Some(Server::Running { label, .. }) => Some(label.clone()),
+            _ => None,
+        },
+        browser_figures: figures,
+        rows,
     };
-    let opt = |s: Option<String>| s.map_or_else(|| "null".to_string(), |s| format!("\"{s}\""));
-    format!(
-        "{{\"command\": \"cargo bench --bench primitives -- {}\", \"commit\": {}, \"date\": {}, \
-         \"rounds\": {rounds}, \"host\": \"{} {}, {cpus} CPUs\", \"browser\": {browser},\n \
-         \"browser_figures\": {},\n \"rows\": [\n  {}\n ]}}\n",
-        flags.join(" "),
-        opt(commit),
-        opt(date),
-        std::env::consts::OS,
-        std::env::consts::ARCH,
-        figures.unwrap_or_else(|| "null".to_string()),
-        rows.join(",\n  ")
-    )
+    serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
 }
 
 /// `TITLE 1.234× [p25–p75]`, or `TITLE n/a`.

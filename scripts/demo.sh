@@ -12,34 +12,18 @@
 # Each platform P provides build_P (run once) and run_P NAME (run one example, its logging on
 # stderr merged into stdout so the output reads like the PyMOTW transcripts); or run_all_P
 # (every example at once, the browser: one page load).
+#
+# The list of examples and the builds are the xtask's: `cargo xtask examples` prints the list
+# (xtask/src/examples.rs, PyMOTW's order), `cargo xtask build ARTIFACT` builds one and prints
+# its path. Installs the toolchains first (scripts/setup.sh; the browser's tools with
+# scripts/demo-web.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/setup.sh >&2
+export PATH="$HOME/.cargo/bin:$PATH"
 
-EXAMPLES=(
-  threading_simple
-  threading_simpleargs
-  threading_names
-  threading_names_log
-  threading_daemon
-  threading_daemon_join
-  threading_daemon_join_timeout
-  threading_enumerate
-  threading_subclass
-  threading_subclass_args
-  threading_timer
-  threading_event
-  threading_lock
-  threading_lock_noblock
-  threading_lock_reacquire
-  threading_rlock
-  threading_lock_with
-  threading_condition
-  threading_barrier
-  threading_barrier_abort
-  threading_semaphore
-  threading_local
-  threading_local_defaults
-)
+EXAMPLES_TEXT="$(cargo xtask examples)"
+read -r -d '' -a EXAMPLES <<<"$EXAMPLES_TEXT" || true
 SERVE=0
 if [ "${1:-}" = "--serve" ]; then
   SERVE=1
@@ -48,14 +32,8 @@ fi
 read -r -a PLATFORMS <<<"${DEMO_PLATFORMS:-native wasmtime browser}"
 
 # --- native ---------------------------------------------------------------------------------
-target_dir() {
-  cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p'
-}
-
 build_native() {
-  cargo build --quiet --examples
-  NATIVE_BIN="$(target_dir)/debug/examples"
+  NATIVE_BIN="$(cargo xtask build native-examples)"
 }
 
 run_native() {
@@ -68,9 +46,8 @@ run_native() {
 # The wasm32-wasip1-threads examples under the project's wasmtime host (pythreading-host),
 # which scripts/wasi-runner.sh builds and caches (a few minutes the first time).
 build_wasmtime() {
-  cargo build --quiet --target wasm32-wasip1-threads --examples
-  WASM_BIN="$(target_dir)/wasm32-wasip1-threads/debug/examples"
-  WASM_HOST="$(bash scripts/wasi-runner.sh --build-host)"
+  WASM_BIN="$(cargo xtask build wasi-examples)"
+  WASM_HOST="$(cargo xtask build host)"
 }
 
 run_wasmtime() {
@@ -81,7 +58,7 @@ run_wasmtime() {
 
 # --- browser --------------------------------------------------------------------------------
 # The www/ demo page in headless Chromium, or the browser PYTHREADING_BROWSER names
-# (www/test_demo.py): each example in its own program
+# (scripts/browser/test_demo.py): each example in its own program
 # worker and instance, every thread a pool worker. Prints the lines in the order they were
 # written, both streams merged as above (the page shows each line's stream and thread).
 build_browser() {
@@ -90,7 +67,7 @@ build_browser() {
 
 run_all_browser() {
   local IFS=,
-  python3 www/test_demo.py --print --examples "$*" 2>&1
+  python3 scripts/browser/test_demo.py --print --examples "$*" 2>&1
 }
 
 # --- main -----------------------------------------------------------------------------------

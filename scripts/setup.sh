@@ -10,7 +10,10 @@
 #
 # Toolchains: the machine's stable Rust for native and wasm32-wasip1-threads (rustc >= 1.94.1
 # is required there), and a pinned nightly with rust-src for wasm32-unknown-unknown (browsers),
-# which needs -Zbuild-std.
+# which needs -Zbuild-std. The pins (the nightly, the targets, the wasm-bindgen version) are
+# the xtask's (xtask/src/pins.rs), read with `cargo xtask pin ...`: the first call builds the
+# xtask with the stable toolchain (about a minute on 2 cores), so rustup and its default
+# toolchain are all a fresh machine needs.
 set -euo pipefail
 
 BROWSER=0
@@ -21,8 +24,8 @@ for arg in "$@"; do
   esac
 done
 
-NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -31,6 +34,12 @@ if ! command -v rustup >/dev/null 2>&1; then
   exit 1
 fi
 
+# The pins, from the xtask (run in the repository, where its alias is defined).
+xtask() { (cd "$ROOT" && cargo xtask "$@"); }
+log "reading the pins (cargo xtask pin; its first run builds the xtask)"
+NIGHTLY="$(xtask pin nightly)"
+TARGETS="$(xtask pin targets)"
+
 have_component() { rustup component list --toolchain "$1" --installed 2>/dev/null | grep -q "^$2"; }
 have_target() { rustup target list --toolchain "$1" --installed 2>/dev/null | grep -qx "$2"; }
 
@@ -38,7 +47,7 @@ STABLE="$(rustup show active-toolchain | cut -d' ' -f1)"
 for c in rustfmt clippy; do
   have_component "$STABLE" "$c" || { log "adding $c"; rustup component add --toolchain "$STABLE" "$c"; }
 done
-for t in wasm32-wasip1-threads wasm32-unknown-unknown; do
+for t in $TARGETS; do
   have_target "$STABLE" "$t" || { log "adding target $t"; rustup target add --toolchain "$STABLE" "$t"; }
 done
 
@@ -63,16 +72,11 @@ fi
 
 # wasm-bindgen-cli (wasm-bindgen, wasm-bindgen-test-runner) must equal the wasm-bindgen crate
 # in Cargo.lock exactly, or the generated glue and the test runner refuse the module.
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-WB_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
-if [ -z "$WB_VERSION" ]; then
-  echo "[setup] no wasm-bindgen entry in Cargo.lock; run cargo generate-lockfile first" >&2
-  exit 1
-fi
+WB_VERSION="$(xtask pin wasm-bindgen)"
 HAVE_WB="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
 if [ "$HAVE_WB" != "$WB_VERSION" ]; then
   log "installing wasm-bindgen-cli $WB_VERSION (have: ${HAVE_WB:-none}); a few minutes"
-  # Not --locked: an index entry of its lockfile was missing once (platform notes).
+  # Not --locked: an index entry of its lockfile was missing once (docs/platform-notes.md).
   cargo install wasm-bindgen-cli --version "=$WB_VERSION"
 fi
 # wasm-pack builds the npm package (scripts/npm-pack.sh); pinned, like everything else here.
@@ -110,7 +114,7 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   npm install -g --no-audit --no-fund "pnpm@$PNPM_VERSION" >&2
 fi
 # Selenium for Python: one WebDriver client for Chromium (chromedriver) and Firefox
-# (geckodriver), used by www/headless.py; pinned. Drivers and browsers are given by path, so
+# (geckodriver), used by scripts/browser/headless.py; pinned. Drivers and browsers are given by path, so
 # Selenium Manager never downloads anything. 4.51.0, not 4.52.0: 4.52.0 requires
 # certifi>=2026.10.23, and the newest certifi on the index was 2026.10.19.post1 when this was
 # pinned, so pip could not install it.

@@ -13,11 +13,11 @@
 # Each suite is built once: the second browser's run finds cargo's build fresh and only runs
 # the runner again. The runner picks its driver from the environment: CHROMEDRIVER=path for
 # Chromium, GECKODRIVER=path for Firefox (it prefers GECKODRIVER when both are set, so each run
-# gets only its own). Both sessions get www/headless.py's settings (browser binary, and the
+# gets only its own). Both sessions get scripts/browser/headless.py's settings (browser binary, and the
 # flags or prefs that keep the browser off the network) through a webdriver.json the runner
 # reads (WASM_BINDGEN_TEST_WEBDRIVER_JSON), and Firefox's driver its environment variable.
 # CHROMEDRIVER, CHROMIUM, GECKODRIVER and FIREFOX
-# override the paths, as in www/headless.py.
+# override the paths, as in scripts/browser/headless.py.
 #
 # WebKit (opt-in: PYTHREADING_BROWSERS="chromium firefox webkit"): Debian's WebKitWebDriver
 # (apt-get install webkit2gtk-driver xvfb; $WEBKITWEBDRIVER overrides the path) with its default
@@ -28,12 +28,14 @@
 # (SAFARIDRIVER_REMOTE), so its log says "Safari".
 #
 # Installs what it needs first (scripts/setup.sh --browser: chromium, chromium-driver,
-# firefox-esr, geckodriver, wasm-bindgen-cli at Cargo.lock's version).
+# firefox-esr, geckodriver, wasm-bindgen-cli at Cargo.lock's version). The nightly and the
+# target are the xtask's pins (`cargo xtask pin ...`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
-NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+NIGHTLY="$(cargo xtask pin nightly)"
+WEB_TARGET="$(cargo xtask pin web-target)"
 # The runner's default per-run timeout (20 s) is short for the thread suites on a busy machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 CHROMEDRIVER_PATH="${CHROMEDRIVER:-/usr/bin/chromedriver}"
@@ -84,7 +86,7 @@ mkdir -p target/webdriver
 for browser in $BROWSERS; do
   case "$browser" in
     chromium) label="headless Chromium"; driver=(CHROMEDRIVER="$CHROMEDRIVER_PATH") ;;
-    # MOZ_REMOTE_SETTINGS_DEVTOOLS: see FIREFOX_ENV in www/headless.py.
+    # MOZ_REMOTE_SETTINGS_DEVTOOLS: see FIREFOX_ENV in scripts/browser/headless.py.
     firefox) label="headless Firefox"
       driver=(GECKODRIVER="$GECKODRIVER_PATH" MOZ_REMOTE_SETTINGS_DEVTOOLS=1) ;;
     webkit) label="WebKitGTK under Xvfb"; start_webkit_driver
@@ -94,12 +96,12 @@ for browser in $BROWSERS; do
   esac
   if [ "$browser" != webkit ]; then  # the runner sends no capabilities to a Safari driver
     caps="$PWD/target/webdriver/$browser.json"
-    python3 -B www/headless.py --webdriver-json "$browser" > "$caps"
+    python3 -B scripts/browser/headless.py --webdriver-json "$browser" > "$caps"
     driver+=(WASM_BINDGEN_TEST_WEBDRIVER_JSON="$caps")
   fi
   for t in "${SUITES[@]}"; do
     printf '\n==== browser: %s (%s)\n' "$t" "$label"
-    env "${driver[@]}" cargo "+$NIGHTLY" test --target wasm32-unknown-unknown \
+    env "${driver[@]}" cargo "+$NIGHTLY" test --target "$WEB_TARGET" \
       -Zbuild-std=panic_abort,std --features rayon --test "$t"
   done
 done

@@ -35,20 +35,10 @@ bash scripts/setup.sh --browser >&2
 export PATH="$HOME/.cargo/bin:$PATH"
 fail() { echo "[template] FAIL: $*" >&2; exit 1; }
 
-# The nightly pin has one true value, scripts/setup.sh's default; the template's
-# rust-toolchain.toml must name the same one.
-PIN="$(sed -n 's/^NIGHTLY="\${PYTHREADING_NIGHTLY:-\(.*\)}"$/\1/p' scripts/setup.sh)"
-TEMPLATE_PIN="$(sed -n 's/^channel = "\(.*\)"$/\1/p' templates/browser/rust-toolchain.toml)"
-[ -n "$PIN" ] || fail "no NIGHTLY default found in scripts/setup.sh"
-[ "$PIN" = "$TEMPLATE_PIN" ] ||
-  fail "templates/browser/rust-toolchain.toml pins '$TEMPLATE_PIN', scripts/setup.sh pins '$PIN'"
-# So do the browser target's rustflags: the template repeats this repository's.
-python3 - "$ROOT/.cargo/config.toml" "$ROOT/templates/browser/.cargo/config.toml" <<'EOF' ||
-import sys, tomllib
-flags = [tomllib.load(open(p, "rb"))["target"]["wasm32-unknown-unknown"]["rustflags"] for p in sys.argv[1:]]
-sys.exit(0 if flags[0] == flags[1] else f"rustflags differ:\n  repo:     {flags[0]}\n  template: {flags[1]}")
-EOF
-  fail "templates/browser/.cargo/config.toml's rustflags are not the repository's"
+# The template repeats two pins of this repository, which the xtask checks (`cargo xtask pin
+# check`, with the other copies of pins): its rust-toolchain.toml names the xtask's nightly, and
+# its .cargo/config.toml has this repository's rustflags for the browser target.
+cargo xtask pin check || fail "the template's copies of the pins disagree with the xtask's"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/pythreading-template.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -69,7 +59,7 @@ cp Cargo.lock "$WORK/Cargo.lock"
 unset RUSTUP_TOOLCHAIN RUSTFLAGS CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_TARGET \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER
 (cd "$WORK" && cargo fetch --quiet)
-LOCKED_WB="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$WORK/Cargo.lock")"
+LOCKED_WB="$(cargo xtask pin wasm-bindgen --lockfile "$WORK/Cargo.lock")"
 HAVE_WB="$(wasm-bindgen --version | awk '{print $2}')"
 [ "$LOCKED_WB" = "$HAVE_WB" ] ||
   fail "the copy's Cargo.lock has wasm-bindgen $LOCKED_WB, wasm-bindgen-cli on PATH is $HAVE_WB"

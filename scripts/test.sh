@@ -3,6 +3,11 @@
 #
 #   bash scripts/test.sh
 #
+# The pins (nightly, targets) come from the xtask (`cargo xtask pin ...`), and so do the builds
+# of what the tests run but cargo does not build for them: `cargo xtask test-examples PLATFORM`
+# builds the examples (or the demo page's module) and then runs tests/examples.rs with their
+# paths in environment variables; the tests themselves build nothing.
+#
 # 1. native: unit, integration, example-output and doc tests (`cargo test`);
 # 2. wasmtime: the seed examples, the test suite and the host's tests under the project's
 #    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
@@ -23,8 +28,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-NIGHTLY="${PYTHREADING_NIGHTLY:-nightly-2026-05-19}"
 export PATH="$HOME/.cargo/bin:$PATH"
+NIGHTLY="$(cargo xtask pin nightly)"
+WASI_TARGET="$(cargo xtask pin wasi-target)"
+WEB_TARGET="$(cargo xtask pin web-target)"
 BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 step() { printf '\n==== %s\n' "$*"; }
@@ -39,21 +46,25 @@ if [ -n "$tracked" ]; then
 fi
 
 step "native: cargo test"
+# tests/examples.rs runs the example programs (target/debug/examples/NAME), which `cargo test
+# --all-targets` does not build (it builds the examples as test harnesses): build them first.
+cargo xtask build native-examples >/dev/null
 cargo test --all-targets --all-features
 cargo test --doc --all-features
 
 # The seed examples built for wasm32-wasip1-threads, under the project's wasmtime host, with
-# the same output checks as natively (tests/examples.rs). The host is built and cached on
-# first use (a few minutes from scratch); build it first so that its output and time are its own.
+# the same output checks as natively (tests/examples.rs). The xtask builds the host first
+# (scripts/wasi-runner.sh --build-host: cached, a few minutes from scratch), then the example
+# modules, then runs `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples` with
+# their paths (PYTHREADING_HOST, PYTHREADING_WASI_EXAMPLES_DIR).
 step "wasmtime: seed examples"
-bash scripts/wasi-runner.sh --build-host
-PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
+cargo xtask test-examples wasmtime
 
 # The same test sources, built for wasm32-wasip1-threads and run under the host (the cargo
 # runner, .cargo/config.toml): tests that cannot apply there are listed as ignored with a reason.
 # Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
 step "wasmtime: the test suite under the host"
-cargo test --target wasm32-wasip1-threads --tests --all-features
+cargo test --target "$WASI_TARGET" --tests --all-features
 step "wasmtime: the host's own tests"
 bash scripts/wasi-runner.sh --test-host
 
@@ -62,23 +73,27 @@ CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test 
 # The step protocol of the browser's async JS methods (crate-private, so unit tests).
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --lib step_models
 
-step "cargo check --target wasm32-wasip1-threads"
-cargo check --target wasm32-wasip1-threads --all-targets --all-features
+step "cargo check --target $WASI_TARGET"
+cargo check --target "$WASI_TARGET" --all-targets --all-features
 
-step "cargo check --target wasm32-unknown-unknown (atomics, $NIGHTLY, build-std)"
-cargo "+$NIGHTLY" check --target wasm32-unknown-unknown -Zbuild-std=panic_abort,std --lib --all-features
+step "cargo check --target $WEB_TARGET (atomics, $NIGHTLY, build-std)"
+cargo "+$NIGHTLY" check --target "$WEB_TARGET" -Zbuild-std=panic_abort,std --lib --all-features
 
-step "browsers: $BROWSERS (wasm32-unknown-unknown, $NIGHTLY, Web Worker threads)"
+step "browsers: $BROWSERS ($WEB_TARGET, $NIGHTLY, Web Worker threads)"
 PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh
 
-# Each example in its own program worker of the demo page (www/pkg is built first when stale).
+# Each example in its own program worker of the demo page: the xtask builds the page's module
+# (www/pkg; cargo finds it fresh after the first browser), then runs
+# `PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples` with its path
+# (PYTHREADING_DEMO_DIR).
 for browser in $BROWSERS; do
   step "browsers: seed examples in the www/ demo page ($browser)"
-  PYTHREADING_BROWSER="$browser" PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples
+  PYTHREADING_BROWSER="$browser" cargo xtask test-examples browser
 done
 
-# The npm package: wasm-pack build, npm pack, installed from the tarball into the example app
-# (www/apps) with npm and pnpm, built by Vite (dev server and build), webpack 5 and no bundler:
+# The npm package: wasm-pack build, npm pack (cargo xtask build npm), installed from the
+# tarball into the example app (tests/apps) with npm and pnpm, built by Vite (dev server and
+# build), webpack 5 and no bundler:
 # the page shares a Lock, an Event and a Semaphore with a worker and joins a thread started in
 # Rust. Then start-up faults, each provoked: the error names the cause, within its bound.
 step "browsers: the npm package in apps (Vite, webpack, no bundler; npm and pnpm; $BROWSERS)"

@@ -3,23 +3,34 @@
 //! per-thread order, counts, and the orderings the program enforces (joins, events, barriers,
 //! locks).
 //!
-//! Platforms, chosen by the environment variable `PYTHREADING_EXAMPLES_PLATFORM`:
-//! - unset or `native`: the native example binaries (`target/<profile>/examples/NAME`);
-//! - `wasmtime`: the wasm32-wasip1-threads examples
-//!   (`target/wasm32-wasip1-threads/<profile>/examples/NAME.wasm`) under the project's wasmtime
-//!   host, `$PYTHREADING_HOST` or else the one `scripts/wasi-runner.sh --build-host` builds
-//!   and caches: `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples`;
-//! - `browser`: the www/ demo page in a headless browser, where each example runs as its own
-//!   "process" (a fresh program worker and wasm instance); `www/test_demo.py --records` runs
-//!   all 23 once and returns each one's stdout and stderr, rebuilt in the order the lines were
-//!   written (`scripts/demo-web.sh --build` builds `www/pkg` first when it is missing or older
-//!   than the sources): `PYTHREADING_EXAMPLES_PLATFORM=browser cargo test --test examples`.
-//!   The browser is Chromium unless `PYTHREADING_BROWSER` says `firefox` (or `webkit`), which
-//!   the script reads (`www/headless.py`).
+//! The examples are the one list `seed_examples!` (`xtask/src/examples.rs`, included below):
+//! each gets a test of its name, which checks its output with the function of that name in
+//! `mod checks`; one more test checks that the list names every `examples/*.rs`.
 //!
-//! Every platform builds the examples first when missing or older than the sources, and the
-//! checks are the same. This test binary itself runs natively: built for a wasm target (where
-//! a guest cannot spawn processes) it holds one ignored test that says so.
+//! Platforms, chosen by the environment variable `PYTHREADING_EXAMPLES_PLATFORM`. This test
+//! builds nothing: it runs what was built for it, found where cargo puts it (native) or at the
+//! paths in environment variables that `cargo xtask test-examples PLATFORM` sets after
+//! building; without them it fails, naming that command.
+//! - unset or `native`: the native example binaries, as cargo builds them
+//!   (`target/<profile>/examples/NAME`, next to this test's directory): a plain `cargo test`
+//!   builds them before the integration tests, but `cargo test --test examples` does not, and
+//!   `cargo test --all-targets` builds the examples as test harnesses instead of these
+//!   programs; so a binary that is missing or older than a source file cargo lists for it (its
+//!   dep-info, `NAME.d`) fails the test, naming `cargo build --examples` (or `cargo xtask
+//!   test-examples native`, which builds them and runs this test);
+//! - `wasmtime`: the wasm32-wasip1-threads examples, `$PYTHREADING_WASI_EXAMPLES_DIR/NAME.wasm`,
+//!   under the project's wasmtime host, `$PYTHREADING_HOST`: `cargo xtask test-examples
+//!   wasmtime`;
+//! - `browser`: the www/ demo page in a headless browser, where each example runs as its own
+//!   "process" (a fresh program worker and wasm instance), its module in
+//!   `$PYTHREADING_DEMO_DIR` (`www/pkg`, where the page loads it from); `scripts/browser/test_demo.py
+//!   --records` runs all of them once and returns each one's stdout and stderr, rebuilt in the
+//!   order the lines were written: `cargo xtask test-examples browser`. The browser is Chromium
+//!   unless `PYTHREADING_BROWSER` says `firefox` (or `webkit`), which the script reads
+//!   (`scripts/browser/headless.py`).
+//!
+//! The checks are the same on every platform. This test binary itself runs natively: built for
+//! a wasm target (where a guest cannot spawn processes) it holds one ignored test that says so.
 //!
 //! Expected lines were taken from CPython 3.11 running the Python originals (quoted at the top
 //! of each example); where Rust names differ from 3.11 (a closure target has no `(func)`
@@ -41,12 +52,50 @@ mod native {
     use std::io::Read;
     use std::path::{Path, PathBuf};
     use std::process::{Child, Command, ExitStatus, Stdio};
-    use std::sync::{Once, OnceLock};
-    use std::time::{Duration, Instant, SystemTime};
+    use std::time::{Duration, Instant};
 
     /// Generous: the whole set runs in about 10 s natively and under a minute under wasmtime (each
     /// run compiles its module); a loaded machine may be much slower.
     const TIMEOUT: Duration = Duration::from_secs(90);
+
+    // ---------------------------------------------------------------------------------------------
+    // The examples: one test each, from the one list.
+
+    include!("../xtask/src/examples.rs");
+
+    macro_rules! example_tests {
+        ($($name:ident,)*) => {
+            /// The seed examples, in the demo's order.
+            const SEED_EXAMPLES: &[&str] = &[$(stringify!($name)),*];
+            $(
+                #[test]
+                fn $name() {
+                    check(stringify!($name), checks::$name);
+                }
+            )*
+        };
+    }
+    seed_examples!(example_tests);
+
+    /// The list names every `examples/*.rs`, once each, and nothing else.
+    #[test]
+    fn the_list_names_every_example_file() {
+        let mut files: Vec<String> = std::fs::read_dir(root().join("examples"))
+            .expect("examples/")
+            .map(|entry| entry.expect("an entry of examples/").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        files.sort_unstable();
+        let mut listed = SEED_EXAMPLES.to_vec();
+        listed.sort_unstable();
+        listed.dedup();
+        assert_eq!(listed.len(), SEED_EXAMPLES.len(), "a name listed twice");
+        assert_eq!(
+            listed, files,
+            "xtask/src/examples.rs vs the files examples/*.rs"
+        );
+    }
 
     // ---------------------------------------------------------------------------------------------
     // Running the example binaries.
@@ -60,7 +109,6 @@ mod native {
     }
 
     const PLATFORM_VAR: &str = "PYTHREADING_EXAMPLES_PLATFORM";
-    const WASM_TARGET: &str = "wasm32-wasip1-threads";
 
     fn platform() -> Platform {
         let value = std::env::var_os(PLATFORM_VAR).unwrap_or_default();
@@ -72,6 +120,25 @@ mod native {
         }
     }
 
+    /// The path in the environment variable `var`, which `cargo xtask test-examples PLATFORM`
+    /// sets after building what it names. Unset, the test fails with that command: it does not
+    /// build anything itself.
+    fn artifact(var: &str, platform: &str) -> PathBuf {
+        match std::env::var_os(var).filter(|v| !v.is_empty()) {
+            Some(path) => PathBuf::from(path),
+            None => panic!(
+                "{PLATFORM_VAR}={platform} runs what {var} names, and it is not set; this test \
+                 builds nothing: `cargo xtask test-examples {platform}` builds it and runs this \
+                 test with its path"
+            ),
+        }
+    }
+
+    /// The repository (this crate's directory).
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
     /// `target/<profile>/`, the directory of this test binary's parent (`.../deps/`).
     fn profile_dir() -> PathBuf {
         let exe = std::env::current_exe().expect("current_exe");
@@ -81,117 +148,73 @@ mod native {
             .to_path_buf()
     }
 
-    /// The example binary: native (`target: None`) or built for a target (a wasm module).
-    fn example_path(target: Option<&str>, name: &str) -> PathBuf {
-        match target {
-            None => profile_dir()
-                .join("examples")
-                .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
-            // `target/<profile>/` -> `target/<target>/<profile>/`.
-            Some(target_name) => {
-                let profile = profile_dir();
-                let target = profile.parent().expect("target/<profile>/ has a parent");
-                target
-                    .join(target_name)
-                    .join(profile.file_name().expect("a profile directory name"))
-                    .join("examples")
-                    .join(format!("{name}.wasm"))
+    /// The source files cargo lists for a binary in its dep-info file (`NAME.d` next to it,
+    /// Makefile syntax: `BINARY: SOURCE SOURCE ...`, spaces in paths escaped as `\ `), or
+    /// `None` without one.
+    fn dep_info_sources(binary: &Path) -> Option<Vec<PathBuf>> {
+        let text = std::fs::read_to_string(binary.with_extension("d")).ok()?;
+        let line = text.lines().next()?;
+        let (_, deps) = line.split_once(": ")?;
+        let mut sources = Vec::new();
+        let mut current = String::new();
+        let mut chars = deps.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => current.extend(chars.next()),
+                ' ' => sources.extend((!current.is_empty()).then(|| std::mem::take(&mut current))),
+                c => current.push(c),
             }
         }
+        sources.extend((!current.is_empty()).then_some(current));
+        Some(sources.into_iter().map(PathBuf::from).collect())
     }
 
-    /// The wasmtime host: `$PYTHREADING_HOST`, or the one `scripts/wasi-runner.sh --build-host`
-    /// builds (on first use; a few minutes) and caches, which prints its path.
-    fn host() -> &'static Path {
-        static HOST: OnceLock<PathBuf> = OnceLock::new();
-        HOST.get_or_init(|| {
-            if let Some(host) = std::env::var_os("PYTHREADING_HOST").filter(|h| !h.is_empty()) {
-                return PathBuf::from(host);
-            }
-            let output = Command::new("bash")
-                .arg(root().join("scripts/wasi-runner.sh"))
-                .arg("--build-host")
-                .current_dir(root())
-                .stderr(Stdio::inherit())
-                .output()
-                .expect("run scripts/wasi-runner.sh --build-host");
-            assert!(
-                output.status.success(),
-                "scripts/wasi-runner.sh --build-host failed: {}",
-                output.status
-            );
-            let stdout = String::from_utf8(output.stdout).expect("a UTF-8 path");
-            let path = PathBuf::from(stdout.lines().last().expect("the host's path").trim());
-            assert!(path.is_file(), "no host at {}", path.display());
-            path
-        })
-    }
-
-    /// The repository (this crate's directory).
-    fn root() -> &'static Path {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-    }
-
-    /// The newest modification time under `dirs` (relative to the repository).
-    fn newest_mtime(dirs: &[&str]) -> SystemTime {
-        fn walk(dir: &Path, newest: &mut SystemTime) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                // A file named directly (or nothing there).
-                if let Ok(modified) = std::fs::metadata(dir).and_then(|m| m.modified()) {
-                    *newest = (*newest).max(modified);
-                }
-                return;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, newest);
-                } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                    *newest = (*newest).max(modified);
-                }
+    /// `binary`, after checking that it exists and is not older than any source file cargo
+    /// lists for it (so a test never runs a stale build); `build` says how to build it.
+    fn built(binary: PathBuf, build: &str) -> PathBuf {
+        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        let Some(built_at) = modified(&binary) else {
+            panic!("{} is missing: {build}", binary.display());
+        };
+        for source in dep_info_sources(&binary).unwrap_or_default() {
+            if modified(&source).is_some_and(|m| m > built_at) {
+                panic!(
+                    "{} is older than {}: {build}",
+                    binary.display(),
+                    source.display()
+                );
             }
         }
-        let mut newest = SystemTime::UNIX_EPOCH;
-        for dir in dirs {
-            walk(&root().join(dir), &mut newest);
-        }
-        newest
+        binary
     }
 
-    /// True if `path` exists and is at least as new as everything under `sources`.
-    fn fresh(path: &Path, sources: &[&str]) -> bool {
-        std::fs::metadata(path)
-            .and_then(|m| m.modified())
-            .is_ok_and(|built| built >= newest_mtime(sources))
+    /// The native example binary, where cargo puts it (`target/<profile>/examples/`).
+    fn native_example(name: &str) -> PathBuf {
+        let binary = profile_dir()
+            .join("examples")
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+        built(
+            binary,
+            "a plain `cargo test` builds the examples, but `--test examples` does not and \
+             `--all-targets` builds them as test harnesses: run `cargo build --examples` first, \
+             or `cargo xtask test-examples native`",
+        )
     }
 
-    /// `cargo test` builds the native examples before the integration tests; `cargo test --test
-    /// examples` does not, and nothing builds the wasm ones. Build them (once) when a binary is
-    /// missing or older than the sources.
-    fn ensure_built(target: Option<&str>, name: &str) -> PathBuf {
-        static BUILD: Once = Once::new();
-        let path = example_path(target, name);
-        if !fresh(&path, &["src", "examples"]) {
-            BUILD.call_once(|| {
-                let cargo = std::env::var_os("CARGO").unwrap_or_else(|| env!("CARGO").into());
-                let mut cmd = Command::new(cargo);
-                cmd.args(["build", "--examples"]).current_dir(root());
-                if let Some(target) = target {
-                    cmd.args(["--target", target]);
-                }
-                if profile_dir().file_name().is_some_and(|n| n == "release") {
-                    cmd.arg("--release");
-                }
-                let status = cmd.status().expect("run cargo build --examples");
-                assert!(status.success(), "{cmd:?} failed: {status}");
-            });
-        }
-        assert!(
-            path.exists(),
-            "example binary {} is missing",
-            path.display()
-        );
-        path
+    /// The wasm32-wasip1-threads example module: `$PYTHREADING_WASI_EXAMPLES_DIR/NAME.wasm`.
+    fn wasi_example(name: &str) -> PathBuf {
+        let dir = artifact("PYTHREADING_WASI_EXAMPLES_DIR", "wasmtime");
+        built(
+            dir.join(format!("{name}.wasm")),
+            "`cargo xtask test-examples wasmtime` builds it",
+        )
+    }
+
+    /// The wasmtime host: `$PYTHREADING_HOST`.
+    fn host() -> PathBuf {
+        let host = artifact("PYTHREADING_HOST", "wasmtime");
+        assert!(host.is_file(), "no wasmtime host at {}", host.display());
+        host
     }
 
     #[derive(Clone)]
@@ -273,10 +296,10 @@ mod native {
     fn run(name: &str) -> Output {
         let platform = platform();
         let mut command = match platform {
-            Platform::Native => Command::new(ensure_built(None, name)),
+            Platform::Native => Command::new(native_example(name)),
             Platform::Wasmtime => {
                 let mut command = Command::new(host());
-                command.arg(ensure_built(Some(WASM_TARGET), name));
+                command.arg(wasi_example(name));
                 command
             }
             Platform::Browser => return browser::run(name),
@@ -297,12 +320,12 @@ mod native {
         output
     }
 
-    /// The browser platform: the examples in the www/ demo page, driven by `www/test_demo.py`.
+    /// The browser platform: the examples in the www/ demo page, driven by `scripts/browser/test_demo.py`.
     mod browser {
-        use super::{fresh, root, run_command, Output};
+        use super::{artifact, root, run_command, Output};
         use std::collections::{HashMap, HashSet};
         use std::process::Command;
-        use std::sync::{Mutex, Once, OnceLock};
+        use std::sync::{Mutex, OnceLock};
         use std::time::Duration;
 
         /// The whole set takes about 20 s (a fresh worker and instance per example); generous,
@@ -348,33 +371,28 @@ mod native {
             run.output.clone()
         }
 
-        /// `www/pkg` is built by `scripts/demo-web.sh --build` (once) when it is missing or
-        /// older than the sources the demo module is made of.
+        /// The demo's module: `$PYTHREADING_DEMO_DIR`, which must be `www/pkg`, where the page
+        /// (`www/demo-worker.js`) loads it from (`cargo xtask test-examples browser` builds it
+        /// there).
         fn ensure_built() {
-            static BUILD: Once = Once::new();
-            let wasm = root().join("www/pkg/pythreading_demo_bg.wasm");
-            let sources = ["src", "examples", "www/demo", "www/worker.js"];
-            if !fresh(&wasm, &sources) {
-                BUILD.call_once(|| {
-                    let status = Command::new("bash")
-                        .args(["scripts/demo-web.sh", "--build"])
-                        .current_dir(root())
-                        .status()
-                        .expect("run scripts/demo-web.sh --build");
-                    assert!(
-                        status.success(),
-                        "scripts/demo-web.sh --build failed: {status}"
-                    );
-                });
-            }
-            assert!(wasm.exists(), "{} is missing", wasm.display());
+            let dir = artifact("PYTHREADING_DEMO_DIR", "browser");
+            let wasm = dir.join("pythreading_demo_bg.wasm");
+            assert!(wasm.is_file(), "{} is missing", wasm.display());
+            let served = root().join("www/pkg");
+            assert_eq!(
+                dir.canonicalize().ok(),
+                served.canonicalize().ok(),
+                "PYTHREADING_DEMO_DIR is {}, but the page loads its module from {}",
+                dir.display(),
+                served.display()
+            );
         }
 
-        /// Runs `www/test_demo.py --records` for these examples (all if empty).
+        /// Runs `scripts/browser/test_demo.py --records` for these examples (all if empty).
         fn drive(examples: &[&str]) -> Result<HashMap<String, PageRun>, String> {
             let mut command = Command::new("python3");
             command
-                .arg(root().join("www/test_demo.py"))
+                .arg(root().join("scripts/browser/test_demo.py"))
                 .arg("--records")
                 .current_dir(root());
             if !examples.is_empty() {
@@ -396,7 +414,7 @@ mod native {
             Ok(runs)
         }
 
-        /// `www/test_demo.py --records`: per example `name N`, `status ok|failed`, `error TEXT`,
+        /// `scripts/browser/test_demo.py --records`: per example `name N`, `status ok|failed`, `error TEXT`,
         /// then `stdout LEN` and `stderr LEN`, each followed by LEN bytes.
         fn parse(mut rest: &str) -> Result<HashMap<String, PageRun>, String> {
             fn field<'a>(rest: &mut &'a str, key: &str) -> Result<&'a str, String> {
@@ -457,142 +475,133 @@ mod native {
         }
     }
 
-    // ---------------------------------------------------------------------------------------------
-    // Checking lines.
+    /// Each seed example's checks: a function named after the example, which the test generated
+    /// for it from the list (`seed_examples!`) calls with the example's output.
+    mod checks {
+        use super::Output;
+        // ---------------------------------------------------------------------------------------------
+        // Checking lines.
 
-    /// `(%(threadName)-10s)`: the thread column of most examples.
-    fn col(name: &str) -> String {
-        format!("({name:<10})")
-    }
+        /// `(%(threadName)-10s)`: the thread column of most examples.
+        fn col(name: &str) -> String {
+            format!("({name:<10})")
+        }
 
-    /// `(%(threadName)-10s) message`.
-    fn log_line(thread: &str, message: &str) -> String {
-        format!("{} {message}", col(thread))
-    }
+        /// `(%(threadName)-10s) message`.
+        fn log_line(thread: &str, message: &str) -> String {
+            format!("{} {message}", col(thread))
+        }
 
-    /// The same lines, in any order (threads race to print them).
-    fn assert_same_lines<S: AsRef<str>>(actual: &[&str], expected: &[S]) {
-        let mut actual: Vec<&str> = actual.to_vec();
-        let mut expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
-        actual.sort_unstable();
-        expected.sort_unstable();
-        assert_eq!(actual, expected, "lines differ (order ignored)");
-    }
+        /// The same lines, in any order (threads race to print them).
+        fn assert_same_lines<S: AsRef<str>>(actual: &[&str], expected: &[S]) {
+            let mut actual: Vec<&str> = actual.to_vec();
+            let mut expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+            actual.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(actual, expected, "lines differ (order ignored)");
+        }
 
-    /// The messages of one thread's lines, in order, for lines starting with `prefix`.
-    fn messages<'a>(lines: &[&'a str], prefix: &str) -> Vec<&'a str> {
-        lines
-            .iter()
-            .filter_map(|line| line.strip_prefix(prefix))
-            .map(str::trim_start)
-            .collect()
-    }
+        /// The messages of one thread's lines, in order, for lines starting with `prefix`.
+        fn messages<'a>(lines: &[&'a str], prefix: &str) -> Vec<&'a str> {
+            lines
+                .iter()
+                .filter_map(|line| line.strip_prefix(prefix))
+                .map(str::trim_start)
+                .collect()
+        }
 
-    fn index_of(lines: &[&str], line: &str) -> usize {
-        lines
-            .iter()
-            .position(|l| *l == line)
-            .unwrap_or_else(|| panic!("line {line:?} missing from {lines:#?}"))
-    }
+        fn index_of(lines: &[&str], line: &str) -> usize {
+            lines
+                .iter()
+                .position(|l| *l == line)
+                .unwrap_or_else(|| panic!("line {line:?} missing from {lines:#?}"))
+        }
 
-    fn assert_before(lines: &[&str], first: &str, then: &str) {
-        assert!(
-            index_of(lines, first) < index_of(lines, then),
-            "{first:?} should come before {then:?} in {lines:#?}"
-        );
-    }
+        fn assert_before(lines: &[&str], first: &str, then: &str) {
+            assert!(
+                index_of(lines, first) < index_of(lines, then),
+                "{first:?} should come before {then:?} in {lines:#?}"
+            );
+        }
 
-    /// Parses `sleeping 0.30`-style numbers printed with `%0.2f`.
-    fn two_decimals(text: &str) -> f64 {
-        let (whole, frac) = text.split_once('.').expect("a decimal point");
-        assert_eq!(frac.len(), 2, "two decimals in {text:?}");
-        assert!(whole
-            .bytes()
-            .chain(frac.bytes())
-            .all(|b| b.is_ascii_digit()));
-        text.parse().expect("a number")
-    }
+        /// Parses `sleeping 0.30`-style numbers printed with `%0.2f`.
+        fn two_decimals(text: &str) -> f64 {
+            let (whole, frac) = text.split_once('.').expect("a decimal point");
+            assert_eq!(frac.len(), 2, "two decimals in {text:?}");
+            assert!(whole
+                .bytes()
+                .chain(frac.bytes())
+                .all(|b| b.is_ascii_digit()));
+            text.parse().expect("a number")
+        }
 
-    /// Strips `%(asctime)s ` (`2016-07-10 10:45:28,170 `) after checking its shape.
-    fn strip_asctime(line: &str) -> &str {
-        let (stamp, rest) = line.split_at(24.min(line.len()));
-        let shape = stamp
-            .bytes()
-            .map(|b| if b.is_ascii_digit() { b'9' } else { b })
-            .collect::<Vec<u8>>();
-        assert_eq!(
-            shape,
-            b"9999-99-99 99:99:99,999 ".to_vec(),
-            "asctime prefix of {line:?}"
-        );
-        rest
-    }
+        /// Strips `%(asctime)s ` (`2016-07-10 10:45:28,170 `) after checking its shape.
+        fn strip_asctime(line: &str) -> &str {
+            let (stamp, rest) = line.split_at(24.min(line.len()));
+            let shape = stamp
+                .bytes()
+                .map(|b| if b.is_ascii_digit() { b'9' } else { b })
+                .collect::<Vec<u8>>();
+            assert_eq!(
+                shape,
+                b"9999-99-99 99:99:99,999 ".to_vec(),
+                "asctime prefix of {line:?}"
+            );
+            rest
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Thread objects.
+        // ---------------------------------------------------------------------------------------------
+        // Thread objects.
 
-    #[test]
-    fn threading_simple() {
-        check("threading_simple", |out| {
+        pub(super) fn threading_simple(out: &Output) {
             assert_eq!(out.printed(), ["Worker"; 5]);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_simpleargs() {
-        check("threading_simpleargs", |out| {
+        pub(super) fn threading_simpleargs(out: &Output) {
             let expected: Vec<String> = (0..5).map(|i| format!("Worker: {i}")).collect();
             assert_same_lines(&out.printed(), &expected);
-        });
-    }
-
-    // ---------------------------------------------------------------------------------------------
-    // Determining the current thread.
-
-    /// The three threads' names: explicit names, and `Thread-1 (worker)` for the unnamed one whose
-    /// target is the fn `worker` (CPython 3.10+ naming). Each thread starts before it exits.
-    fn check_names(lines: &[&str], prefix: &str, column: fn(&str) -> String) {
-        let names = ["worker", "Thread-1 (worker)", "my_service"];
-        let line = |name: &str, what: &str| format!("{prefix}{} {what}", column(name));
-        let expected: Vec<String> = names
-            .iter()
-            .flat_map(|n| [line(n, "Starting"), line(n, "Exiting")])
-            .collect();
-        assert_same_lines(lines, &expected);
-        for name in names {
-            assert_before(lines, &line(name, "Starting"), &line(name, "Exiting"));
         }
-    }
 
-    #[test]
-    fn threading_names() {
-        check("threading_names", |out| {
+        // ---------------------------------------------------------------------------------------------
+        // Determining the current thread.
+
+        /// The three threads' names: explicit names, and `Thread-1 (worker)` for the unnamed one whose
+        /// target is the fn `worker` (CPython 3.10+ naming). Each thread starts before it exits.
+        fn check_names(lines: &[&str], prefix: &str, column: fn(&str) -> String) {
+            let names = ["worker", "Thread-1 (worker)", "my_service"];
+            let line = |name: &str, what: &str| format!("{prefix}{} {what}", column(name));
+            let expected: Vec<String> = names
+                .iter()
+                .flat_map(|n| [line(n, "Starting"), line(n, "Exiting")])
+                .collect();
+            assert_same_lines(lines, &expected);
+            for name in names {
+                assert_before(lines, &line(name, "Starting"), &line(name, "Exiting"));
+            }
+        }
+
+        pub(super) fn threading_names(out: &Output) {
             check_names(&out.printed(), "", str::to_string);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_names_log() {
-        check("threading_names_log", |out| {
+        pub(super) fn threading_names_log(out: &Output) {
             check_names(&out.logged(), "[DEBUG] ", col);
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Daemon vs. non-daemon threads.
+        // ---------------------------------------------------------------------------------------------
+        // Daemon vs. non-daemon threads.
 
-    /// The daemon's `Starting`: printed in every PyMOTW transcript, but nothing makes the program
-    /// wait for it, so an overloaded machine may end the process before the daemon ran at all.
-    fn without_daemon_starting<'a>(lines: &[&'a str]) -> Vec<&'a str> {
-        let starting = log_line("daemon", "Starting");
-        let others: Vec<&str> = lines.iter().copied().filter(|l| *l != starting).collect();
-        assert!(lines.len() - others.len() <= 1, "{lines:#?}");
-        others
-    }
+        /// The daemon's `Starting`: printed in every PyMOTW transcript, but nothing makes the program
+        /// wait for it, so an overloaded machine may end the process before the daemon ran at all.
+        fn without_daemon_starting<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+            let starting = log_line("daemon", "Starting");
+            let others: Vec<&str> = lines.iter().copied().filter(|l| *l != starting).collect();
+            assert!(lines.len() - others.len() <= 1, "{lines:#?}");
+            others
+        }
 
-    #[test]
-    fn threading_daemon_exit_does_not_wait_for_daemon() {
-        check("threading_daemon", |out| {
+        /// The exit does not wait for the daemon.
+        pub(super) fn threading_daemon(out: &Output) {
             // The non-daemon thread is joined at exit; the daemon is still sleeping and is not:
             // its "Exiting" never prints.
             let lines = without_daemon_starting(&out.logged());
@@ -603,12 +612,10 @@ mod native {
                     log_line("non-daemon", "Exiting"),
                 ]
             );
-        });
-    }
+        }
 
-    #[test]
-    fn threading_daemon_join_waits_for_daemon() {
-        check("threading_daemon_join", |out| {
+        /// `join()` waits for the daemon.
+        pub(super) fn threading_daemon_join(out: &Output) {
             let lines = out.logged();
             let expected = [
                 log_line("daemon", "Starting"),
@@ -619,12 +626,10 @@ mod native {
             assert_same_lines(&lines, &expected);
             assert_before(&lines, &expected[0], &expected[3]);
             assert_before(&lines, &expected[1], &expected[2]);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_daemon_join_timeout_leaves_daemon_alive() {
-        check("threading_daemon_join_timeout", |out| {
+        /// `join(0.1)` leaves the daemon alive.
+        pub(super) fn threading_daemon_join_timeout(out: &Output) {
             // join(0.1) returns while the daemon sleeps 0.2 s; the program then ends without it.
             assert_eq!(out.out(), ["d.is_alive() True"]);
             assert_eq!(
@@ -634,15 +639,13 @@ mod native {
                     log_line("non-daemon", "Exiting"),
                 ]
             );
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Enumerating all threads.
+        // ---------------------------------------------------------------------------------------------
+        // Enumerating all threads.
 
-    #[test]
-    fn threading_enumerate_joins_every_worker() {
-        check("threading_enumerate", |out| {
+        /// Main joins every worker it finds with `enumerate()`.
+        pub(super) fn threading_enumerate(out: &Output) {
             let lines = out.logged();
             assert_eq!(
                 lines.len(),
@@ -665,25 +668,19 @@ mod native {
                 );
                 assert_eq!(own[1], "ending");
             }
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Subclassing Thread.
+        // ---------------------------------------------------------------------------------------------
+        // Subclassing Thread.
 
-    #[test]
-    fn threading_subclass() {
-        check("threading_subclass", |out| {
+        pub(super) fn threading_subclass(out: &Output) {
             let expected: Vec<String> = (1..=5)
                 .map(|n| log_line(&format!("Thread-{n}"), "running"))
                 .collect();
             assert_same_lines(&out.logged(), &expected);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_subclass_args() {
-        check("threading_subclass_args", |out| {
+        pub(super) fn threading_subclass_args(out: &Output) {
             // Names are given at construction, in loop order: Thread-(i+1) got args (i,).
             let expected: Vec<String> = (0..5)
                 .map(|i| {
@@ -694,15 +691,13 @@ mod native {
                 })
                 .collect();
             assert_same_lines(&out.logged(), &expected);
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Timer threads.
+        // ---------------------------------------------------------------------------------------------
+        // Timer threads.
 
-    #[test]
-    fn threading_timer_runs_after_done_and_cancel_holds() {
-        check("threading_timer", |out| {
+        /// The timer runs after `done`; `cancel()` holds.
+        pub(super) fn threading_timer(out: &Output) {
             // t2 is canceled; t1 is a non-daemon thread joined at exit, so it prints after "done".
             assert_eq!(
                 out.logged(),
@@ -714,15 +709,12 @@ mod native {
                     "(t1        ) worker running",
                 ]
             );
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Signaling between threads.
+        // ---------------------------------------------------------------------------------------------
+        // Signaling between threads.
 
-    #[test]
-    fn threading_event() {
-        check("threading_event", |out| {
+        pub(super) fn threading_event(out: &Output) {
             let lines = out.logged();
             let block = ["wait_for_event starting", "event set: True"];
             // The 2 s timed wait is cut short by set() after 0.3 s.
@@ -736,15 +728,13 @@ mod native {
             assert_eq!(messages(&lines, &col("nonblock")), nonblock);
             assert_eq!(messages(&lines, &col("MainThread")), main);
             assert_eq!(lines.len(), 7, "{lines:#?}");
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Controlling access to resources.
+        // ---------------------------------------------------------------------------------------------
+        // Controlling access to resources.
 
-    #[test]
-    fn threading_lock_counts_every_increment() {
-        check("threading_lock", |out| {
+        /// The counter counts every increment.
+        pub(super) fn threading_lock(out: &Output) {
             let lines = out.logged();
             for name in ["Thread-1", "Thread-2"] {
                 let own = messages(&lines, &col(name));
@@ -763,12 +753,9 @@ mod native {
             // Main joined both workers (found via enumerate()) before printing the count.
             assert_eq!(lines.last(), Some(&"(MainThread) Counter: 4"));
             assert_eq!(lines.len(), 16);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_lock_noblock() {
-        check("threading_lock_noblock", |out| {
+        pub(super) fn threading_lock_noblock(out: &Output) {
             let lines = out.logged();
             let worker = messages(&lines, &col("Worker"));
             let holder = messages(&lines, &col("LockHolder"));
@@ -815,26 +802,17 @@ mod native {
                     assert!(!holding, "acquired while the holder held the lock: {line}");
                 }
             }
-        });
-    }
+        }
 
-    #[test]
-    fn threading_lock_reacquire() {
-        check("threading_lock_reacquire", |out| {
+        pub(super) fn threading_lock_reacquire(out: &Output) {
             assert_eq!(out.printed(), ["First try : True", "Second try: False"]);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_rlock() {
-        check("threading_rlock", |out| {
+        pub(super) fn threading_rlock(out: &Output) {
             assert_eq!(out.printed(), ["First try : True", "Second try: True"]);
-        });
-    }
+        }
 
-    #[test]
-    fn threading_lock_with() {
-        check("threading_lock_with", |out| {
+        pub(super) fn threading_lock_with(out: &Output) {
             assert_same_lines(
                 &out.logged(),
                 &[
@@ -842,15 +820,12 @@ mod native {
                     log_line("Thread-2", "Lock acquired directly"),
                 ],
             );
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Synchronizing threads.
+        // ---------------------------------------------------------------------------------------------
+        // Synchronizing threads.
 
-    #[test]
-    fn threading_condition() {
-        check("threading_condition", |out| {
+        pub(super) fn threading_condition(out: &Output) {
             let stderr = out.logged();
             let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
             let consumed = [
@@ -877,24 +852,21 @@ mod native {
             for line in consumed {
                 assert_before(&lines, "(p ) Making resource available", line);
             }
-        });
-    }
-
-    /// `worker-i starting` (main) then `worker-i waiting for barrier with i others`: the workers
-    /// arrive 0.1 s apart, so worker-i sees the i before it waiting.
-    fn check_barrier_arrivals(lines: &[&str], threads: usize) {
-        for i in 0..threads {
-            assert_before(
-                lines,
-                &format!("worker-{i} starting"),
-                &format!("worker-{i} waiting for barrier with {i} others"),
-            );
         }
-    }
 
-    #[test]
-    fn threading_barrier() {
-        check("threading_barrier", |out| {
+        /// `worker-i starting` (main) then `worker-i waiting for barrier with i others`: the workers
+        /// arrive 0.1 s apart, so worker-i sees the i before it waiting.
+        fn check_barrier_arrivals(lines: &[&str], threads: usize) {
+            for i in 0..threads {
+                assert_before(
+                    lines,
+                    &format!("worker-{i} starting"),
+                    &format!("worker-{i} waiting for barrier with {i} others"),
+                );
+            }
+        }
+
+        pub(super) fn threading_barrier(out: &Output) {
             let lines = out.printed();
             assert_eq!(lines.len(), 9, "{lines:#?}");
             check_barrier_arrivals(&lines, 3);
@@ -913,12 +885,9 @@ mod native {
             }
             ids.sort_unstable();
             assert_eq!(ids, [0, 1, 2], "wait() returns distinct indices");
-        });
-    }
+        }
 
-    #[test]
-    fn threading_barrier_abort() {
-        check("threading_barrier_abort", |out| {
+        pub(super) fn threading_barrier_abort(out: &Output) {
             let lines = out.printed();
             let mut expected = Vec::new();
             for i in 0..3 {
@@ -938,15 +907,13 @@ mod native {
                     &aborting,
                 );
             }
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Limiting concurrent access to resources.
+        // ---------------------------------------------------------------------------------------------
+        // Limiting concurrent access to resources.
 
-    #[test]
-    fn threading_semaphore_admits_at_most_two() {
-        check("threading_semaphore", |out| {
+        /// `Semaphore(2)` admits at most two threads.
+        pub(super) fn threading_semaphore(out: &Output) {
             let stderr = out.logged();
             let lines: Vec<&str> = stderr.iter().map(|l| strip_asctime(l)).collect();
             assert_eq!(
@@ -984,24 +951,22 @@ mod native {
             waiting.sort_unstable();
             assert_eq!(waiting, ["0", "1", "2", "3"]);
             assert!(active.is_empty(), "everyone left the pool: {active:?}");
-        });
-    }
+        }
 
-    // ---------------------------------------------------------------------------------------------
-    // Thread-specific data.
+        // ---------------------------------------------------------------------------------------------
+        // Thread-specific data.
 
-    /// `value=N` from `random.randint(1, 100)`.
-    fn assert_random_value(message: &str) {
-        let value: i64 = message
-            .strip_prefix("value=")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("value=N expected, got {message:?}"));
-        assert!((1..=100).contains(&value), "{message}");
-    }
+        /// `value=N` from `random.randint(1, 100)`.
+        fn assert_random_value(message: &str) {
+            let value: i64 = message
+                .strip_prefix("value=")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("value=N expected, got {message:?}"));
+            assert!((1..=100).contains(&value), "{message}");
+        }
 
-    #[test]
-    fn threading_local_values_are_per_thread() {
-        check("threading_local", |out| {
+        /// `local()` values are per thread.
+        pub(super) fn threading_local(out: &Output) {
             let lines = out.logged();
             assert_eq!(lines.len(), 6, "{lines:#?}");
             // Main's lines come before any thread starts.
@@ -1015,12 +980,10 @@ mod native {
                 assert_eq!(own[0], "No value yet", "main's 1000 is not visible");
                 assert_random_value(own[1]);
             }
-        });
-    }
+        }
 
-    #[test]
-    fn threading_local_defaults_initialises_each_thread() {
-        check("threading_local_defaults", |out| {
+        /// A `local` subclass initialises itself in each thread.
+        pub(super) fn threading_local_defaults(out: &Output) {
             let lines = out.logged();
             assert_eq!(lines.len(), 8, "{lines:#?}");
             let main = messages(&lines, &col("MainThread"));
@@ -1040,6 +1003,6 @@ mod native {
                 assert_eq!(own[1], "value=1000");
                 assert_random_value(own[2]);
             }
-        });
+        }
     }
 }

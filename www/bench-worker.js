@@ -38,7 +38,7 @@ async function freshWorker(count) {
 }
 
 // Every figure that is not a sample of a workload, for the report (`figures` in
-// www/bench_browser.py and the view's last section).
+// scripts/browser/bench_browser.py and the view's last section).
 async function figures({ startJoin = 10000, memory = 10000, fresh = 10 } = {}) {
   const freshMs = await freshWorker(fresh);
   return {

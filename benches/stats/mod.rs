@@ -20,6 +20,8 @@ pub fn calibrate(mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
     }
 }
 
+/// Serialized as `{"p25": …, "median": …, "p75": …}` in the JSON both benches write.
+#[derive(serde::Serialize)]
 pub struct Quartiles {
     pub p25: f64,
     pub median: f64,

@@ -6,7 +6,7 @@
 //! Exports (all blocking: call them from the worker, never from the page):
 //! - [`request`]: the sample protocol of `benches/primitives.rs` (`run KEY IMPL N` → elapsed
 //!   ns, or `error: ...`), so the native bench samples the browser in its own interleaved
-//!   rounds (`--browser`, through `www/bench_browser.py`).
+//!   rounds (`--browser`, through `scripts/browser/bench_browser.py`).
 //! - [`live_row`]: one workload measured here alone (calibrated, interleaved rounds,
 //!   medians), for the live view `www/bench.html`.
 //! - [`start_join_figures`], [`memory_figures`], [`timer_resolution_ns`]: issue 4's start+join
@@ -14,7 +14,7 @@
 //! - [`fresh_worker_body`], [`bench_module`], [`bench_memory`]: what `bench-worker.js` needs to
 //!   time a fresh Worker per thread (it creates the Workers: only JS can).
 //!
-//! Results are one-line JSON strings, formatted here (no serde in this small module).
+//! Results are one-line JSON strings (serde_json), which `bench-worker.js` parses.
 
 #[path = "../../../benches/workloads/mod.rs"]
 mod workloads;
@@ -23,7 +23,10 @@ mod workloads;
 mod stats;
 
 use pythreading as threading;
-use stats::{calibrate, median, quartiles, round_ratios, Quartiles};
+use serde::Serialize;
+use serde_json::json;
+use stats::{calibrate, median, quartiles, round_ratios};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use workloads::{unsupported_in_browsers, Impl, Variant, Workload, WORKLOADS};
 
@@ -90,37 +93,23 @@ pub fn request(line: &str) -> String {
 /// `[{"key", "title", "impls": ["pythreading", "std"], "what": {IMPL: peer}}, ...]`: the
 /// variants that run here, with what each one is.
 fn workloads_json() -> String {
-    let rows: Vec<String> = WORKLOADS
+    let rows: Vec<serde_json::Value> = WORKLOADS
         .iter()
         .map(|w| {
-            let here = w
+            let here: Vec<&Variant> = w
                 .variants
                 .iter()
-                .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none());
-            let impls: Vec<String> = here
-                .clone()
-                .map(|v| format!("\"{}\"", v.imp.name()))
+                .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none())
                 .collect();
-            let what: Vec<String> = here
-                .map(|v| format!("\"{}\": \"{}\"", v.imp.name(), v.what))
+            let impls: Vec<&str> = here.iter().map(|v| v.imp.name()).collect();
+            let what: serde_json::Map<String, serde_json::Value> = here
+                .iter()
+                .map(|v| (v.imp.name().to_string(), json!(v.what)))
                 .collect();
-            format!(
-                "{{\"key\": \"{}\", \"title\": \"{}\", \"impls\": [{}], \"what\": {{{}}}}}",
-                w.key,
-                w.title,
-                impls.join(", "),
-                what.join(", ")
-            )
+            json!({ "key": w.key, "title": w.title, "impls": impls, "what": what })
         })
         .collect();
-    format!("[{}]", rows.join(", "))
-}
-
-fn quartiles_json(q: &Quartiles) -> String {
-    format!(
-        "{{\"p25\": {:.4}, \"median\": {:.4}, \"p75\": {:.4}}}",
-        q.p25, q.median, q.p75
-    )
+    serde_json::to_string(&rows).expect("JSON")
 }
 
 /// One workload measured in this browser alone, the way the native bench does it: each
@@ -151,21 +140,30 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
             samples[i].push((vars[i].run)(iters[i]) as f64 / iters[i] as f64);
         }
     }
-    let ns: Vec<String> = vars
+    let ns: BTreeMap<&str, _> = vars
         .iter()
         .zip(&samples)
-        .map(|(v, s)| format!("\"{}\": {}", v.imp.name(), quartiles_json(&quartiles(s))))
+        .map(|(v, s)| (v.imp.name(), quartiles(s)))
         .collect();
     let col = |imp| vars.iter().position(|v| v.imp == imp);
-    let ratio = match (col(Impl::Pythreading), col(Impl::Std)) {
-        (Some(o), Some(s)) => quartiles_json(&round_ratios(&samples[o], &samples[s])),
-        _ => "null".to_string(),
+    let ours_over_std = match (col(Impl::Pythreading), col(Impl::Std)) {
+        (Some(o), Some(s)) => Some(round_ratios(&samples[o], &samples[s])),
+        _ => None,
     };
-    Ok(format!(
-        "{{\"key\": \"{}\", \"rounds\": {rounds}, \"ns\": {{{}}}, \"ours_over_std\": {ratio}}}",
-        w.key,
-        ns.join(", ")
-    ))
+    #[derive(Serialize)]
+    struct LiveRow<'a> {
+        key: &'a str,
+        rounds: usize,
+        ns: BTreeMap<&'a str, stats::Quartiles>,
+        ours_over_std: Option<stats::Quartiles>,
+    }
+    let row = LiveRow {
+        key: w.key,
+        rounds,
+        ns,
+        ours_over_std,
+    };
+    Ok(serde_json::to_string(&row).expect("JSON"))
 }
 
 /// The smallest non-zero step of `performance.now()` seen in a short loop, in ns (Chromium
@@ -215,11 +213,14 @@ pub fn start_join_figures(count: u32) -> String {
     }
     let mean = (performance_now() - t0) * 1e6 / count as f64;
     let q = quartiles(&each);
-    format!(
-        "{{\"count\": {count}, \"p25_ns\": {:.0}, \"median_ns\": {:.0}, \"p75_ns\": {:.0}, \
-         \"mean_ns\": {mean:.0}}}",
-        q.p25, q.median, q.p75
-    )
+    json!({
+        "count": count,
+        "p25_ns": q.p25.round(),
+        "median_ns": q.median.round(),
+        "p75_ns": q.p75.round(),
+        "mean_ns": mean.round(),
+    })
+    .to_string()
 }
 
 /// Memory over `count` sequential start+join cycles (after 100 warm-up cycles): the size of
@@ -239,12 +240,15 @@ pub fn memory_figures(count: u32) -> String {
     }
     let ms = performance_now() - t0;
     let after = bytes();
-    format!(
-        "{{\"count\": {count}, \"before\": {before}, \"after\": {after}, \"growth\": {}, \
-         \"limit\": {}, \"ms\": {ms:.1}}}",
-        after - before,
-        2 << 20
-    )
+    json!({
+        "count": count,
+        "before": before,
+        "after": after,
+        "growth": after - before,
+        "limit": 2 << 20,
+        "ms": (ms * 10.0).round() / 10.0,
+    })
+    .to_string()
 }
 
 /// The body a fresh Worker runs when `bench-worker.js` times one Worker per thread: an empty

@@ -1,5 +1,6 @@
-//! The demo page's module: the 23 seed examples (`examples/threading_*.rs`, PyMOTW 3's
-//! threading chapter), included as modules from their own files, not copied.
+//! The demo page's module: the seed examples (`examples/threading_*.rs`, PyMOTW 3's
+//! threading chapter, listed once in `xtask/src/examples.rs`), each included as a module made
+//! of its own file, not copied.
 //!
 //! The page runs each example as its own "process": a fresh program worker with a fresh
 //! instance and memory (`www/demo-worker.js`), which calls [`run_example`] once. That installs
@@ -84,14 +85,21 @@ impl<E: Debug> Outcome for Result<(), E> {
     }
 }
 
-/// Declares each example as a module from its own file, and the table of their names and
-/// entry points. (`#[path]` inside the example files, `common/mod.rs`, resolves next to them.)
+// The list of examples, `seed_examples!`: the repository's one list (also the xtask's and
+// tests/examples.rs's).
+include!("../../../xtask/src/examples.rs");
+
+/// Declares each example as a module made of its own file (`include!`: an example's
+/// `#[path = "common/mod.rs"]` then resolves next to it, in examples/), and the table of their
+/// names and entry points. (`#[path = concat!(…)]` would be shorter, but `path` takes only a
+/// literal.)
 macro_rules! examples {
-    ($($name:ident = $path:literal,)*) => {
+    ($($name:ident,)*) => {
         $(
-            #[path = $path]
             #[allow(dead_code)]
-            mod $name;
+            mod $name {
+                include!(concat!("../../../examples/", stringify!($name), ".rs"));
+            }
         )*
 
         /// The examples, in the order the page runs them: (name, installs the sink and runs
@@ -105,32 +113,7 @@ macro_rules! examples {
     };
 }
 
-// PyMOTW's order (scripts/demo.sh runs them in the same order).
-examples! {
-    threading_simple = "../../../examples/threading_simple.rs",
-    threading_simpleargs = "../../../examples/threading_simpleargs.rs",
-    threading_names = "../../../examples/threading_names.rs",
-    threading_names_log = "../../../examples/threading_names_log.rs",
-    threading_daemon = "../../../examples/threading_daemon.rs",
-    threading_daemon_join = "../../../examples/threading_daemon_join.rs",
-    threading_daemon_join_timeout = "../../../examples/threading_daemon_join_timeout.rs",
-    threading_enumerate = "../../../examples/threading_enumerate.rs",
-    threading_subclass = "../../../examples/threading_subclass.rs",
-    threading_subclass_args = "../../../examples/threading_subclass_args.rs",
-    threading_timer = "../../../examples/threading_timer.rs",
-    threading_event = "../../../examples/threading_event.rs",
-    threading_lock = "../../../examples/threading_lock.rs",
-    threading_lock_noblock = "../../../examples/threading_lock_noblock.rs",
-    threading_lock_reacquire = "../../../examples/threading_lock_reacquire.rs",
-    threading_rlock = "../../../examples/threading_rlock.rs",
-    threading_lock_with = "../../../examples/threading_lock_with.rs",
-    threading_condition = "../../../examples/threading_condition.rs",
-    threading_barrier = "../../../examples/threading_barrier.rs",
-    threading_barrier_abort = "../../../examples/threading_barrier_abort.rs",
-    threading_semaphore = "../../../examples/threading_semaphore.rs",
-    threading_local = "../../../examples/threading_local.rs",
-    threading_local_defaults = "../../../examples/threading_local_defaults.rs",
-}
+seed_examples!(examples);
 
 /// The examples' names, in the order the page runs them.
 #[wasm_bindgen(js_name = exampleNames)]

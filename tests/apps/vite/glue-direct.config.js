@@ -1,4 +1,4 @@
-// Vite production build of www/apps/faults/glue-direct (a start-up fault: the glue bundled
+// Vite production build of tests/apps/faults/glue-direct (a start-up fault: the glue bundled
 // without the package's worker entry).
 import { fileURLToPath } from 'node:url';
 

@@ -1,19 +1,19 @@
 #!/usr/bin/env python3
-"""The example app (www/apps) as users build it: the npm package installed from its packed
+"""The example app (tests/apps) as users build it: the npm package installed from its packed
 tarball with npm or pnpm (pnpm's symlinked node_modules), built by Vite (dev server and
 production build), webpack 5 (production) or no bundler, served with COOP/COEP and run in
 headless browsers. In each, the page shares a Lock, an Event and a Semaphore with its own worker
 and joins a thread started in Rust.
 
-    python3 www/test_apps.py TARBALL [--pm npm pnpm] [--bundler plain vite-dev vite-build webpack]
+    python3 scripts/browser/test_apps.py TARBALL [--pm npm pnpm] [--bundler plain vite-dev vite-build webpack]
                              [--browser chromium firefox] [--work DIR]
 
-Then start-up faults, one at a time, on the unbundled app (www/apps/faults): no cross-origin
+Then start-up faults, one at a time, on the unbundled app (tests/apps/faults): no cross-origin
 isolation, the module or the worker script missing, workers forbidden by a
 Content-Security-Policy, a module or worker script that stalls, the glue bundled without the package's entry; each must end init() or initThreads()
 within its bound with an error naming the cause (--no-faults skips them).
 
-Bundler versions are pinned in www/apps/package.json. Prints one line per app and browser with
+Bundler versions are pinned in tests/apps/package.json. Prints one line per app and browser with
 the time from `initThreads(4)` to a first thread having run (median over --loads fresh page
 loads), and a closing `N passed, N failed` line.
 """
@@ -34,8 +34,8 @@ sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
 from headless import Browser, stop  # noqa: E402
 from serve import IsolatedHandler  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-APPS = os.path.join(ROOT, "www", "apps")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+APPS = os.path.join(ROOT, "tests", "apps")
 
 EXPECTED = [
     "page: started a Rust thread: pythreading-web-check",
@@ -67,7 +67,7 @@ def run(cmd, cwd):
 
 
 def install(app, pm, tarball):
-    """A fresh copy of www/apps with its bundlers and the package from the tarball."""
+    """A fresh copy of tests/apps with its bundlers and the package from the tarball."""
     if os.path.exists(app):
         shutil.rmtree(app)
     os.makedirs(app)
@@ -181,7 +181,7 @@ FAULTS = [
 
 
 class FaultHandler(IsolatedHandler):
-    """www/serve.py's handler with one fault (the class attribute `fault`)."""
+    """scripts/browser/serve.py's handler with one fault (the class attribute `fault`)."""
 
     fault = None
 

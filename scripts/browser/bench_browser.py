@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Runs pythreading's benchmark workloads in a headless browser (www/headless.py: Chromium by
+"""Runs pythreading's benchmark workloads in a headless browser (scripts/browser/headless.py: Chromium by
 default, Firefox with --browser firefox or PYTHREADING_BROWSER=firefox): www/bench.html, whose
 worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`).
 
-    python3 www/bench_browser.py --serve    # sample server for `cargo bench --bench primitives
+    python3 scripts/browser/bench_browser.py --serve    # sample server for `cargo bench --bench primitives
                                             # -- --browser` (scripts/bench.sh --browser)
-    python3 www/bench_browser.py --check [--rounds 3] [--screenshot target/www-bench.png]
+    python3 scripts/browser/bench_browser.py --check [--rounds 3] [--screenshot target/www-bench.png]
                                             # the live view loads and produces every figure
 
 --serve prints a greeting line `{"browser": "Chromium 156... (headless)"}` (the browser and its
@@ -15,8 +15,8 @@ one sample measured inside the browser (or `error: ...`); `figures` -> one line 
 the start+join, memory, fresh-Worker and timer figures. The round trip through WebDriver
 (a few ms) is outside the measurement: the ns are timed by the worker itself.
 
-Both modes serve www/ with COOP/COEP (www/serve.py's handler) on a free port and start the
-browser through its WebDriver (www/headless.py), and stop both on exit. CHROMEDRIVER, CHROMIUM,
+Both modes serve www/ with COOP/COEP (scripts/browser/serve.py's handler) on a free port and start the
+browser through its WebDriver (scripts/browser/headless.py), and stop both on exit. CHROMEDRIVER, CHROMIUM,
 GECKODRIVER and FIREFOX override the binaries' paths.
 """
 import argparse
@@ -26,9 +26,10 @@ import signal
 import sys
 import time
 
-WWW = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(WWW)
-sys.path.insert(0, WWW)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WWW = os.path.join(ROOT, "www")
+sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
 from headless import BROWSER_VAR, BROWSERS, Browser  # noqa: E402  (www/ served, one session)
 

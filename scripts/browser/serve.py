@@ -2,7 +2,7 @@
 """Serves www/ with the headers a page needs for SharedArrayBuffer (cross-origin isolation):
 COOP same-origin and COEP require-corp, plus the MIME types of .js and .wasm.
 
-    python3 www/serve.py [--port 8000] [--dir www]
+    python3 scripts/browser/serve.py [--port 8000] [--dir www]
 """
 import argparse
 import functools

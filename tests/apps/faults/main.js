@@ -1,4 +1,4 @@
-// Start-up under a fault the test provokes (see www/test_apps.py): init() and initThreads(2)
+// Start-up under a fault the test provokes (see scripts/browser/test_apps.py): init() and initThreads(2)
 // must each succeed or fail within a bound, with an error that names the cause.
 // ?timeout=S is init's timeout, ?start=S the pool's start timeout (setStartTimeout).
 import init, { initThreads, setStartTimeout } from '../node_modules/pythreading-web/index.js';

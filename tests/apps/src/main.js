@@ -14,7 +14,7 @@ const log = (line) => {
 async function main() {
   await init();
   // initThreads(4) until a first thread has run (started in Rust, joined from JS): what an app
-  // waits for at start-up (www/test_apps.py --measure reports it).
+  // waits for at start-up (scripts/browser/test_apps.py --measure reports it).
   const t0 = performance.now();
   await initThreads(4);
   const thread = checkThread(0);

@@ -1,5 +1,5 @@
 """A headless browser for the project's browser checks, through Selenium for Python (pinned by
-scripts/setup.sh --browser): a directory served with COOP/COEP (www/serve.py's handler) on a
+scripts/setup.sh --browser): a directory served with COOP/COEP (scripts/browser/serve.py's handler) on a
 free port, and one WebDriver session on it.
 
     with Browser(directory) as b:             # or Browser(directory, browser="firefox")

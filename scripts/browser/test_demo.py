@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Runs the seed examples in the www/ demo page in a headless browser (www/headless.py: Chromium,
+"""Runs the seed examples in the www/ demo page in a headless browser (scripts/browser/headless.py: Chromium,
 Firefox or WebKitGTK, chosen by --browser, else $PYTHREADING_BROWSER, else Chromium) and
 reports each example's stdout and stderr, rebuilt in the order the lines were written.
 
-    python3 www/test_demo.py [--examples a,b] [--print | --records] [--browser firefox]
+    python3 scripts/browser/test_demo.py [--examples a,b] [--print | --records] [--browser firefox]
                              [--screenshot target/www-demo-BROWSER.png]
 
 Checks of its own (exit status 1 if one fails): every example exited normally, every line it
@@ -16,16 +16,17 @@ realms in Firefox; WebKitGTK's driver lists none, so there the check is skipped 
 The per-example output checks are tests/examples.rs's (`PYTHREADING_EXAMPLES_PLATFORM=browser
 cargo test --test examples` runs this script with --records). Expects www/pkg to be built (bash
 scripts/demo-web.sh --build); serves www/ on a free port and starts the browser itself
-(www/headless.py).
+(scripts/browser/headless.py).
 """
 import argparse
 import os
 import sys
 import time
 
-WWW = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(WWW)
-sys.path.insert(0, WWW)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+WWW = os.path.join(ROOT, "www")
+sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
 from headless import BROWSER_VAR, BROWSERS, Browser, choose  # noqa: E402  (www/ served, a session)
 

@@ -1,0 +1,54 @@
+// The list of seed examples: the one place that names them. Included with `include!` (this file
+// holds only the macro below, no inner attributes or docs, so that `include!` can take it) by
+// the three places that need the list: the xtask itself (`cargo xtask examples` prints it, for
+// scripts/demo.sh), `tests/examples.rs` (one test per example, generated from it) and the
+// browser demo `www/demo/src/lib.rs` (one module per example, generated from it).
+
+/// The seed examples (`examples/NAME.rs`, PyMOTW 3's threading chapter), in PyMOTW's order,
+/// which is the order the demo runs them in.
+///
+/// Why a macro: the browser demo needs the names as identifiers (each example becomes a module
+/// of the demo's crate, `mod NAME { include!("…/examples/NAME.rs"); }`), and identifiers can
+/// become strings (`stringify!`) but not the other way round. So the list is a macro that hands
+/// the names, as identifiers, to a macro of the caller's choosing:
+///
+/// ```ignore
+/// macro_rules! names {
+///     ($($name:ident,)*) => { const NAMES: &[&str] = &[$(stringify!($name)),*]; };
+/// }
+/// seed_examples!(names);
+/// ```
+///
+/// Adding an example: its file in `examples/`, its name here, and its output checks in
+/// `tests/examples.rs` (a function of the same name in `mod checks`, which the generated test
+/// calls: without it, that test file does not compile). `tests/examples.rs` also checks that
+/// this list and the files `examples/*.rs` are the same set.
+macro_rules! seed_examples {
+    ($then:ident) => {
+        $then! {
+            threading_simple,
+            threading_simpleargs,
+            threading_names,
+            threading_names_log,
+            threading_daemon,
+            threading_daemon_join,
+            threading_daemon_join_timeout,
+            threading_enumerate,
+            threading_subclass,
+            threading_subclass_args,
+            threading_timer,
+            threading_event,
+            threading_lock,
+            threading_lock_noblock,
+            threading_lock_reacquire,
+            threading_rlock,
+            threading_lock_with,
+            threading_condition,
+            threading_barrier,
+            threading_barrier_abort,
+            threading_semaphore,
+            threading_local,
+            threading_local_defaults,
+        }
+    };
+}
