@@ -272,12 +272,14 @@ impl Barrier {
             _ => Err(Error::BrokenBarrier),
         }
     }
+}
 
-    // ---- the wait protocol (see `Step`): driven by `wait_for` and `Barrier.waitAsync` ----
+// ---- the wait protocol (see `Step`): driven by `wait_for` and `Barrier.waitAsync` ----
 
+impl Barrier {
     /// Arrives (as `wait`); `Ok(index)` for the last party, else the generation to wait on with
     /// [`wait_step`](Self::wait_step) (and [`wait_timed_out`](Self::wait_timed_out)).
-    #[allow(dead_code)] // used by the browser's JS classes only (`wait` arrives by `begin`)
+    #[allow(dead_code)] // the async drivers only: the JS layer (browsers) and the loom step models
     pub(crate) fn wait_begin(&self) -> Result<std::result::Result<usize, StepArrival>> {
         self.begin(Ok(()))
     }
@@ -309,13 +311,19 @@ impl Barrier {
     pub(crate) fn wait_timed_out(&self, a: &StepArrival) -> Result<usize> {
         self.timed_out(a.index, &a.generation)
     }
+}
 
-    /// The default timeout of `wait` (the builder's).
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn default_timeout(&self) -> Option<Duration> {
-        self.inner.timeout
+// Only the JS binding layer (src/js/, built for browsers alone) calls this.
+crate::sys::on_web! {
+    impl Barrier {
+        /// The default timeout of `wait` (the builder's).
+        pub(crate) fn default_timeout(&self) -> Option<Duration> {
+            self.inner.timeout
+        }
     }
+}
 
+impl Barrier {
     /// Returns the barrier to its initial state. Threads waiting in it get
     /// `Err(BrokenBarrier)`; a broken barrier is repaired.
     pub fn reset(&self) {

@@ -43,12 +43,16 @@ impl Default for BoundedSemaphore {
     }
 }
 
-impl BoundedSemaphore {
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn raw(&self) -> &RawSemaphore {
-        &self.inner.raw
+// Only the JS binding layer (src/js/, built for browsers alone) calls this.
+crate::sys::on_web! {
+    impl BoundedSemaphore {
+        pub(crate) fn raw(&self) -> &RawSemaphore {
+            &self.inner.raw
+        }
     }
+}
 
+impl BoundedSemaphore {
     /// A semaphore with `value` permits, which is also its upper bound.
     pub fn new(value: usize) -> BoundedSemaphore {
         BoundedSemaphore {

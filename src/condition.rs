@@ -355,9 +355,11 @@ impl Condition {
     fn n_waiters(&self) -> usize {
         self.inner.with_queue(|q| q.len())
     }
+}
 
-    // ---- the wait protocol (see `Step`): driven by `wait_until` and `Condition.waitAsync` ----
+// ---- the wait protocol (see `Step`): driven by `wait_until` and `Condition.waitAsync` ----
 
+impl Condition {
     /// Starts a wait: checks that the caller holds the lock, queues a waiter and releases the
     /// lock (all of it, for an RLock). Then: [`wait_step`](Self::wait_step) until done (or
     /// [`wait_timed_out`](Self::wait_timed_out)), [`lock_step`](Self::lock_step) until the lock
@@ -366,7 +368,7 @@ impl Condition {
     /// The waiter is queued before the lock is released, so a notifier that takes the lock
     /// after the release finds it (no lost notification); if the release fails, the waiter
     /// leaves the queue again.
-    #[allow(dead_code)] // used by the browser's JS classes only (`wait` begins by `begin`)
+    #[allow(dead_code)] // the async drivers only: the JS layer (browsers) and the loom step models
     pub(crate) fn wait_begin(&self) -> Result<StepWaiter> {
         // An async wait never blocks the thread, so it never refuses.
         self.begin(&Deadline::NEVER)

@@ -16,7 +16,6 @@ use crate::sys::wake_all;
 use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
 const FLAG: u32 = 1;
 const WAITERS: u32 = 2;
@@ -113,14 +112,20 @@ impl Event {
         let t = t.into().for_wait()?;
         self.wait_until(Deadline::after(Some(t)))
     }
+}
 
-    /// `wait(timeout)` with the timeout checked (`None`: no limit), refusing to wait on a
-    /// thread that may not block (for the JS class).
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn wait_for(&self, t: Option<Duration>) -> Result<bool> {
-        self.wait_until(Deadline::after(t))
+// Only the JS binding layer (src/js/, built for browsers alone) calls this.
+crate::sys::on_web! {
+    impl Event {
+        /// `wait(timeout)` with the timeout checked (`None`: no limit), refusing to wait on a
+        /// thread that may not block (for the JS class).
+        pub(crate) fn wait_for(&self, t: Option<std::time::Duration>) -> Result<bool> {
+            self.wait_until(Deadline::after(t))
+        }
     }
+}
 
+impl Event {
     #[inline]
     fn wait_until(&self, deadline: Deadline) -> Result<bool> {
         // Acquire: pairs with `set()`'s Release (also in every load of `wait_step`).

@@ -201,7 +201,8 @@ pub(crate) fn sem_acquire(raw: &RawSemaphore, args: Option<Option<Duration>>) ->
 /// ```
 #[derive(Clone)]
 pub struct Semaphore {
-    raw: Arc<RawSemaphore>,
+    // pub(crate): the loom step models (src/step_models.rs) drive its steps.
+    pub(crate) raw: Arc<RawSemaphore>,
 }
 
 impl Default for Semaphore {
@@ -211,12 +212,16 @@ impl Default for Semaphore {
     }
 }
 
-impl Semaphore {
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn raw(&self) -> &RawSemaphore {
-        &self.raw
+// Only the JS binding layer (src/js/, built for browsers alone) calls this.
+crate::sys::on_web! {
+    impl Semaphore {
+        pub(crate) fn raw(&self) -> &RawSemaphore {
+            &self.raw
+        }
     }
+}
 
+impl Semaphore {
     /// A semaphore with `value` permits (negative values are unrepresentable: Python's
     /// ValueError for them is a compile-time error here).
     pub fn new(value: usize) -> Semaphore {

@@ -107,13 +107,13 @@ fn semaphore_acquire_step_wakes_up() {
         let s2 = sem.clone();
         let stepper = thread::spawn(move || {
             let mut registered = false;
-            assert!(drive(|| s2.raw().acquire_step(&mut registered)));
+            assert!(drive(|| s2.raw.acquire_step(&mut registered)));
             assert!(!registered, "the last step leaves no registration");
         });
         sem.release(1).unwrap();
         stepper.join().unwrap();
         assert_eq!(sem.value(), 0);
-        assert_eq!(sem.raw().registered_sleepers(), 0);
+        assert_eq!(sem.raw.registered_sleepers(), 0);
     });
 }
 
@@ -126,7 +126,7 @@ fn semaphore_step_and_blocking_waiter() {
         let s2 = sem.clone();
         let stepper = thread::spawn(move || {
             let mut registered = false;
-            assert!(drive(|| s2.raw().acquire_step(&mut registered)));
+            assert!(drive(|| s2.raw.acquire_step(&mut registered)));
             assert!(!registered);
         });
         let s3 = sem.clone();
@@ -136,7 +136,7 @@ fn semaphore_step_and_blocking_waiter() {
         stepper.join().unwrap();
         blocker.join().unwrap();
         assert_eq!(sem.value(), 0);
-        assert_eq!(sem.raw().registered_sleepers(), 0);
+        assert_eq!(sem.raw.registered_sleepers(), 0);
     });
 }
 
@@ -155,7 +155,7 @@ fn semaphore_timed_out_step_undoes_registration() {
             let mut registered = false;
             let mut timed_wait = true;
             let got = loop {
-                match s2.raw().acquire_step(&mut registered) {
+                match s2.raw.acquire_step(&mut registered) {
                     Step::Done(got) => break got,
                     Step::Wait(word, expected) if timed_wait => {
                         timed_wait = false;
@@ -164,7 +164,7 @@ fn semaphore_timed_out_step_undoes_registration() {
                     Step::Wait(..) => break false, // the timeout passed
                 }
             };
-            s2.raw().abandon_step(&mut registered);
+            s2.raw.abandon_step(&mut registered);
             got
         });
         let s3 = sem.clone();
@@ -176,7 +176,7 @@ fn semaphore_timed_out_step_undoes_registration() {
         }
         blocker.join().unwrap();
         assert_eq!(sem.value(), 0);
-        assert_eq!(sem.raw().registered_sleepers(), 0);
+        assert_eq!(sem.raw.registered_sleepers(), 0);
     });
 }
 

@@ -203,7 +203,7 @@ mod web_console;
 pub(crate) use web_console::write_stderr;
 
 /// A process-wide counter for platforms without OS thread ids: unique, never 0, never reused.
-#[allow(dead_code)]
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) fn counter_native_id() -> u64 {
     use std::cell::Cell;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -222,11 +222,11 @@ pub(crate) fn counter_native_id() -> u64 {
 /// waits for the OS thread to be gone (natively), or only detaches it (wasi, where a thread
 /// that trapped never finishes its pthread, so `pthread_join` would block forever; the crate's
 /// own stopped state is what `Thread::join` waits on there).
-#[allow(dead_code)]
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub(crate) struct StdJoinHandle<const REAP: bool>(std::thread::JoinHandle<()>);
 
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 impl<const REAP: bool> StdJoinHandle<REAP> {
-    #[allow(dead_code)]
     pub(crate) fn join(self) {
         if REAP {
             // The crate's bootstrap catches every panic of the thread body, so this is Ok.
@@ -236,7 +236,7 @@ impl<const REAP: bool> StdJoinHandle<REAP> {
 }
 
 /// Spawns through `std::thread::Builder` (shared by every backend whose std can spawn).
-#[allow(dead_code)]
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub(crate) fn std_spawn<const REAP: bool>(
     name: &str,
     stack_size: usize,

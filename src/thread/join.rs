@@ -85,16 +85,22 @@ impl Thread {
         }
         step
     }
+}
 
-    /// One step of a join that waits elsewhere (see [`Step`]; the browser's `joinAsync`):
-    /// `Err` as `join`'s checks; then the step the blocking join takes. On timeout nothing is
-    /// left to undo.
-    #[allow(dead_code)] // used by the browser's JS classes only
-    pub(crate) fn join_step(&self) -> Result<Step<'_, ()>> {
-        self.check_joinable()?;
-        Ok(self.stopped_step())
+// Only the JS binding layer (src/js/, built for browsers alone) calls this.
+crate::sys::on_web! {
+    impl Thread {
+        /// One step of a join that waits elsewhere (see [`Step`]; the browser's `joinAsync`):
+        /// `Err` as `join`'s checks; then the step the blocking join takes. On timeout nothing is
+        /// left to undo.
+        pub(crate) fn join_step(&self) -> Result<Step<'_, ()>> {
+            self.check_joinable()?;
+            Ok(self.stopped_step())
+        }
     }
+}
 
+impl Thread {
     /// Leaves the registry, then marks the thread stopped and wakes joiners.
     pub(super) fn mark_stopped(&self) {
         let ident = self.inner.ident.load(Relaxed);
