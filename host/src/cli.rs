@@ -383,7 +383,8 @@ mod tests {
         assert_eq!(o.max_threads, 3);
         assert_eq!(o.max_wall_time, Some(Duration::from_millis(1500)));
         assert!(usage(&["--max-wall-time", "0", "m.wasm"]).contains("positive"));
-        assert!(usage(&["--max-threads", "-1", "m.wasm"]).contains("--max-threads"));
+        assert!(usage(&["--max-threads", "-1", "m.wasm"]).contains("'-1'"));
+        assert!(usage(&["--max-threads", "x", "m.wasm"]).contains("--max-threads"));
     }
 
     #[test]

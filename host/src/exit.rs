@@ -20,6 +20,13 @@ pub const TIMEOUT_EXIT_CODE: i32 = 124;
 /// Ends the process once: the first caller's code wins; later callers (other threads that exit
 /// or fail at the same moment) wait for the process to end.
 pub fn exit_process(code: i32) -> ! {
+    die(code, || {})
+}
+
+/// Ends the process with `code` after `report` has printed why, unless another thread is
+/// already ending it: then this thread prints nothing and waits for the end. So however many
+/// threads fail at once, the host reports one of them.
+pub fn die(code: i32, report: impl FnOnce()) -> ! {
     static EXITING: AtomicBool = AtomicBool::new(false);
     // SeqCst: one total order of claims, so exactly one caller proceeds to `exit`.
     if EXITING.swap(true, Ordering::SeqCst) {
@@ -27,6 +34,7 @@ pub fn exit_process(code: i32) -> ! {
             std::thread::park();
         }
     }
+    report();
     process::exit(code)
 }
 
@@ -53,6 +61,18 @@ pub fn one_line(e: &wasmtime::Error) -> String {
 /// With `PYTHREADING_HOST_BACKTRACE=1`: the full error, with its wasm backtrace.
 pub fn print_backtrace(e: &wasmtime::Error) {
     if std::env::var_os("PYTHREADING_HOST_BACKTRACE").is_some_and(|v| v != "0") {
-        eprintln!("{e:?}");
+        write_stderr(&format!("{e:?}\n"));
     }
+}
+
+/// Prints `pythreading-host: MESSAGE` on stderr in one write(2), so that the guest's threads,
+/// which write stderr unbuffered too, cannot cut into the line.
+pub fn report(message: &str) {
+    write_stderr(&format!("pythreading-host: {message}\n"));
+}
+
+fn write_stderr(text: &str) {
+    use std::io::Write;
+    // Nothing to do if stderr is gone.
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }

@@ -38,7 +38,7 @@ use wasmtime::{
 };
 
 use crate::exit::{
-    describe, exit_code, exit_process, one_line, print_backtrace, SETUP_EXIT_CODE,
+    describe, die, exit_code, exit_process, one_line, print_backtrace, report, SETUP_EXIT_CODE,
     TIMEOUT_EXIT_CODE, TRAP_EXIT_CODE, USAGE_EXIT_CODE,
 };
 use crate::threads::{Threads, THREAD_START, THREAD_TRAPPED};
@@ -60,14 +60,10 @@ impl Host {
 }
 
 fn main() {
-    let code = match run() {
-        Ok(code) => code,
-        Err(Failure { message, code }) => {
-            eprintln!("pythreading-host: {message}");
-            code
-        }
-    };
-    exit_process(code)
+    match run() {
+        Ok(code) => exit_process(code),
+        Err(Failure { message, code }) => die(code, || report(&message)),
+    }
 }
 
 /// An error that ends the host before the guest runs: one line on stderr and an exit code.
@@ -192,26 +188,29 @@ fn start_watchdog(limit: std::time::Duration) {
                 }
                 std::thread::sleep(left);
             }
-            eprintln!(
-                "pythreading-host: stopped after --max-wall-time {}s",
-                limit.as_secs_f64()
-            );
-            exit_process(TIMEOUT_EXIT_CODE)
+            die(TIMEOUT_EXIT_CODE, || {
+                report(&format!(
+                    "stopped after --max-wall-time {}s",
+                    limit.as_secs_f64()
+                ))
+            })
         });
     if spawned.is_err() {
-        eprintln!("pythreading-host: cannot start the --max-wall-time timer");
-        exit_process(SETUP_EXIT_CODE);
+        die(SETUP_EXIT_CODE, || {
+            report("cannot start the --max-wall-time timer")
+        });
     }
 }
 
-/// The main thread ended with an error: returns the exit code after reporting it.
+/// The main thread ended with an error: `proc_exit`'s code, or 134 after reporting the trap.
 fn main_failed(e: wasmtime::Error, what: &str) -> i32 {
     if let Some(code) = exit_code(&e) {
         return code;
     }
-    eprintln!("pythreading-host: {what} trapped: {}", describe(&e));
-    print_backtrace(&e);
-    TRAP_EXIT_CODE
+    die(TRAP_EXIT_CODE, || {
+        report(&format!("{what} trapped: {}", describe(&e)));
+        print_backtrace(&e);
+    })
 }
 
 fn check_magic(bytes: &[u8], name: &str) -> Result<(), Failure> {

@@ -27,7 +27,9 @@ use std::time::Duration;
 
 use wasmtime::{Instance, InstancePre, Store};
 
-use crate::exit::{describe, exit_code, exit_process, print_backtrace, TRAP_EXIT_CODE};
+use crate::exit::{
+    describe, die, exit_code, exit_process, print_backtrace, report, TRAP_EXIT_CODE,
+};
 use crate::Host;
 
 /// Export that starts a spawned thread (wasi-threads specification).
@@ -269,16 +271,20 @@ fn thread_failed(store: &mut Store<Host>, instance: Instance, tid: i32, error: w
             }
         }
     }
-    eprintln!(
-        "pythreading-host: thread {tid} trapped: {}",
-        describe(&error)
-    );
     let e = last.expect("the loop ran at least once and every call failed");
-    thread_fatal(tid, &format!("trapped again in `{THREAD_TRAPPED}`"), &e)
+    die(TRAP_EXIT_CODE, || {
+        report(&format!("thread {tid} trapped: {}", describe(&error)));
+        report(&format!(
+            "thread {tid} trapped again in `{THREAD_TRAPPED}`: {}",
+            describe(&e)
+        ));
+        print_backtrace(&e);
+    })
 }
 
 fn thread_fatal(tid: i32, what: &str, e: &wasmtime::Error) -> ! {
-    eprintln!("pythreading-host: thread {tid} {what}: {}", describe(e));
-    print_backtrace(e);
-    exit_process(TRAP_EXIT_CODE)
+    die(TRAP_EXIT_CODE, || {
+        report(&format!("thread {tid} {what}: {}", describe(e)));
+        print_backtrace(e);
+    })
 }

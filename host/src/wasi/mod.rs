@@ -24,12 +24,17 @@ use std::sync::Arc;
 
 pub use errors::Exit;
 
-// The bindings: `types` (the witx types, `Errno` and the trappable `Error`) and
-// `wasi_snapshot_preview1` (the `WasiSnapshotPreview1` trait and `add_to_linker`).
-wiggle::from_witx!({
-    witx: ["witx/wasi_snapshot_preview1.witx"],
-    errors: { errno => trappable Error },
-});
+/// The bindings: `types` (the witx types, `Errno` and the trappable `Error`) and
+/// `wasi_snapshot_preview1` (the `WasiSnapshotPreview1` trait and `add_to_linker`).
+// Generated code: its functions take the witx signatures' arguments, up to 11 of them.
+#[allow(clippy::too_many_arguments)]
+mod bindings {
+    wiggle::from_witx!({
+        witx: ["witx/wasi_snapshot_preview1.witx"],
+        errors: { errno => trappable Error },
+    });
+}
+pub use bindings::{types, wasi_snapshot_preview1};
 
 /// What a program's WASI context is made of.
 pub struct WasiConfig {
