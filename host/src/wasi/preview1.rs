@@ -152,8 +152,8 @@ fn write_stdio(fd: BorrowedFd<'_>, mut data: &[u8]) -> Result<types::Size> {
 }
 
 fn std_fd(desc: &Descriptor) -> Option<BorrowedFd<'static>> {
-    // SAFETY-free: the process's stdio descriptors 0, 1, 2 stay open for the host's lifetime
-    // (the guest closing them only removes them from its table).
+    // The process's stdio descriptors 0, 1, 2 stay open for the host's lifetime (the guest
+    // closing them only removes them from its table), hence `'static`.
     match desc {
         Descriptor::Stdin { .. } => Some(rustix::stdio::stdin()),
         Descriptor::Stdout { .. } => Some(rustix::stdio::stdout()),
@@ -761,9 +761,9 @@ impl WasiSnapshotPreview1 for WasiView {
             out.extend_from_slice(name);
             Ok(out.len() < cap)
         };
-        let mut more = push(1, here, types::Filetype::Directory, b".")?
+        let room = push(1, here, types::Filetype::Directory, b".")?
             && push(2, here, types::Filetype::Directory, b"..")?;
-        if more {
+        if room {
             for (entry, next) in dir.entries()?.zip(3u64..) {
                 if next <= cookie {
                     continue;
@@ -778,12 +778,10 @@ impl WasiSnapshotPreview1 for WasiView {
                     filetype(meta.file_type()),
                     name.as_bytes(),
                 )? {
-                    more = false;
                     break;
                 }
             }
         }
-        let _ = more;
         // A full buffer tells the guest to call again with a larger one (or the next cookie).
         out.truncate(cap);
         write_bytes(memory, buf, &out)?;
