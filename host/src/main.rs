@@ -1,127 +1,69 @@
-//! `pythreading-host`: runs a `wasm32-wasip1-threads` command module under wasmtime.
+//! `pythreading-host`: runs a WebAssembly command module under wasmtime 48 LTS.
 //!
 //! ```text
-//! pythreading-host [--dir HOST[::GUEST]]... MODULE.wasm [ARGS...]
+//! pythreading-host [run] [OPTIONS] MODULE [ARGS]...
 //! ```
 //!
-//! Preview-1 WASI comes from `wasi-common` (its context is shared by all threads); stdio, the
-//! environment and the arguments (`MODULE.wasm` becomes `argv[0]`) are passed through, and the
-//! guest's exit code becomes the host's.
+//! Runs `wasm32-wasip1-threads` modules (a shared memory imported from `env`, wasi-threads'
+//! `thread-spawn`) and plain `wasm32-wasip1` command modules (their own memory, one thread).
+//! The options are `wasmtime run`'s spelling of the common ones (see `cli.rs` and `--help`);
+//! `MODULE` becomes the guest's `argv[0]`, and the guest's exit code becomes the host's.
 //!
-//! Threads (wasi-threads) are implemented here rather than by `wasmtime-wasi-threads`, because
-//! that crate ends the whole process when any spawned thread traps. Each `wasi::thread-spawn`
-//! call instantiates the module again (same shared memory, same WASI context) on a new host
-//! thread and calls its `wasi_thread_start(tid, start_arg)` export. When a guest thread
-//! returns, its host thread and instance wait a few seconds to run the next spawned thread
-//! (see [`spawn_thread`]); thread ids are never reused (1, 2, 3, ... up to 0x1FFFFFFF).
+//! WASI preview 1 is implemented here (`wasi/`), on `wiggle` bindings and cap-std, with one
+//! context and file table shared by every thread; threads (wasi-threads) are implemented here
+//! too (`threads.rs`), with trap recovery through the module's optional
+//! `__pythreading_thread_trapped` export. wasmtime itself provides neither for threaded
+//! modules from 47 on.
 //!
-//! Thread trap protocol: when `wasi_thread_start` traps in a spawned thread and the module
-//! exports a function `__pythreading_thread_trapped: () -> ()`, the host calls it on the *same*
-//! instance (its stack pointer and TLS globals still belong to the dead thread, so the guest can
-//! find its own thread-local state, report the failure, mark the thread stopped in shared memory
-//! and wake its joiners); when it returns, the host thread ends quietly and the program carries
-//! on. If the export traps too, the host calls it again (at most three calls in all: the guest
-//! makes each call do less). Without that export the host prints
-//! `pythreading-host: thread N trapped: MESSAGE` and
-//! exits with 134, like the stock wasi-threads host. `proc_exit` in any thread ends the whole
-//! process with that code; a trap in the main thread prints one line and exits with 134.
-//!
+//! Exit rules: returning from `_start` ends the process with 0 (threads still running die with
+//! it); `proc_exit(n)` in any thread ends it with `n`; a trap in the main thread prints one
+//! line and ends it with 134; a trap in a spawned thread runs the guest's trap hook, or without
+//! one prints one line and ends the process with 134; `--max-wall-time` ends it with 124.
 //! Set `PYTHREADING_HOST_BACKTRACE=1` to also print the full error (with the wasm backtrace)
 //! after the one-line message.
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::process;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+#[cfg(not(unix))]
+compile_error!("pythreading-host supports unix hosts only (its WASI uses poll(2) and fcntl(2))");
 
-use wasi_common::sync::{ambient_authority, Dir, WasiCtxBuilder};
-use wasi_common::{I32Exit, WasiCtx};
+mod cli;
+mod exit;
+mod threads;
+mod wasi;
+
+use std::path::Path;
+use std::sync::Arc;
+
 use wasmtime::{
-    Config, Engine, ExternType, FuncType, Instance, InstancePre, Linker, Module, SharedMemory,
-    Store, Trap, ValType,
+    Config, Engine, ExternType, FuncType, Linker, MemoryType, Module, SharedMemory, Store, ValType,
 };
 
-/// Export that starts a spawned thread (wasi-threads specification).
-const THREAD_START: &str = "wasi_thread_start";
-/// Optional export that the host calls on a thread's own instance after that thread trapped.
-const THREAD_TRAPPED: &str = "__pythreading_thread_trapped";
-/// Exit code for a trap, as a native process killed by `abort()` reports it (128 + SIGABRT).
-const TRAP_EXIT_CODE: i32 = 134;
-/// Exit code for bad usage or a module the host cannot run.
-const SETUP_EXIT_CODE: i32 = 1;
-/// Exit code for a malformed command line.
-const USAGE_EXIT_CODE: i32 = 2;
-/// Largest thread id the wasi-threads specification allows.
-const MAX_TID: i32 = 0x1FFF_FFFF;
-/// WASI errno `EAGAIN`, returned (negated) when a thread cannot be spawned.
-const EAGAIN: i32 = 6;
-/// Native stack of each host thread that runs a guest thread: room for wasmtime's default
-/// 512 KiB wasm stack limit plus host frames. Explicit so that a `RUST_MIN_STACK` meant for
-/// the guest does not change the host.
-const HOST_THREAD_STACK: usize = 4 << 20;
-/// How long a host thread whose guest thread finished waits to run another one.
-const IDLE_WORKER_TIMEOUT: Duration = Duration::from_secs(5);
-/// At most this many host threads wait for work; more end when their guest thread ends.
-const MAX_IDLE_WORKERS: usize = 64;
+use crate::exit::{
+    describe, die, exit_code, exit_process, one_line, print_backtrace, report, SETUP_EXIT_CODE,
+    TIMEOUT_EXIT_CODE, TRAP_EXIT_CODE, USAGE_EXIT_CODE,
+};
+use crate::threads::{Threads, THREAD_START, THREAD_TRAPPED};
+use crate::wasi::{WasiConfig, WasiCtx, WasiView};
 
-const USAGE: &str = "usage: pythreading-host [--dir HOST[::GUEST]]... MODULE.wasm [ARGS...]";
-
-/// Per-store data. Every thread's store gets a clone: the WASI context is `Arc`-shared.
-#[derive(Clone)]
-struct Host {
-    wasi: WasiCtx,
+/// Per-store data. Every thread's store gets its own, all sharing one WASI context.
+pub struct Host {
+    wasi: WasiView,
     threads: Arc<Threads>,
 }
 
-/// State shared by all threads for spawning.
-struct Threads {
-    /// The pre-linked module; set once the linker is complete (the linker's `thread-spawn`
-    /// itself needs this, hence the cell).
-    pre: OnceLock<InstancePre<Host>>,
-    /// Last thread id handed out (the main thread has none).
-    last_tid: AtomicI32,
-    /// Host threads waiting to run another guest thread (most recently idle last).
-    idle: Mutex<Vec<IdleWorker>>,
-    /// Source of worker ids.
-    next_worker: AtomicU64,
-    /// Whether finished workers wait for more jobs (`PYTHREADING_HOST_THREAD_POOL`).
-    reuse: bool,
-}
-
-impl Threads {
-    fn next_tid(&self) -> Option<i32> {
-        self.last_tid
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
-                (t < MAX_TID).then_some(t + 1)
-            })
-            .ok()
-            .map(|t| t + 1)
+impl Host {
+    fn for_new_thread(&self) -> Host {
+        Host {
+            wasi: self.wasi.clone(),
+            threads: self.threads.clone(),
+        }
     }
-
-    fn idle_workers(&self) -> MutexGuard<'_, Vec<IdleWorker>> {
-        // Host code never panics while holding the lock; recover the list if it ever did.
-        self.idle.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-struct Options {
-    dirs: Vec<(PathBuf, String)>,
-    module: PathBuf,
-    args: Vec<String>,
 }
 
 fn main() {
-    let code = match run() {
-        Ok(code) => code,
-        Err(Failure { message, code }) => {
-            eprintln!("pythreading-host: {message}");
-            code
-        }
-    };
-    exit_process(code)
+    match run() {
+        Ok(code) => exit_process(code),
+        Err(Failure { message, code }) => die(code, || report(&message)),
+    }
 }
 
 /// An error that ends the host before the guest runs: one line on stderr and an exit code.
@@ -138,7 +80,16 @@ fn setup_error(message: impl Into<String>) -> Failure {
 }
 
 fn run() -> Result<i32, Failure> {
-    let opts = parse_args(std::env::args_os().skip(1).collect())?;
+    let opts = match cli::parse(std::env::args_os()) {
+        cli::Parsed::Run(opts) => opts,
+        cli::Parsed::Printed => return Ok(0),
+        cli::Parsed::Usage(message) => {
+            return Err(Failure {
+                message,
+                code: USAGE_EXIT_CODE,
+            })
+        }
+    };
     let module_name = opts.module.display().to_string();
 
     let bytes = std::fs::read(&opts.module)
@@ -146,7 +97,10 @@ fn run() -> Result<i32, Failure> {
     check_magic(&bytes, &module_name)?;
 
     let mut config = Config::new();
-    config.wasm_threads(true).shared_memory(true);
+    config
+        .wasm_threads(opts.wasm_threads)
+        .shared_memory(opts.wasm_threads)
+        .wasm_exceptions(opts.wasm_exceptions);
     let engine = Engine::new(&config)
         .map_err(|e| setup_error(format!("cannot start wasmtime: {}", one_line(&e))))?;
     let module = Module::from_binary(&engine, &bytes).map_err(|e| {
@@ -155,18 +109,12 @@ fn run() -> Result<i32, Failure> {
             one_line(&e)
         ))
     })?;
-    let memory_import = check_module(&module, &module_name)?;
+    let shared_memory = check_module(&module, &module_name)?;
 
-    let wasi = build_wasi(&opts, &module_name)?;
-    let threads = Arc::new(Threads {
-        pre: OnceLock::new(),
-        last_tid: AtomicI32::new(0),
-        idle: Mutex::new(Vec::new()),
-        next_worker: AtomicU64::new(0),
-        reuse: std::env::var_os("PYTHREADING_HOST_THREAD_POOL").is_none_or(|v| v != "0"),
-    });
+    let wasi = Arc::new(WasiCtx::new(wasi_config(&opts, &module_name)?));
+    let threads = Arc::new(Threads::new(opts.max_threads));
     let host = Host {
-        wasi,
+        wasi: WasiView::new(wasi),
         threads: threads.clone(),
     };
     let mut store = Store::new(&engine, host);
@@ -174,29 +122,42 @@ fn run() -> Result<i32, Failure> {
     let link_error =
         |e: wasmtime::Error| setup_error(format!("cannot link {module_name}: {}", one_line(&e)));
     let mut linker: Linker<Host> = Linker::new(&engine);
-    wasi_common::sync::add_to_linker(&mut linker, |h: &mut Host| &mut h.wasi)
-        .map_err(link_error)?;
-    linker
-        .func_wrap(
-            "wasi",
-            "thread-spawn",
-            |caller: wasmtime::Caller<'_, Host>, start_arg: i32| -> i32 {
-                spawn_thread(caller.data().clone(), start_arg)
-            },
-        )
-        .map_err(link_error)?;
-    let (mem_module, mem_name, mem_ty) = memory_import;
-    let memory = SharedMemory::new(&engine, mem_ty).map_err(|e| {
-        setup_error(format!(
-            "cannot create the shared memory of {module_name}: {}",
-            one_line(&e)
-        ))
-    })?;
-    linker
-        .define(&store, &mem_module, &mem_name, memory)
-        .map_err(link_error)?;
+    wasi::add_to_linker(&mut linker, |h: &mut Host| &mut h.wasi).map_err(link_error)?;
+    if opts.wasi_threads {
+        linker
+            .func_wrap(
+                "wasi",
+                "thread-spawn",
+                |caller: wasmtime::Caller<'_, Host>, start_arg: i32| -> i32 {
+                    threads::spawn(caller.data().for_new_thread(), start_arg)
+                },
+            )
+            .map_err(link_error)?;
+    }
+    if let Some((mem_module, mem_name, mem_ty)) = &shared_memory {
+        let memory = SharedMemory::new(&engine, mem_ty.clone()).map_err(|e| {
+            setup_error(format!(
+                "cannot create the shared memory of {module_name}: {}",
+                one_line(&e)
+            ))
+        })?;
+        linker
+            .define(&store, mem_module, mem_name, memory)
+            .map_err(link_error)?;
+    }
     let pre = linker.instantiate_pre(&module).map_err(link_error)?;
-    let pre = threads.pre.get_or_init(|| pre);
+    let single_thread;
+    let pre = if shared_memory.is_some() {
+        threads.pre.get_or_init(|| pre)
+    } else {
+        // One thread only: `thread-spawn`, if imported, fails (see threads::spawn).
+        single_thread = pre;
+        &single_thread
+    };
+
+    if let Some(limit) = opts.max_wall_time {
+        start_watchdog(limit);
+    }
 
     let instance = match pre.instantiate(&mut store) {
         Ok(instance) => instance,
@@ -212,71 +173,43 @@ fn run() -> Result<i32, Failure> {
     }
 }
 
-/// The main thread ended with an error: returns the exit code after reporting it.
+/// `--max-wall-time`: a host thread that ends the process when the time is up, whatever the
+/// guest's threads are doing (running, blocked in a host call, or waiting on an atomic).
+fn start_watchdog(limit: std::time::Duration) {
+    let spawned = std::thread::Builder::new()
+        .name("max-wall-time".into())
+        .stack_size(64 << 10)
+        .spawn(move || {
+            let deadline = std::time::Instant::now() + limit;
+            // `sleep` may return early on some systems; sleep until the deadline has passed.
+            while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+                if left.is_zero() {
+                    break;
+                }
+                std::thread::sleep(left);
+            }
+            die(TIMEOUT_EXIT_CODE, || {
+                report(&format!(
+                    "stopped after --max-wall-time {}s",
+                    limit.as_secs_f64()
+                ))
+            })
+        });
+    if spawned.is_err() {
+        die(SETUP_EXIT_CODE, || {
+            report("cannot start the --max-wall-time timer")
+        });
+    }
+}
+
+/// The main thread ended with an error: `proc_exit`'s code, or 134 after reporting the trap.
 fn main_failed(e: wasmtime::Error, what: &str) -> i32 {
-    if let Some(exit) = e.downcast_ref::<I32Exit>() {
-        return exit.0;
+    if let Some(code) = exit_code(&e) {
+        return code;
     }
-    eprintln!("pythreading-host: {what} trapped: {}", describe(&e));
-    print_backtrace(&e);
-    TRAP_EXIT_CODE
-}
-
-fn parse_args(args: Vec<OsString>) -> Result<Options, Failure> {
-    let usage = |msg: &str| Failure {
-        message: format!("{msg}\n{USAGE}"),
-        code: USAGE_EXIT_CODE,
-    };
-    let mut dirs = Vec::new();
-    let mut iter = args.into_iter();
-    let module = loop {
-        let Some(arg) = iter.next() else {
-            return Err(usage("missing MODULE.wasm"));
-        };
-        let text = arg.to_string_lossy();
-        if text == "--" {
-            break iter.next().ok_or_else(|| usage("missing MODULE.wasm"))?;
-        } else if text == "-h" || text == "--help" {
-            println!("{USAGE}");
-            exit_process(0);
-        } else if text == "--dir" || text.starts_with("--dir=") {
-            let spec = match text.strip_prefix("--dir=") {
-                Some(spec) => OsString::from(spec),
-                None => iter
-                    .next()
-                    .ok_or_else(|| usage("--dir needs a directory"))?,
-            };
-            dirs.push(parse_dir(&spec).map_err(|m| usage(&m))?);
-        } else if text.starts_with('-') && text.len() > 1 {
-            return Err(usage(&format!("unknown option {text}")));
-        } else {
-            break arg;
-        }
-    };
-    let args = iter
-        .map(|a| {
-            a.into_string()
-                .map_err(|a| setup_error(format!("argument {a:?} is not valid UTF-8")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Options {
-        dirs,
-        module: PathBuf::from(module),
-        args,
-    })
-}
-
-/// `HOST` (seen by the guest under the same name) or `HOST::GUEST`, like wasmtime's `--dir`.
-fn parse_dir(spec: &OsString) -> Result<(PathBuf, String), String> {
-    let text = spec
-        .to_str()
-        .ok_or_else(|| format!("--dir {spec:?} is not valid UTF-8"))?;
-    if text.is_empty() {
-        return Err("--dir needs a directory".into());
-    }
-    Ok(match text.split_once("::") {
-        Some((host, guest)) => (PathBuf::from(host), guest.to_string()),
-        None => (PathBuf::from(text), text.to_string()),
+    die(TRAP_EXIT_CODE, || {
+        report(&format!("{what} trapped: {}", describe(&e)));
+        print_backtrace(&e);
     })
 }
 
@@ -294,17 +227,19 @@ fn check_magic(bytes: &[u8], name: &str) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Checks that `module` is a wasi-threads command module; returns its shared memory import.
+/// Checks that `module` is a WASI command module; returns its shared memory import for a
+/// wasi-threads module (`None` for a plain wasm32-wasip1 module with its own memory).
 fn check_module(
     module: &Module,
     name: &str,
-) -> Result<(String, String, wasmtime::MemoryType), Failure> {
+) -> Result<Option<(String, String, MemoryType)>, Failure> {
     let mut memory = None;
     for import in module.imports() {
         if let ExternType::Memory(ty) = import.ty() {
             if !ty.is_shared() {
                 return Err(setup_error(format!(
-                    "{name} imports a memory that is not shared; build it for wasm32-wasip1-threads"
+                    "{name} imports a memory that is not shared; build it for \
+                     wasm32-wasip1-threads (shared memory) or wasm32-wasip1 (its own memory)"
                 )));
             }
             if memory.is_some() {
@@ -315,29 +250,25 @@ fn check_module(
             memory = Some((import.module().to_string(), import.name().to_string(), ty));
         }
     }
-    let Some(memory) = memory else {
-        return Err(setup_error(format!(
-            "{name} does not import a shared memory; wasi-threads needs one \
-             (build it for wasm32-wasip1-threads, not wasm32-wasip1)"
-        )));
-    };
     let has_func = |export: &str, params: &[ValType]| match module.get_export(export) {
         None => None,
         Some(ExternType::Func(ty)) => Some(signature_is(&ty, params)),
         Some(_) => Some(false),
     };
-    match has_func(THREAD_START, &[ValType::I32, ValType::I32]) {
-        Some(true) => {}
-        Some(false) => {
-            return Err(setup_error(format!(
-                "{name}: export `{THREAD_START}` is not a function of type (i32, i32) -> ()"
-            )))
-        }
-        None => {
-            return Err(setup_error(format!(
-                "{name} does not export `{THREAD_START}`; it cannot run threads \
-                 (build it for wasm32-wasip1-threads)"
-            )))
+    if memory.is_some() {
+        match has_func(THREAD_START, &[ValType::I32, ValType::I32]) {
+            Some(true) => {}
+            Some(false) => {
+                return Err(setup_error(format!(
+                    "{name}: export `{THREAD_START}` is not a function of type (i32, i32) -> ()"
+                )))
+            }
+            None => {
+                return Err(setup_error(format!(
+                    "{name} imports a shared memory but does not export `{THREAD_START}`; \
+                     it cannot run threads (build it for wasm32-wasip1-threads)"
+                )))
+            }
         }
     }
     if has_func(THREAD_TRAPPED, &[]) == Some(false) {
@@ -366,219 +297,55 @@ fn signature_is(ty: &FuncType, params: &[ValType]) -> bool {
         && ty.params().zip(params).all(|(a, b)| ValType::eq(&a, b))
 }
 
-fn build_wasi(opts: &Options, module_name: &str) -> Result<WasiCtx, Failure> {
-    let mut builder = WasiCtxBuilder::new();
-    builder.inherit_stdio();
-    let too_big = |what: &str| setup_error(format!("cannot pass the {what} to the guest"));
-    builder.arg(module_name).map_err(|_| too_big("arguments"))?;
+fn wasi_config(opts: &cli::Options, module_name: &str) -> Result<WasiConfig, Failure> {
+    let mut args = vec![module_name.to_string()];
     for arg in &opts.args {
-        builder.arg(arg).map_err(|_| too_big("arguments"))?;
+        let arg = arg
+            .to_str()
+            .ok_or_else(|| setup_error(format!("argument {arg:?} is not valid UTF-8")))?;
+        args.push(arg.to_string());
     }
+    // The environment: the host's (unless -S inherit-env=n), then --env on top, in order.
     // Variables that are not UTF-8 cannot be expressed in WASI preview 1; they are skipped.
-    for (key, value) in std::env::vars_os() {
-        if let (Some(key), Some(value)) = (key.to_str(), value.to_str()) {
-            builder
-                .env(key, value)
-                .map_err(|_| too_big("environment"))?;
-        }
-    }
-    for (host_path, guest_path) in &opts.dirs {
-        let dir = Dir::open_ambient_dir(host_path, ambient_authority()).map_err(|e| {
-            setup_error(format!(
-                "cannot open --dir {}: {e}",
-                Path::new(host_path).display()
-            ))
-        })?;
-        builder
-            .preopened_dir(dir, guest_path)
-            .map_err(|e| setup_error(format!("cannot preopen {guest_path}: {e}")))?;
-    }
-    Ok(builder.build())
-}
-
-/// Implementation of `wasi::thread-spawn`: returns the new thread's id, or a negative errno.
-///
-/// A host thread whose guest thread returned keeps its store and instance and waits (up to
-/// [`IDLE_WORKER_TIMEOUT`]) to run the next spawned thread: `wasi_thread_start` sets the stack
-/// pointer and TLS base from its argument, so an instance can run one guest thread after
-/// another, and a spawn then costs a channel send instead of an OS thread, a store and an
-/// instantiation. `PYTHREADING_HOST_THREAD_POOL=0` turns the reuse off.
-fn spawn_thread(host: Host, start_arg: i32) -> i32 {
-    let Some(tid) = host.threads.next_tid() else {
-        return -EAGAIN;
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut set = |name: &str, value: &str| match env.iter_mut().find(|(n, _)| n == name) {
+        Some(slot) => slot.1 = value.to_string(),
+        None => env.push((name.to_string(), value.to_string())),
     };
-    let job = Job { tid, start_arg };
-    let idle = host.threads.idle_workers().pop();
-    if let Some(worker) = idle {
-        // The worker is blocked on its channel (or about to be), and the channel holds one job.
-        if worker.send(job).is_ok() {
-            return tid;
-        }
-    }
-    let (send, receive) = mpsc::sync_channel(1);
-    let spawned = std::thread::Builder::new()
-        .name(format!("wasi-thread-{tid}"))
-        .stack_size(HOST_THREAD_STACK)
-        .spawn(move || run_worker(host, job, send, receive));
-    match spawned {
-        Ok(_detached) => tid,
-        Err(_) => -EAGAIN,
-    }
-}
-
-/// One guest thread to run: `wasi_thread_start(tid, start_arg)`.
-#[derive(Clone, Copy)]
-struct Job {
-    tid: i32,
-    start_arg: i32,
-}
-
-/// An idle host thread, identified by its channel.
-#[derive(Clone)]
-struct IdleWorker {
-    id: u64,
-    send: SyncSender<Job>,
-}
-
-impl IdleWorker {
-    fn send(self, job: Job) -> Result<(), TrySendError<Job>> {
-        self.send.try_send(job)
-    }
-}
-
-/// Body of a host thread: a new instance of the module runs `wasi_thread_start` for `job`,
-/// then for each job handed to it while idle.
-fn run_worker(host: Host, first: Job, send: SyncSender<Job>, receive: Receiver<Job>) {
-    let threads = host.threads.clone();
-    let pre = threads.pre.get().expect("spawn happens after linking");
-    let mut store = Store::new(pre.module().engine(), host);
-    let instance = match pre.instantiate(&mut store) {
-        Ok(instance) => instance,
-        Err(e) => thread_fatal(first.tid, "could not be instantiated", &e),
-    };
-    let start = match instance.get_typed_func::<(i32, i32), ()>(&mut store, THREAD_START) {
-        Ok(start) => start,
-        Err(e) => thread_fatal(first.tid, "has no entry point", &e),
-    };
-    let id = threads.next_worker.fetch_add(1, Ordering::Relaxed);
-    let mut job = first;
-    loop {
-        if let Err(error) = start.call(&mut store, (job.tid, job.start_arg)) {
-            thread_failed(&mut store, instance, job.tid, error);
-            // The guest has recorded the failure; this instance is not reused.
-            return;
-        }
-        match wait_for_job(&threads, id, &send, &receive) {
-            Some(next) => job = next,
-            None => return,
-        }
-    }
-}
-
-/// Parks an idle worker; returns its next job, or `None` when it should end.
-fn wait_for_job(
-    threads: &Threads,
-    id: u64,
-    send: &SyncSender<Job>,
-    receive: &Receiver<Job>,
-) -> Option<Job> {
-    if !threads.reuse {
-        return None;
-    }
-    {
-        let mut idle = threads.idle_workers();
-        if idle.len() >= MAX_IDLE_WORKERS {
-            return None;
-        }
-        idle.push(IdleWorker {
-            id,
-            send: send.clone(),
-        });
-    }
-    match receive.recv_timeout(IDLE_WORKER_TIMEOUT) {
-        Ok(job) => Some(job),
-        Err(_) => {
-            let mut idle = threads.idle_workers();
-            if let Some(at) = idle.iter().position(|w| w.id == id) {
-                idle.remove(at);
-                return None;
+    if opts.inherit_env {
+        for (key, value) in std::env::vars_os() {
+            if let (Some(key), Some(value)) = (key.to_str(), value.to_str()) {
+                set(key, value);
             }
-            drop(idle);
-            // A spawner took this worker off the list just now: its job is on the way.
-            receive.recv().ok()
         }
     }
-}
-
-/// How often the host enters `__pythreading_thread_trapped` on one thread: the export may trap
-/// too (the guest's excepthook may itself panic), and the guest's handler is written to be
-/// entered again, each time doing less (report; report the hook's failure; just stop).
-const TRAP_HANDLER_CALLS: usize = 3;
-
-/// A guest thread ended with an error: `proc_exit` ends the process; after a trap the
-/// guest's `__pythreading_thread_trapped` runs on the same instance (again, up to
-/// [`TRAP_HANDLER_CALLS`] times, if it traps itself), or, without it, the process ends with 134.
-fn thread_failed(store: &mut Store<Host>, instance: Instance, tid: i32, error: wasmtime::Error) {
-    if let Some(exit) = error.downcast_ref::<I32Exit>() {
-        exit_process(exit.0);
-    }
-    let Ok(hook) = instance.get_typed_func::<(), ()>(&mut *store, THREAD_TRAPPED) else {
-        thread_fatal(tid, "trapped", &error)
-    };
-    let mut last = None;
-    for _ in 0..TRAP_HANDLER_CALLS {
-        match hook.call(&mut *store, ()) {
-            Ok(()) => return,
-            Err(e) => {
-                if let Some(exit) = e.downcast_ref::<I32Exit>() {
-                    exit_process(exit.0);
+    for var in &opts.envs {
+        match &var.value {
+            Some(value) => set(&var.name, value),
+            None => {
+                if let Some(value) = std::env::var_os(&var.name).and_then(|v| v.into_string().ok())
+                {
+                    set(&var.name, &value);
                 }
-                last = Some(e);
             }
         }
     }
-    eprintln!(
-        "pythreading-host: thread {tid} trapped: {}",
-        describe(&error)
-    );
-    let e = last.expect("the loop ran at least once and every call failed");
-    thread_fatal(tid, &format!("trapped again in `{THREAD_TRAPPED}`"), &e)
-}
+    let env = env.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
 
-fn thread_fatal(tid: i32, what: &str, e: &wasmtime::Error) -> ! {
-    eprintln!("pythreading-host: thread {tid} {what}: {}", describe(e));
-    print_backtrace(e);
-    exit_process(TRAP_EXIT_CODE)
-}
-
-/// One line describing an error: the trap's message for a trap.
-fn describe(e: &wasmtime::Error) -> String {
-    match e.downcast_ref::<Trap>() {
-        // Displays as "wasm trap: ...".
-        Some(trap) => trap.to_string(),
-        None => one_line(e),
+    let mut preopens = Vec::new();
+    for dir in &opts.dirs {
+        let opened = cap_std::fs::Dir::open_ambient_dir(&dir.host, cap_std::ambient_authority())
+            .map_err(|e| {
+                setup_error(format!(
+                    "cannot open --dir {}: {e}",
+                    Path::new(&dir.host).display()
+                ))
+            })?;
+        preopens.push((opened, dir.guest.clone()));
     }
-}
-
-fn one_line(e: &wasmtime::Error) -> String {
-    let text = format!("{e:#}");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn print_backtrace(e: &wasmtime::Error) {
-    if std::env::var_os("PYTHREADING_HOST_BACKTRACE").is_some_and(|v| v != "0") {
-        eprintln!("{e:?}");
-    }
-}
-
-/// Ends the process once: the first caller's code wins, later callers (other threads that
-/// exit or fail at the same moment) wait for the process to end.
-fn exit_process(code: i32) -> ! {
-    static EXITING: AtomicBool = AtomicBool::new(false);
-    if EXITING.swap(true, Ordering::SeqCst) {
-        loop {
-            std::thread::park();
-        }
-    }
-    process::exit(code)
+    Ok(WasiConfig {
+        args,
+        env,
+        preopens,
+    })
 }

@@ -4,169 +4,12 @@
 //! `wasm32-wasip1-threads` once per test run; hand-written modules for the bad-input cases are
 //! assembled from WAT text. Every child process is bounded by a timeout.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+mod common;
 
-/// This crate's directory in the checkout being tested, read when the test runs: the compiled
-/// test is cached outside the clone (scripts/wasi-runner.sh) and cargo reuses it for another
-/// clone of the same sources, so a path baked in at compile time could name another checkout.
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-}
+use std::path::Path;
+use std::time::Duration;
 
-const HOST: &str = env!("CARGO_BIN_EXE_pythreading-host");
-const TMP: &str = env!("CARGO_TARGET_TMPDIR");
-/// Generous bound for one guest run (the dev-built host compiles a few MB of wasm first).
-const RUN_TIMEOUT: Duration = Duration::from_secs(120);
-
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn code(&self) -> i32 {
-        self.status.code().expect("host ended by a signal")
-    }
-
-    /// The host's own diagnostic lines.
-    fn host_lines(&self) -> Vec<&str> {
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with("pythreading-host:"))
-            .collect()
-    }
-
-    /// Asserts a non-zero exit with exactly one stderr line, which contains `needle`.
-    fn assert_one_line_error(&self, needle: &str) {
-        assert_ne!(self.code(), 0, "stderr: {}", self.stderr);
-        let lines: Vec<&str> = self.stderr.lines().collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "expected one stderr line, got: {:?}",
-            self.stderr
-        );
-        assert!(
-            lines[0].starts_with("pythreading-host: ") && lines[0].contains(needle),
-            "line {:?} lacks {needle:?}",
-            lines[0]
-        );
-        assert_no_rust_panic(&self.stderr);
-    }
-}
-
-/// The host itself must not panic or print a Rust backtrace; guests' own panic messages (from
-/// `src/bin/`, with at most a frameless "stack backtrace:" note) are fine.
-fn assert_no_rust_panic(stderr: &str) {
-    for line in stderr.lines() {
-        if line.contains("panicked at") {
-            assert!(line.contains("src/bin/"), "host panicked: {stderr}");
-        }
-        let frame = line.trim_start();
-        let is_frame = frame
-            .split_once(": ")
-            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-        assert!(!is_frame, "backtrace frame in stderr: {stderr}");
-    }
-}
-
-/// Runs the host with `args`, bounded by [`RUN_TIMEOUT`].
-fn host(args: &[&str]) -> Run {
-    host_with(args, |_| {})
-}
-
-fn host_with(args: &[&str], configure: impl FnOnce(&mut Command)) -> Run {
-    let mut cmd = Command::new(HOST);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    configure(&mut cmd);
-    let mut child = cmd.spawn().expect("start pythreading-host");
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        out.read_to_string(&mut s).map(|_| s)
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        err.read_to_string(&mut s).map(|_| s)
-    });
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for host") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("pythreading-host {args:?} did not finish within {RUN_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    Run {
-        status,
-        stdout: out.join().unwrap().expect("read stdout"),
-        stderr: err.join().unwrap().expect("read stderr"),
-    }
-}
-
-/// Builds the Rust guests once; returns the directory holding the `.wasm` files.
-fn guests_dir() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let manifest = manifest_dir().join("tests/guests/Cargo.toml");
-        let target_dir = Path::new(TMP).join("guests");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "--target", "wasm32-wasip1-threads"])
-            .arg("--manifest-path")
-            .arg(&manifest)
-            .arg("--target-dir")
-            .arg(&target_dir)
-            // Flags meant for the host build must not leak into the guests'.
-            .env_remove("RUSTFLAGS")
-            .env_remove("CARGO_ENCODED_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_RUSTFLAGS")
-            .env_remove("CARGO_BUILD_TARGET")
-            .status()
-            .expect("run cargo to build the test guests");
-        assert!(
-            status.success(),
-            "building the test guests failed (is the wasm32-wasip1-threads target installed? \
-             `rustup target add wasm32-wasip1-threads`)"
-        );
-        target_dir.join("wasm32-wasip1-threads/debug")
-    })
-}
-
-fn guest(name: &str) -> String {
-    let path = guests_dir().join(format!("{name}.wasm"));
-    assert!(path.exists(), "guest {} was not built", path.display());
-    path.to_str().unwrap().to_string()
-}
-
-/// Writes `bytes` to a fresh file under the test temp dir.
-fn temp_file(name: &str, bytes: &[u8]) -> String {
-    let dir = Path::new(TMP).join("cli-inputs");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_string()
-}
-
-fn wat_module(name: &str, text: &str) -> String {
-    let bytes = wat::parse_str(text).expect("valid WAT");
-    temp_file(name, &bytes)
-}
+use common::*;
 
 // ---- bad input ------------------------------------------------------------------------------
 
@@ -197,16 +40,46 @@ fn component_is_rejected() {
 }
 
 #[test]
-fn module_without_shared_memory_is_rejected() {
-    // What a wasm32-wasip1 (not -threads) build looks like: it defines its own memory.
+fn plain_wasip1_module_with_its_own_memory_runs() {
+    // What a wasm32-wasip1 (not -threads) build looks like: it defines and exports its memory
+    // and has no thread entry point. It writes "hello\n" with fd_write and exits with 3.
     let path = wat_module(
         "own-memory.wasm",
         r#"(module
+            (import "wasi_snapshot_preview1" "fd_write"
+              (func $fd_write (param i32 i32 i32 i32) (result i32)))
+            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
             (memory (export "memory") 1)
-            (func (export "_start"))
-            (func (export "wasi_thread_start") (param i32 i32)))"#,
+            (data (i32.const 16) "hello\n")
+            (func (export "_start")
+              (i32.store (i32.const 0) (i32.const 16))
+              (i32.store (i32.const 4) (i32.const 6))
+              (if (i32.ne (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))
+                          (i32.const 0))
+                (then unreachable))
+              (if (i32.ne (i32.load (i32.const 8)) (i32.const 6)) (then unreachable))
+              (call $exit (i32.const 3))))"#,
     );
-    host(&[&path]).assert_one_line_error("does not import a shared memory");
+    let run = host(&[&path]);
+    assert_eq!(run.code(), 3, "stderr: {}", run.stderr);
+    assert_eq!(run.stdout, "hello\n");
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn thread_spawn_without_shared_memory_fails_cleanly() {
+    // A one-memory module that imports thread-spawn anyway: the spawn returns a negative
+    // errno (its threads could not share memory) and the program carries on.
+    let path = wat_module(
+        "spawn-unshared.wasm",
+        r#"(module
+            (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+            (memory (export "memory") 1)
+            (func (export "_start")
+              (if (i32.ge_s (call $spawn (i32.const 0)) (i32.const 0)) (then unreachable))))"#,
+    );
+    let run = host(&[&path]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
 }
 
 #[test]
@@ -284,22 +157,56 @@ fn unknown_import_is_one_line_error() {
 fn no_arguments_prints_usage() {
     let run = host(&[]);
     assert_eq!(run.code(), 2);
-    assert!(
-        run.stderr.contains("usage: pythreading-host"),
-        "{}",
-        run.stderr
-    );
-    assert_no_rust_panic(&run.stderr);
+    run.assert_one_line_error("usage: pythreading-host [run] [OPTIONS] MODULE [ARGS]...");
 }
 
 #[test]
-fn unknown_option_is_usage_error() {
-    let run = host(&["--frobnicate", "x.wasm"]);
-    assert_eq!(run.code(), 2);
+fn unknown_option_is_one_line_usage_error() {
+    for args in [
+        &["--frobnicate", "x.wasm"][..],
+        &["run", "--frobnicate", "x.wasm"],
+        &["-S", "frobnicate", "x.wasm"],
+        &["-W", "threads=maybe", "x.wasm"],
+        &["--max-threads", "many", "x.wasm"],
+    ] {
+        let run = host(args);
+        assert_eq!(run.code(), 2, "{args:?}: {}", run.stderr);
+        run.assert_one_line_error(args[args.len() - 2].trim_start_matches('-'));
+    }
+}
+
+#[test]
+fn help_lists_every_option() {
+    for flag in ["--help", "-h"] {
+        let run = host(&[flag]);
+        assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+        for option in [
+            "--dir",
+            "--env",
+            "-S",
+            "inherit-env",
+            "-W",
+            "threads",
+            "exceptions",
+            "--max-threads",
+            "--max-wall-time",
+            "--help",
+            "--version",
+            "[run] [OPTIONS] MODULE [ARGS]...",
+        ] {
+            assert!(
+                run.stdout.contains(option),
+                "{flag} lacks {option}: {}",
+                run.stdout
+            );
+        }
+    }
+    let run = host(&["run", "--version"]);
+    assert_eq!(run.code(), 0);
     assert!(
-        run.stderr.contains("unknown option --frobnicate"),
+        run.stdout.starts_with("pythreading-host "),
         "{}",
-        run.stderr
+        run.stdout
     );
 }
 
@@ -483,4 +390,153 @@ fn sequential_and_batched_threads_get_fresh_state() {
     });
     assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
     assert_eq!(run.stdout, expected);
+}
+
+// ---- the command line people type ------------------------------------------------------------
+
+#[test]
+fn guest_args_that_look_like_options_reach_the_guest() {
+    let path = guest("args_env");
+    let run = host(&[
+        "run",
+        "--dir",
+        ".",
+        &path,
+        "--test-threads",
+        "1",
+        "--nocapture",
+        "--help",
+        "--dir",
+        "x",
+    ]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "args=[\"--test-threads\", \"1\", \"--nocapture\", \"--help\", \"--dir\", \"x\"]\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    // `--` ends the host's options before the module too.
+    let run = host(&["--", &path, "--", "-S"]);
+    assert!(
+        run.stdout.starts_with("args=[\"--\", \"-S\"]\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn env_options_follow_wasmtime() {
+    let path = guest("args_env");
+    let with = |args: &[&str]| {
+        host_with(args, |cmd| {
+            cmd.env("GUEST_VAR", "from the host");
+        })
+    };
+    // By default the host's environment passes through (the cargo runner relies on it).
+    assert!(with(&[&path]).stdout.contains("GUEST_VAR=from the host\n"));
+    assert!(with(&["-S", "inherit-env", &path])
+        .stdout
+        .contains("GUEST_VAR=from the host\n"));
+    // -S inherit-env=n: only --env variables.
+    assert!(with(&["-S", "inherit-env=n", &path])
+        .stdout
+        .contains("GUEST_VAR=<unset>\n"));
+    assert!(with(&["-Sinherit-env=n", "--env", "GUEST_VAR=set", &path])
+        .stdout
+        .contains("GUEST_VAR=set\n"));
+    // --env NAME takes the host's value; --env overrides an inherited one.
+    assert!(with(&["-S", "inherit-env=n", "--env", "GUEST_VAR", &path])
+        .stdout
+        .contains("GUEST_VAR=from the host\n"));
+    assert!(with(&["--env=GUEST_VAR=over", &path])
+        .stdout
+        .contains("GUEST_VAR=over\n"));
+}
+
+#[test]
+fn threads_options_follow_wasmtime_36() {
+    let path = guest("threads");
+    for args in [
+        &["-W", "threads", "-S", "threads", &path][..],
+        &["-W", "threads=y", "-S", "threads=y", &path],
+        &["-Wthreads=y", "-Sthreads=y,inherit-env=y", &path],
+    ] {
+        let run = host(args);
+        assert_eq!(run.code(), 0, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, "sum=36 returned=360 threads=8\n");
+    }
+    // Without the threads proposal a shared memory does not validate; without wasi-threads,
+    // `thread-spawn` is an unknown import.
+    host(&["-W", "threads=n", &path]).assert_one_line_error("is not a valid WebAssembly module");
+    host(&["-S", "threads=n", &path]).assert_one_line_error("thread-spawn");
+}
+
+#[test]
+fn exceptions_are_enabled() {
+    // The exception-handling proposal (on by default since wasmtime 47), in a wasi-threads
+    // module: a tag thrown and caught by try_table; -W exceptions=n rejects the module.
+    let path = wat_module(
+        "exceptions.wasm",
+        r#"(module
+            (import "env" "memory" (memory 1 1 shared))
+            (tag $boom (param i32))
+            (func $thrower (param i32) (throw $boom (local.get 0)))
+            (func (export "_start")
+              (block $caught (result i32)
+                (try_table (catch $boom $caught)
+                  (call $thrower (i32.const 42)))
+                unreachable)
+              (if (i32.ne (i32.const 42)) (then unreachable)))
+            (func (export "wasi_thread_start") (param i32 i32)))"#,
+    );
+    let run = host(&[&path]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    host(&["-W", "exceptions=n", &path]).assert_one_line_error("is not a valid WebAssembly module");
+}
+
+// ---- WASI shared by all threads ---------------------------------------------------------------
+
+fn fresh_dir(name: &str) -> String {
+    let dir = Path::new(TMP).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.to_str().unwrap().to_string()
+}
+
+#[test]
+fn one_file_table_for_all_threads() {
+    let dir = fresh_dir("shared-files");
+    let run = host(&[
+        "--dir",
+        &format!("{dir}::/work"),
+        &guest("shared_files"),
+        "/work",
+    ]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "thread saw offset 16 and read \"written \"\n\
+         main offset after thread read: 8\n\
+         main read: opened by a thread\n\
+         thread sees it closed: true\n"
+    );
+}
+
+#[test]
+fn a_blocking_call_blocks_only_its_thread() {
+    let dir = fresh_dir("blocking-calls");
+    let run = host_full(
+        &["--dir", &dir, &guest("blocking_calls"), &dir],
+        Stdin::OpenPipe,
+        |_| {},
+    );
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "main: file work while others block\nmain: a new thread returned 42\n"
+    );
+    // One of the blocked threads sleeps for a minute: main did not wait for it.
+    assert!(run.elapsed < Duration::from_secs(45), "{:?}", run.elapsed);
 }
