@@ -23,7 +23,8 @@
 # start-up in the example apps (`cargo xtask build npm`, then scripts/browser/test_apps.py --loads:
 # initThreads(4) until a first thread has run, median over fresh page loads, unbundled and
 # bundled, in Chromium and Firefox; goal <= 150 ms). --no-wasmtime leaves the wasmtime columns
-# out.
+# out; with them, benches/runtimes.rs then puts the host beside stock wasmtime 36 LTS on the
+# same module (start-up, cached and not; thread start+join).
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
 # semaphore, barrier, thread_start_join); PYTHREADING_BENCH_ROUNDS=N changes the number of
 # rounds (201 by default: about a minute per runtime, plus the builds). Installs the toolchains
@@ -58,6 +59,11 @@ if [ "$browser" = 1 ]; then
   export PYTHREADING_BENCH_WEB_DIR
 fi
 cargo bench --bench primitives -- "${args[@]}"
+if [ "$wasmtime" = 1 ]; then
+  # The host beside stock wasmtime 36 LTS on the same module (benches/runtimes.rs).
+  PYTHREADING_STOCK_WASMTIME="$(bash scripts/stock-wasmtime.sh --install)" \
+    cargo bench --bench runtimes
+fi
 if [ "$browser" = 1 ]; then
   # Start-up in apps as users build them: initThreads(4) until a first thread has run, the
   # median over fresh page loads, unbundled and bundled (Vite, webpack), in each browser.
