@@ -773,7 +773,7 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
          builds the module and the host first: `cargo xtask build bench-wasm`, `cargo xtask \
          build host`). The wasm columns were sampled in the same interleaved rounds as the \
          table above, by this bench built for wasm32-wasip1-threads (release) and run with \
-         `--serve` under pythreading-host (wasmtime 46.0.3, wasi-threads)."
+         `--serve` under pythreading-host (wasmtime 48 LTS, wasi-threads)."
     );
     match wasm {
         Server::Running { label, .. } => println!("Module: `{label}`."),
