@@ -51,6 +51,7 @@ EXPECTED = [
     "page: the worker says: found the lock held: true; acquired it once released, released 2 slots, "
     "set the event",
     "page: lock free again: true",
+    "page: JS thread js-thread ran: true, alive=false",
 ]
 
 BUNDLERS = ["plain", "vite-dev", "vite-build", "webpack"]
@@ -90,7 +91,7 @@ def build(app, bundler):
     """Builds `bundler`'s variant; returns the directory to serve (None: the dev server)."""
     if bundler == "plain":
         # No bundler: the page and worker import the package's entry by its path.
-        for name in ("index.html", "main.js", "app-worker.js"):
+        for name in ("index.html", "main.js", "app-worker.js", "js-thread.js"):
             with open(os.path.join(app, "src", name)) as f:
                 text = f.read()
             text = text.replace("from 'pythreading-web'",
