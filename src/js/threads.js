@@ -12,6 +12,8 @@
 // `done(thrown)`). Its promise is left under a global symbol for the worker loop, which awaits
 // it before the worker takes its next job.
 
+import { TypeError as PyTypeError } from './exports.js';
+
 const BRAND = Symbol.for('pythreading.class');
 const TAG = '__pythreading_handle';
 const JOB = Symbol.for('pythreading.jsThreadJob');
@@ -28,10 +30,28 @@ export function brand(instance, name) {
   instance.free();
 }
 
+// What a BroadcastChannel cannot carry (it reaches other agent clusters, so the receiver gets
+// a `messageerror` instead of the message): refused at `start()` instead of lost.
+function unsendable(v) {
+  const shared = (b) => typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer;
+  if (shared(v) || (ArrayBuffer.isView(v) && shared(v.buffer))) return 'a SharedArrayBuffer';
+  if (typeof WebAssembly !== 'undefined' && (v instanceof WebAssembly.Module || v instanceof WebAssembly.Memory)) {
+    return `a WebAssembly.${v instanceof WebAssembly.Module ? 'Module' : 'Memory'}`;
+  }
+  return null;
+}
+
 // Arrays and plain objects are walked (each object once); the library's objects become tags.
 function tag(v, seen) {
   if (v === null || typeof v !== 'object') return v;
   if (v[BRAND]) return { [TAG]: v[BRAND], handle: v.handle() };
+  const bad = unsendable(v);
+  if (bad) {
+    throw new PyTypeError(
+      `a JS thread's args cannot hold ${bad} (they travel by BroadcastChannel): share state ` +
+        'through the library\'s objects (Lock, Event, Semaphore, ...) instead',
+    );
+  }
   if (seen.has(v)) return seen.get(v);
   if (Array.isArray(v)) {
     const out = [];
