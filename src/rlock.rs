@@ -20,7 +20,7 @@ use crate::lock::acquire_args;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::wake_one;
 use crate::thread::get_ident;
-use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -135,8 +135,8 @@ impl RLock {
         Ok(drive_blocking(&mut deadline, || self.contended_step(me))?.unwrap_or(false))
     }
 
-    /// One step of an acquire after the fast path failed (see [`Step`]): takes the lock if it
-    /// is free (with the waiter bit: others may sleep on it, so our release wakes one), or sets
+    /// One step of an acquire after the fast path failed (see [`Step`]): spins boundedly while
+    /// the owner runs and nobody sleeps ([`SpinWait`]), then takes the lock if it is free (with the waiter bit: others may sleep on it, so our release wakes one), or sets
     /// the waiter bit and names the word to wait on. Shared by the blocking acquire and the
     /// browser's async one. Acquire on taking the lock (pairs with the Release swap of the
     /// previous owner's release); the waiter bit is set Relaxed: it publishes nothing, and the
@@ -144,6 +144,14 @@ impl RLock {
     /// be undone on timeout (the bit stays: one wake call too many).
     fn contended_step(&self, me: u32) -> Step<'_, bool> {
         let state = &self.inner.state;
+        // Spin (boundedly, see `SpinWait`) while another thread owns it and nobody sleeps on it.
+        // Relaxed: a hint only, the CAS below orders the memory.
+        let mut spin = SpinWait::new();
+        while {
+            let s = state.load(Relaxed);
+            s != 0 && s & WAITERS == 0
+        } && spin.spin()
+        {}
         loop {
             let s = state.load(Relaxed);
             if s == 0 {

@@ -28,6 +28,9 @@
 //!
 //! A thread passes if its largest charged gap is under 100 ms. The failure message lists, per
 //! thread, its acquisitions and its largest raw and charged gaps.
+//!
+//! The second test is the other side of spinning: a waiter blocked for a second sleeps, so the
+//! spinning before a sleep is bounded (its CPU time, where the platform reports it).
 
 mod common;
 
@@ -223,4 +226,84 @@ fn four_threads_each_acquire_in_every_100ms_window() {
         stalls.len(),
         stalled as f64 / 1e6
     );
+}
+
+/// The calling thread's CPU time so far (ns), where the platform reports it (Linux:
+/// `/proc/thread-self/schedstat`, its first field).
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Spinning before sleeping is bounded (the `SpinWait` of `src/timeout.rs`): a thread blocked
+/// for 1 s on an `RLock` and on a `Lock` held by another thread, then in a `Condition` wait that
+/// times out after 1 s, gets the lock (or times out) as it should, and where the platform
+/// reports per-thread CPU time (natively on Linux; not under wasmtime or in browsers, where
+/// only the waits themselves are checked) burns under 50 ms of CPU in each 1 s wait (a waiter
+/// that spun instead of sleeping would burn about 1 s).
+#[crate::common::test]
+fn a_long_wait_sleeps_instead_of_spinning() {
+    const HOLD: Duration = Duration::from_secs(1);
+    const CPU_LIMIT_NS: u64 = 50_000_000;
+    let lock = threading::Lock::new();
+    let rlock = threading::RLock::new();
+    let cond = threading::Condition::new();
+    let held = Arc::new(AtomicU64::new(0));
+    lock.acquire(); // released by the holder (a Lock is not owned)
+    let (l, r, h) = (lock.clone(), rlock.clone(), held.clone());
+    let holder = threading::Thread::new(move || {
+        r.acquire();
+        h.store(1, Ordering::SeqCst);
+        let pause = threading::Event::new();
+        pause.wait_timeout(HOLD).unwrap(); // the waiter waits for the RLock meanwhile
+        r.release().unwrap();
+        pause.wait_timeout(HOLD).unwrap(); // ... then for the Lock
+        l.release().unwrap();
+    });
+    holder.start().unwrap();
+    common::wait_until("the holder owns the RLock", || {
+        held.load(Ordering::SeqCst) == 1
+    });
+    // (what, wall time, CPU time if known, the call's result as expected)
+    type Record = (&'static str, Duration, Option<u64>, bool);
+    let records: Arc<Mutex<Vec<Record>>> = Arc::new(Mutex::new(Vec::new()));
+    let (l, r, c, out) = (lock.clone(), rlock.clone(), cond.clone(), records.clone());
+    let waiter = threading::Thread::new(move || {
+        let measure = |what: &'static str, f: &dyn Fn() -> bool| {
+            let (cpu0, t0) = (thread_cpu_ns(), Instant::now());
+            let ok = f();
+            let cpu = thread_cpu_ns().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+            out.lock().unwrap().push((what, t0.elapsed(), cpu, ok));
+        };
+        measure("RLock.acquire", &|| {
+            let ok = r.acquire();
+            r.release().is_ok() && ok
+        });
+        measure("Lock.acquire", &|| {
+            let ok = l.acquire();
+            l.release().is_ok() && ok
+        });
+        measure("Condition.wait_timeout(1 s)", &|| {
+            let _g = c.guard();
+            c.wait_timeout(HOLD) == Ok(false)
+        });
+    });
+    waiter.start().unwrap();
+    common::join_bounded(&waiter);
+    common::join_bounded(&holder);
+    let records = records.lock().unwrap();
+    eprintln!("{records:?}");
+    assert_eq!(records.len(), 3, "the waiter did not finish: {records:?}");
+    for &(what, wall, cpu, ok) in records.iter() {
+        assert!(ok, "{what}: unexpected result");
+        // Each wait lasts about a second (the holder's pause); half of it is a generous floor.
+        assert!(wall >= HOLD / 2, "{what}: returned after {wall:?}");
+        if let Some(cpu) = cpu {
+            assert!(
+                cpu < CPU_LIMIT_NS,
+                "{what}: {:.1} ms of CPU during a {wall:?} wait: it spins",
+                cpu as f64 / 1e6
+            );
+        }
+    }
 }
