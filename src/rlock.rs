@@ -146,12 +146,10 @@ impl RLock {
         let state = &self.inner.state;
         // Spin (boundedly, see `SpinWait`) while another thread owns it and nobody sleeps on it.
         // Relaxed: a hint only, the CAS below orders the memory.
-        let mut spin = SpinWait::new();
-        while {
+        SpinWait::spin_while(|| {
             let s = state.load(Relaxed);
             s != 0 && s & WAITERS == 0
-        } && spin.spin()
-        {}
+        });
         loop {
             let s = state.load(Relaxed);
             if s == 0 {

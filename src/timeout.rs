@@ -307,6 +307,18 @@ impl SpinWait {
         SpinWait { round: 0 }
     }
 
+    /// Spins while `cond()` holds, for the rounds of a new `SpinWait` at most. Under loom,
+    /// where there are no rounds, `cond` is not even called (each of its loads would be one
+    /// more scheduling point to explore).
+    #[inline]
+    pub(crate) fn spin_while(mut cond: impl FnMut() -> bool) {
+        if Self::ROUNDS == 0 {
+            return;
+        }
+        let mut spin = SpinWait::new();
+        while cond() && spin.spin() {}
+    }
+
     /// Spins (or yields) once more and returns true, or returns false once the rounds are used
     /// up: time to sleep.
     #[inline]
