@@ -431,7 +431,7 @@ impl Condition {
         // notifies within microseconds (a producer/consumer queue), and a waiter that did not
         // sleep costs the notifier no wake call. Relaxed: a hint only, the Acquire load below
         // orders the memory.
-        SpinWait::spin_while(|| w.me.state.load(Relaxed) == WAITING);
+        SpinWait::yielding().spin_while(|| w.me.state.load(Relaxed) == WAITING);
         match w.me.state.load(Acquire) {
             NOTIFIED => Step::Done(true),
             s => {

@@ -10,7 +10,7 @@
 //! first acquisition, between two of its consecutive acquisitions, and from its last
 //! acquisition to the end. The lock is to blame for a gap only while the thread was waiting for
 //! it and could have run, so on a machine with 2 noisy cores each gap is *charged* its wall
-//! time minus two spans the lock cannot help:
+//! time minus the spans the lock cannot help:
 //!
 //! 1. **Stalls of the whole lock**: spans of 10 ms or more in which *no* thread acquired the
 //!    lock (the holder was descheduled while holding it, or the whole process was: then every
@@ -23,11 +23,22 @@
 //!    Each thread reads it every 5 ms or so (after its release), so a gap's delay is the
 //!    difference between the read after the gap and the last read before it: it can include up
 //!    to ~5 ms of delay just before the gap (never less than the delay in the gap). Under
-//!    wasmtime and in browsers there is no such file: there a gap is charged all of its time
-//!    outside the stalls of 1.
+//!    wasmtime and in browsers there is no such file: there 3 stands in for it.
 //!
-//! A thread passes if its largest charged gap is under 100 ms. The failure message lists, per
-//! thread, its acquisitions and its largest raw and charged gaps.
+//! 3. **Late wake-ups of a probe**, on every platform: while the 4 threads run, the test's own
+//!    thread waits 1 ms at a time, and a wake-up that comes 5 ms or more after it was due is
+//!    the OS keeping runnable threads of this process off the CPUs (the other builds and
+//!    tests on a shared machine); that span is excused for every thread. Under wasmtime and in
+//!    browsers, which report no run-queue delay, this is what tells the OS's delays from the
+//!    lock's (a lock that starves a thread does so while the probe wakes on time).
+//!
+//! A run passes if every thread's largest charged gap is under 100 ms. The excuses measure the
+//! OS's delays only approximately (on a machine where other builds keep 4-5 threads runnable
+//! per core, a thread can still be kept off the CPUs for 100 ms without the probe seeing it),
+//! so a failed run is repeated: the test fails if each of 3 runs starves a thread. A lock that
+//! lets a woken waiter lose every race starves threads in every run; noise that beats every
+//! excuse rarely lasts three runs. The failure message lists, per run and thread, its
+//! acquisitions and its largest raw and charged gaps.
 //!
 //! The second test is the other side of spinning: a waiter blocked for a second sleeps, so the
 //! spinning before a sleep is bounded (its CPU time, where the platform reports it).
@@ -45,6 +56,11 @@ const RUN: Duration = Duration::from_secs(2);
 const WINDOW: Duration = Duration::from_millis(100);
 /// A span this long without any acquisition by anyone is a stall of the whole lock.
 const STALL: Duration = Duration::from_millis(10);
+/// Runs of 2 s before the test gives up (see the module docs).
+const ATTEMPTS: usize = 3;
+/// The probe's wait, and how late its wake-up must be to count as the OS's delay.
+const PROBE_SLEEP: Duration = Duration::from_millis(1);
+const PROBE_LATE: Duration = Duration::from_millis(5);
 /// How often a thread reads its run-queue delay.
 const DELAY_READ_EVERY: Duration = Duration::from_millis(5);
 
@@ -150,6 +166,30 @@ fn outside_stalls(from: u64, to: u64, stalls: &[(u64, u64)]) -> u64 {
 
 #[crate::common::test]
 fn four_threads_each_acquire_in_every_100ms_window() {
+    let mut failures = Vec::new();
+    for attempt in 1..=ATTEMPTS {
+        match hammer_attempt() {
+            Ok(report) => {
+                // Shown with `--nocapture`: how close the run came.
+                eprintln!("attempt {attempt}: every thread in every window\n{report}");
+                return;
+            }
+            Err(report) => {
+                eprintln!("attempt {attempt}: a thread starved\n{report}");
+                failures.push(report);
+            }
+        }
+    }
+    panic!(
+        "in each of {ATTEMPTS} runs a thread went 100 ms or more without the lock while the \
+         others had it:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// One 2 s run: `Ok` if every thread acquired the lock in every window, `Err` if one starved;
+/// either way the per-thread figures.
+fn hammer_attempt() -> Result<String, String> {
     let shared = Arc::new(Shared {
         lock: threading::Lock::new(),
         start: Instant::now(),
@@ -180,10 +220,28 @@ fn four_threads_each_acquire_in_every_100ms_window() {
     let start_offset = shared.now();
     shared.last_any.store(start_offset, Ordering::Relaxed);
     shared.lock.release().unwrap();
+    // Meanwhile this thread is the probe of 3 (see the module docs): it waits 1 ms at a time
+    // and logs every wake-up that came 5 ms late or more.
+    let mut late = Vec::new();
+    let pause = threading::Event::new();
+    let end = RUN.as_nanos() as u64 + start_offset;
+    while shared.now() < end {
+        let asleep = shared.now();
+        pause.wait_timeout(PROBE_SLEEP).unwrap();
+        let due = asleep + PROBE_SLEEP.as_nanos() as u64;
+        let woke = shared.now();
+        if woke >= due + PROBE_LATE.as_nanos() as u64 {
+            late.push((due, woke));
+        }
+    }
     for t in &threads {
         common::join_bounded(t);
     }
-    let stalls = shared.stalls.lock().unwrap().clone();
+    let mut stalls = shared.stalls.lock().unwrap().clone();
+    let lock_stalls = stalls.len();
+    let probe_late: u64 = late.iter().map(|(a, b)| b - a).sum();
+    let probe_spans = late.len();
+    stalls.extend(late);
     let reports = reports.lock().unwrap();
     assert_eq!(reports.len(), THREADS);
 
@@ -210,22 +268,19 @@ fn four_threads_each_acquire_in_every_100ms_window() {
             charged as f64 / 1e6
         ));
     }
-    let stalled: u64 = stalls.iter().map(|(a, b)| b - a).sum();
-    // Shown with `--nocapture`: how close the run came.
-    eprintln!(
-        "{}\nwhole-lock stalls: {} spans, {:.1} ms",
-        lines.join("\n"),
-        stalls.len(),
-        stalled as f64 / 1e6
+    let stalled: u64 = stalls.iter().map(|(a, b)| b - a).sum::<u64>() - probe_late;
+    let excused = format!(
+        "excused: {lock_stalls} whole-lock stalls ({:.1} ms), {probe_spans} late wake-ups of \
+         the probe ({:.1} ms)",
+        stalled as f64 / 1e6,
+        probe_late as f64 / 1e6
     );
-    assert!(
-        !starved,
-        "a thread went 100 ms or more without the lock while the others had it:\n{}\n\
-         (whole-lock stalls excused: {} spans, {:.1} ms)",
-        lines.join("\n"),
-        stalls.len(),
-        stalled as f64 / 1e6
-    );
+    let report = format!("{}\n{excused}", lines.join("\n"));
+    if starved {
+        Err(report)
+    } else {
+        Ok(report)
+    }
 }
 
 /// The calling thread's CPU time so far (ns), where the platform reports it (Linux:
