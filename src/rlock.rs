@@ -6,9 +6,12 @@
 //! The owner word is the lock, a futex word of its own (not `Lock`'s `RawLock`): `0` free, else
 //! the owner's key shifted left by one, with bit 0 set when a waiter may be asleep. An
 //! uncontended acquire+release is one compare-and-swap and one swap, like `Lock` and std's
-//! `Mutex`, and the acquire reads the owner word only through its compare-and-swap (measured
-//! under wasmtime, `PYTHREADING_BENCH_ROUNDS=101 cargo bench --bench primitives -- --wasmtime
-//! --no-cpython lock rlock`: ours/std 1.44× → 1.00× with the load before the CAS dropped); the recursion depth beyond the first level lives in `extra`, written only by the
+//! `Mutex`, and the acquire reads the owner word only through its compare-and-swap (one load
+//! fewer than before. Measured with `PYTHREADING_BENCH_ROUNDS=101 cargo bench --bench
+//! primitives -- --wasmtime --no-cpython lock rlock semaphore`: natively 1.00-1.04× std;
+//! under wasmtime the same module gives 0.99× in some runs and 1.41-1.55× in others, each
+//! run's quartiles tight, so the wasm cost is decided per process, not by this load: see the
+//! report of issue 11); the recursion depth beyond the first level lives in `extra`, written only by the
 //! owner and only on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on
 //! wasm every atomic store is sequentially consistent and costs a full fence under wasmtime.)
 //! A contended acquire is one waiter protocol (`contended_step`), driven by the blocking
