@@ -10,8 +10,8 @@
 //! fewer than before. Measured with `PYTHREADING_BENCH_ROUNDS=101 cargo bench --bench
 //! primitives -- --wasmtime --no-cpython lock rlock semaphore`: natively 1.00-1.04× std;
 //! under wasmtime the same module gives 0.99× in some runs and 1.41-1.55× in others, each
-//! run's quartiles tight, so the wasm cost is decided per process, not by this load: see the
-//! report of issue 11); the recursion depth beyond the first level lives in `extra`, written only by the
+//! run's quartiles tight, so the wasm cost is decided per process, not by this load);
+//! the recursion depth beyond the first level lives in `extra`, written only by the
 //! owner and only on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on
 //! wasm every atomic store is sequentially consistent and costs a full fence under wasmtime.)
 //! A contended acquire is one waiter protocol (`contended_step`), driven by the blocking
