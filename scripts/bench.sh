@@ -26,8 +26,11 @@
 # out; with them, benches/runtimes.rs then puts the host beside stock wasmtime 36 LTS on the
 # same module (start-up, cached and not; thread start+join).
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
-# semaphore, barrier, thread_start_join); PYTHREADING_BENCH_ROUNDS=N changes the number of
-# rounds (201 by default: about a minute per runtime, plus the builds). Installs the toolchains
+# semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
+# rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
+# barrier_4, condition_notify_all); PYTHREADING_BENCH_ROUNDS=N changes the number of rounds
+# (201 by default: about a minute per runtime for the uncontended rows, and ~20 ms samples
+# make each contended row take ~1-2 minutes per runtime, plus the builds). Installs the toolchains
 # and targets first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
