@@ -80,6 +80,7 @@ mod init;
 pub mod js;
 mod local;
 mod lock;
+pub mod queue;
 mod rlock;
 mod semaphore;
 mod sys;
