@@ -76,6 +76,7 @@ mod condition;
 mod error;
 mod event;
 mod excepthook;
+pub mod futures;
 mod init;
 pub mod js;
 mod local;
