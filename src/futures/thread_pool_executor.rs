@@ -525,6 +525,17 @@ impl<R: Clone + Send + 'static> Iterator for Map<R> {
     }
 }
 
+/// Reads like Python's repr of the generator `map` returns.
+impl<R: Send + 'static> fmt::Debug for Map<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "<generator object Executor.map.<locals>.result_iterator at {:#x}>",
+            self as *const Self as usize
+        )
+    }
+}
+
 impl<R: Send + 'static> Drop for Map<R> {
     fn drop(&mut self) {
         for f in &self.fs {
