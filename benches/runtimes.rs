@@ -176,7 +176,7 @@ fn start_join(servers: &mut [Server; 2], imp: &str, rounds: usize) -> Result<Row
     let key = "thread_start_join";
     let mut iters = [0u64; 2];
     for (i, server) in servers.iter_mut().enumerate() {
-        iters[i] = stats::calibrate(stats::SAMPLE_NS, |n| server.sample(key, imp, n).ok())
+        iters[i] = stats::calibrate(stats::sample_ns(false), |n| server.sample(key, imp, n).ok())
             .ok_or_else(|| format!("{key} {imp} did not run"))?;
         server.sample(key, imp, iters[i])?; // warm-up
     }
