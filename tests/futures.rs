@@ -598,12 +598,20 @@ fn cf_23_hang_issue12364() {
 fn cf_24_cancel_futures() {
     watchdog(|| {
         let ex = executor();
+        // CPython relies on a worker having taken a task by the time shutdown runs; wait
+        // until one has, so the run does not depend on the scheduler.
+        let started = threading::Event::new();
         let fs: Vec<_> = (0..50)
             .map(|_| {
-                ex.submit(|| thread::sleep(Duration::from_millis(100)))
-                    .unwrap()
+                let started = started.clone();
+                ex.submit(move || {
+                    started.set();
+                    thread::sleep(Duration::from_millis(100))
+                })
+                .unwrap()
             })
             .collect();
+        assert!(started.wait_timeout(10.0).unwrap(), "no task started");
         ex.shutdown(true, true);
         let n_cancelled = fs.iter().filter(|f| f.cancelled()).count();
         assert!(n_cancelled > 20, "only {n_cancelled} cancelled");
