@@ -24,6 +24,9 @@ TARBALL="$(cargo xtask build npm)"
 echo "[npm] packed $TARBALL" >&2
 [ "${1:-}" = "--test" ] || exit 0
 
+# The package's TypeScript types, checked by tsc --strict over a typed app (tests/apps/typed).
+bash scripts/test-types.sh "$TARBALL"
+
 # The example app installed from the tarball the way a user's would (so the package's "files"
 # must hold everything it needs), with npm and with pnpm, built by Vite (dev server and build),
 # webpack 5 and no bundler, run in headless browsers; then start-up faults (scripts/browser/test_apps.py).

@@ -45,7 +45,7 @@ BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 SUITES=("$@")
 if [ ${#SUITES[@]} -eq 0 ]; then
-  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args rayon)
+  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args browser_js_parity rayon)
   # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then

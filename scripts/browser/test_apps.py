@@ -41,6 +41,7 @@ EXPECTED = [
     "page: started a Rust thread: pythreading-web-check",
     "page: joined it: alive=false",
     'page: checkThread("0.1") threw TypeError: seconds must be a number, not string',
+    "page: release() threw RuntimeError, a RuntimeError: true, an Error: true",
     "page: holds the lock (locked=true)",
     "page: the worker started: true",
     "page: releases the lock",

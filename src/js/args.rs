@@ -6,9 +6,9 @@ use crate::timeout::Timeout;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
-/// A JS `TypeError` (the name is Python's too).
+/// The exported `TypeError` (a subclass of JS's `TypeError`; the name is Python's too).
 pub(super) fn type_err(msg: String) -> JsValue {
-    js_sys::TypeError::new(&msg).into()
+    js_err("TypeError", &msg)
 }
 
 /// The type of a refused argument, for "must be a number, not …": `typeof`, with `null`

@@ -18,6 +18,15 @@ semaphore_class!(
      `n` below 1: `ValueError` (\"n must be one or more\")."
 );
 
+#[wasm_bindgen(js_class = BoundedSemaphore)]
+impl JsBoundedSemaphore {
+    /// The value it was made with: `release()` may not take it above this.
+    #[wasm_bindgen(getter, js_name = initialValue)]
+    pub fn initial_value(&self) -> u32 {
+        self.0.initial_value() as u32
+    }
+}
+
 transferable!(
     JsBoundedSemaphore,
     crate::BoundedSemaphore,

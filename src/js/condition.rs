@@ -8,6 +8,7 @@ use super::rlock::JsRLock;
 use super::waiting::*;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Python's `threading.Condition`: `new Condition()` has its own `RLock`;
 /// `Condition.withLock(lock)` / `Condition.withRLock(rlock)` share an existing one.
@@ -19,18 +20,21 @@ impl JsCondition {
     /// A condition over a new `RLock`.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsCondition {
+        super::dispose::ensure();
         JsCondition(crate::Condition::new())
     }
 
     /// A condition over an existing `Lock`.
     #[wasm_bindgen(js_name = withLock)]
     pub fn with_lock(lock: &JsLock) -> JsCondition {
+        super::dispose::ensure();
         JsCondition(crate::Condition::with_lock(lock.0.clone()))
     }
 
     /// A condition over an existing `RLock`.
     #[wasm_bindgen(js_name = withRLock)]
     pub fn with_rlock(lock: &JsRLock) -> JsCondition {
+        super::dispose::ensure();
         JsCondition(crate::Condition::with_lock(lock.0.clone()))
     }
 
@@ -95,15 +99,81 @@ impl JsCondition {
             Ok(w) => w,
             Err(e) => return reject(py_err(e)),
         };
+        promise(async move { Ok(wait_rest(&cond, waiter, t).await.into()) })
+    }
+
+    /// Python's `wait_for(predicate, timeout?)`: calls `predicate()` and, while it returns a
+    /// falsy value, waits (as `wait`) and calls it again; returns its last value as a boolean,
+    /// so false once `timeout` seconds (in total) passed. The caller must hold the lock
+    /// (`RuntimeError`); `TypeError` if `predicate` is not a function; a throw in `predicate`
+    /// is rethrown (the lock is held again then). On the page's UI thread it throws
+    /// `RuntimeError` instead of waiting: use `waitForAsync` there.
+    #[wasm_bindgen(js_name = waitFor)]
+    pub fn wait_for(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] predicate: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Result<bool, JsValue> {
+        let predicate = predicate_arg(&predicate)?;
+        let t = wait_timeout(timeout_arg(&timeout)?)?;
+        let mut thrown = None;
+        let r = self.0.wait_for_until(
+            || match predicate.call0(&JsValue::UNDEFINED) {
+                Ok(v) => v.is_truthy(),
+                Err(e) => {
+                    thrown = Some(e);
+                    true
+                }
+            },
+            t,
+        );
+        match thrown {
+            Some(e) => Err(e),
+            None => r.map_err(py_err),
+        }
+    }
+
+    /// `waitFor` without blocking: resolves with the predicate's last value as a boolean
+    /// (false once `timeout` seconds passed in total); the lock is held by the calling thread
+    /// whenever `predicate` runs and when the promise settles. Rejects with `RuntimeError` if
+    /// the caller does not hold the lock, `TypeError` if `predicate` is not a function, and with
+    /// what `predicate` throws.
+    #[wasm_bindgen(js_name = waitForAsync, unchecked_return_type = "Promise<boolean>")]
+    pub fn wait_for_async(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] predicate: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,
+    ) -> Promise {
+        let (predicate, t) = match predicate_arg(&predicate)
+            .and_then(|p| Ok((p, wait_timeout(timeout_arg(&timeout)?)?)))
+        {
+            Ok(x) => x,
+            Err(e) => return reject(e),
+        };
+        if !self.0.is_owned() {
+            return reject(py_err(crate::Error::Runtime(
+                "cannot wait on un-acquired lock".into(),
+            )));
+        }
+        let cond = self.0.clone();
+        let deadline = t.and_then(|t| crate::sys::Instant::now().checked_add(t));
         promise(async move {
-            let notified = match drive(|| poll(cond.wait_step(&waiter)), t).await {
-                Some(n) => n,
-                None => cond.wait_timed_out(&waiter),
-            };
-            let mut waited = false;
-            drive(|| poll(cond.lock_step(&mut waited)), None).await;
-            cond.wait_end(waiter);
-            Ok(notified.into())
+            loop {
+                if predicate.call0(&JsValue::UNDEFINED)?.is_truthy() {
+                    return Ok(true.into());
+                }
+                let left = match deadline {
+                    None => None,
+                    Some(d) => {
+                        let now = crate::sys::Instant::now();
+                        if now >= d {
+                            return Ok(false.into());
+                        }
+                        Some(d - now)
+                    }
+                };
+                wait_once(&cond, left).await.map_err(py_err)?;
+            }
         })
     }
 
@@ -131,3 +201,36 @@ impl Default for JsCondition {
 }
 
 transferable!(JsCondition, crate::Condition, Condition);
+
+/// `predicate` of `waitFor`: a function, else `TypeError`.
+fn predicate_arg(v: &JsValue) -> Result<js_sys::Function, JsValue> {
+    v.clone().dyn_into().map_err(|_| {
+        type_err(format!(
+            "predicate must be a function, not {}",
+            type_name(v)
+        ))
+    })
+}
+
+/// One `waitAsync`: releases the lock (the caller holds it), waits for a notification or `t`,
+/// re-acquires on the calling thread; true if notified.
+async fn wait_once(cond: &crate::Condition, t: Option<std::time::Duration>) -> crate::Result<bool> {
+    let waiter = cond.wait_begin()?;
+    Ok(wait_rest(cond, waiter, t).await)
+}
+
+/// The rest of a `waitAsync` after `wait_begin` released the lock.
+async fn wait_rest(
+    cond: &crate::Condition,
+    waiter: crate::condition::StepWaiter,
+    t: Option<std::time::Duration>,
+) -> bool {
+    let notified = match drive(|| poll(cond.wait_step(&waiter)), t).await {
+        Some(n) => n,
+        None => cond.wait_timed_out(&waiter),
+    };
+    let mut waited = false;
+    drive(|| poll(cond.lock_step(&mut waited)), None).await;
+    cond.wait_end(waiter);
+    notified
+}

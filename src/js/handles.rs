@@ -92,6 +92,7 @@ macro_rules! transferable {
                 #[wasm_bindgen(unchecked_param_type = "number")] handle: JsValue,
             ) -> Result<$js, JsValue> {
                 let class = stringify!($class);
+                super::dispose::ensure();
                 from_handle::<$rust>(handle_arg(&handle, class)?, class).map($js)
             }
 
@@ -106,6 +107,7 @@ macro_rules! transferable {
             /// The object on the same state as the one whose `handle()` gave `handle` (each
             /// handle is taken once): `Err` (a JS `ValueError`) for any other number.
             pub fn from_handle(handle: u32) -> Result<$js, JsValue> {
+                super::dispose::ensure();
                 from_handle::<$rust>(handle, stringify!($class)).map($js)
             }
         }

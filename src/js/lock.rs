@@ -16,6 +16,7 @@ impl JsLock {
     /// A new, unlocked lock.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsLock {
+        super::dispose::ensure();
         JsLock(crate::Lock::new())
     }
 

@@ -1,7 +1,7 @@
 //! The JS binding layer: JS classes over the crate's primitives (exported by wasm-bindgen, TypeScript types included):
 //! `Lock`, `RLock`, `Condition`, `Semaphore`, `BoundedSemaphore`, `Event`, `Barrier`, and
 //! `Thread` (with `currentThread()`, `mainThread()`, `enumerate()`, `activeCount()`), with
-//! Python's methods. Rust code reaches them as `pythreading::js::*`, e.g. to return a
+//! Python's methods (`Condition.waitFor`, `BoundedSemaphore.initialValue`, `Thread.nativeId`, ...). Rust code reaches them as `pythreading::js::*`, e.g. to return a
 //! `pythreading::Thread` from its own `#[wasm_bindgen]` function as a JS `Thread`
 //! (`js::Thread::from(t)`).
 //!
@@ -17,10 +17,15 @@
 //! primitive's own word, then try again. Everything happens on the calling thread, so an
 //! `RLock` or a `Condition` acquired asynchronously is owned by the caller, as in Python.
 //!
-//! Errors are JS `Error`s whose `name` is Python's exception (`RuntimeError`, `ValueError`,
-//! `OverflowError`, `BrokenBarrierError`; `TypeError`, a JS `TypeError`, for an argument of the
-//! wrong type) and whose `message` is Python's where Python has one (`release unlocked lock`,
-//! ...); the async methods reject with them.
+//! Errors are instances of exported subclasses of `Error` named after Python's exceptions
+//! (`RuntimeError`, `BrokenBarrierError` (a `RuntimeError`), `ValueError`, `OverflowError`, and
+//! `TypeError`, a subclass of JS's `TypeError`, for an argument of the wrong type; `error.rs`),
+//! so `e instanceof BrokenBarrierError` works, with Python's `message` where Python has one
+//! (`release unlocked lock`, ...); the async methods reject with them.
+//!
+//! Python's module functions and constants are here too: `getNativeId()`, `stackSize(size?)`,
+//! `TIMEOUT_MAX` (`module.rs`), `setExcepthook(fn)` (`excepthook.rs`); and the lock types'
+//! `[Symbol.dispose]` releases, so JS's `using` is Python's `with` (`dispose.rs`).
 //!
 //! Every argument is checked here, before it is converted and before anything changes (a
 //! refused call leaves the primitive as it was), instead of wasm-bindgen's silent coercions
@@ -52,7 +57,8 @@
 //!
 //! This layer sits above the primitives and the platform seam, as a binding of its own: it is
 //! compiled only for browsers (`crate::sys::on_web!`, the one place where the platform is
-//! chosen), one file per class, plus the argument checks (`args.rs`), the errors (`error.rs`),
+//! chosen), one file per class, plus the argument checks (`args.rs`), the errors (`error.rs`,
+//! with the classes and constants defined in JS in `exports.js`),
 //! the handles (`handles.rs`), the non-blocking waits of the `…Async` methods (`waiting.rs`)
 //! and the module's entry points (`init.rs`). Elsewhere `pythreading::js` is empty.
 
@@ -61,11 +67,14 @@ crate::sys::on_web! {
     mod barrier;
     mod bounded_semaphore;
     mod condition;
+    mod dispose;
     mod error;
     mod event;
+    mod excepthook;
     mod handles;
     mod init;
     mod lock;
+    mod module;
     mod queue;
     mod rlock;
     mod semaphore;

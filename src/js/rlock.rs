@@ -17,6 +17,7 @@ impl JsRLock {
     /// A new, unowned reentrant lock.
     #[wasm_bindgen(constructor)]
     pub fn new() -> JsRLock {
+        super::dispose::ensure();
         JsRLock(crate::RLock::new())
     }
 

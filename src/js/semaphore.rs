@@ -53,6 +53,7 @@ macro_rules! semaphore_class {
             pub fn new(
                 #[wasm_bindgen(unchecked_optional_param_type = "number | null")] value: JsValue,
             ) -> Result<$js, JsValue> {
+                super::dispose::ensure();
                 Ok($js(<$rust>::new(opt_count(&value, &SEM_VALUE, 1)?)))
             }
 

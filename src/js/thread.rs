@@ -28,6 +28,12 @@ impl JsThread {
         self.0.ident().map(|i| i as f64)
     }
 
+    /// `get_native_id()` inside the thread; undefined before it started.
+    #[wasm_bindgen(getter, js_name = nativeId)]
+    pub fn native_id(&self) -> Option<f64> {
+        self.0.native_id().map(|i| i as f64)
+    }
+
     /// True from `start()` until the thread's activity ends.
     #[wasm_bindgen(js_name = isAlive)]
     pub fn is_alive(&self) -> bool {

@@ -3,7 +3,7 @@
 // thread started in Rust. Bundlers resolve the package name; without one, the test that builds
 // this app replaces it by the file './node_modules/pythreading-web/index.js' (browsers do not
 // resolve package names, and import maps do not reach workers).
-import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore } from 'pythreading-web';
+import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore, RuntimeError } from 'pythreading-web';
 
 const lines = [];
 const log = (line) => {
@@ -27,6 +27,12 @@ async function main() {
     log('page: checkThread("0.1") started a thread');
   } catch (e) {
     log(`page: checkThread("0.1") threw ${e.name}: ${e.message}`);
+  }
+  // The package's error classes, through the bundler: what the library throws is an instance.
+  try {
+    new Lock().release();
+  } catch (e) {
+    log(`page: release() threw ${e.name}, a RuntimeError: ${e instanceof RuntimeError}, an Error: ${e instanceof Error}`);
   }
   const lock = new Lock();
   const started = new Event();

@@ -1,0 +1,20 @@
+// What the types must refuse: each line below is a type error, and `@ts-expect-error` makes
+// tsc fail if it is not (types that decayed to `any` or `unknown` would accept everything).
+import { Lock, Barrier, Condition, TIMEOUT_MAX, RuntimeError, setExcepthook } from 'pythreading-web';
+
+export function refused(): void {
+  // @ts-expect-error: a string is not a timeout
+  new Lock().acquire(true, 'x');
+  // @ts-expect-error: parties is required
+  new Barrier();
+  // @ts-expect-error: the predicate is a function
+  new Condition().waitFor(true);
+  // @ts-expect-error: TIMEOUT_MAX is a number
+  const s: string = TIMEOUT_MAX;
+  void s;
+  // @ts-expect-error: the error classes are constructors of Errors, not of strings
+  const m: string = new RuntimeError('x');
+  void m;
+  // @ts-expect-error: the hook takes a function
+  setExcepthook(42);
+}
