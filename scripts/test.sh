@@ -9,8 +9,10 @@
 # paths in environment variables; the tests themselves build nothing.
 #
 # 1. native: unit, integration, example-output and doc tests (`cargo test`);
-# 2. wasmtime: the seed examples, the test suite and the host's tests under the project's
-#    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
+# 2. wasmtime: the seed examples and the test suite built with unwinding (the pinned nightly,
+#    -Cpanic=unwind, build-std), the files whose threads panic built with stable's panic=abort
+#    (trap recovery), and the host's tests, under the project's wasmtime host (built once into
+#    ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
 # 3. loom models of the lock-free cores and of the async JS methods' step protocol (`--cfg
 #    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
@@ -52,19 +54,36 @@ cargo xtask build native-examples >/dev/null
 cargo test --all-targets --all-features
 cargo test --doc --all-features
 
-# The seed examples built for wasm32-wasip1-threads, under the project's wasmtime host, with
-# the same output checks as natively (tests/examples.rs). The xtask builds the host first
-# (scripts/wasi-runner.sh --build-host: cached, a few minutes from scratch), then the example
-# modules, then runs `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples` with
-# their paths (PYTHREADING_HOST, PYTHREADING_WASI_EXAMPLES_DIR).
-step "wasmtime: seed examples"
+# Under wasmtime, the main build unwinds: the pinned nightly, -Cpanic=unwind and std rebuilt
+# with panic_unwind (`cargo xtask pin unwind-rustflags`, `cargo xtask pin build-std`), after
+# `cargo xtask wasi-sysroot` has given the nightly the target's self-contained libc and
+# libunwind (from rustup, or supplied where rustup has no such component: xtask/src/wasi_sysroot.rs).
+# The stable, panic=abort build (what stable Rust users get) is run too, for the trap recovery.
+UNWIND_RUSTFLAGS="$(cargo xtask pin unwind-rustflags)"
+BUILD_STD="$(cargo xtask pin build-std)"
+cargo xtask wasi-sysroot >/dev/null
+
+# The seed examples built for wasm32-wasip1-threads (unwinding), under the project's wasmtime
+# host, with the same output checks as natively (tests/examples.rs). The xtask builds the host
+# first (scripts/wasi-runner.sh --build-host: cached, a few minutes from scratch), then the
+# example modules, then runs `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test
+# examples` with their paths (PYTHREADING_HOST, PYTHREADING_WASI_EXAMPLES_DIR).
+step "wasmtime: seed examples (unwinding build)"
 cargo xtask test-examples wasmtime
 
-# The same test sources, built for wasm32-wasip1-threads and run under the host (the cargo
-# runner, .cargo/config.toml): tests that cannot apply there are listed as ignored with a reason.
+# The same test sources, built for wasm32-wasip1-threads with unwinding and run under the host
+# (the cargo runner, .cargo/config.toml): tests that cannot apply there (subprocesses, loom)
+# are listed as ignored with a reason.
+step "wasmtime: the test suite under the host (unwinding: $NIGHTLY, $UNWIND_RUSTFLAGS, $BUILD_STD)"
+RUSTFLAGS="$UNWIND_RUSTFLAGS" cargo "+$NIGHTLY" test --target "$WASI_TARGET" "$BUILD_STD" --tests --all-features
+
+# The stable panic=abort build of the files whose threads panic, under the host: each panic is
+# a trap that the host reports to the library (excepthook, Local values dropped, joiners
+# return). The tests that need unwinding are listed as ignored there, with their reason.
+step "wasmtime: trap recovery under the host (stable, panic=abort: thread, excepthook, local)"
+cargo test --target "$WASI_TARGET" --all-features --test thread --test excepthook --test local
+
 # Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
-step "wasmtime: the test suite under the host"
-cargo test --target "$WASI_TARGET" --tests --all-features
 step "wasmtime: the host's own tests"
 bash scripts/wasi-runner.sh --test-host
 
