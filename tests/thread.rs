@@ -1217,3 +1217,41 @@ fn a_thousand_panicking_threads_in_a_row_leak_nothing() {
         );
     }
 }
+
+#[crate::common::test]
+#[cfg_attr(
+    not(target_family = "wasm"),
+    ignore = "natively a panic while unwinding aborts the whole process, as Rust does"
+)]
+fn a_panic_while_unwinding_loses_only_that_thread() {
+    // Rust aborts on a panic in a Drop that runs during unwinding. On wasm an abort is a trap of
+    // that thread alone: the wasmtime host and the browser runtime report it to the library,
+    // which ends the thread as after a panic; the program carries on. (Where panics abort, the
+    // first panic is already that trap.)
+    struct PanicsInDrop;
+    impl Drop for PanicsInDrop {
+        fn drop(&mut self) {
+            panic!("expected panic in a Drop during unwinding");
+        }
+    }
+    let _g = serial(&STACK_SIZE);
+    let t = Thread::builder()
+        .name("aborts (expected panic)")
+        .target(|| {
+            let _bomb = PanicsInDrop;
+            panic!("expected panic that unwinds into a panicking Drop");
+        })
+        .build();
+    t.start().unwrap();
+    join_bounded(&t);
+    assert!(!threading::enumerate().contains(&t));
+    // Everything else still works: a new thread runs to its end.
+    let ran = Arc::new(AtomicBool::new(false));
+    let next = Thread::new({
+        let ran = ran.clone();
+        move || ran.store(true, Ordering::SeqCst)
+    });
+    next.start().unwrap();
+    join_bounded(&next);
+    assert!(ran.load(Ordering::SeqCst));
+}
