@@ -95,8 +95,11 @@ CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --lib s
 step "cargo check --target $WASI_TARGET"
 cargo check --target "$WASI_TARGET" --all-targets --all-features
 
-step "cargo check --target $WEB_TARGET (atomics, $NIGHTLY, build-std)"
-cargo "+$NIGHTLY" check --target "$WEB_TARGET" -Zbuild-std=panic_abort,std --lib --all-features
+step "cargo check --target $WEB_TARGET (atomics, $NIGHTLY, build-std; unwinding, and panic=abort)"
+cargo "+$NIGHTLY" check --target "$WEB_TARGET" "$BUILD_STD" --lib --all-features
+# A panic=abort build still works (-Cpanic=abort after the config's -Cpanic=unwind: the last wins).
+cargo "+$NIGHTLY" check --target "$WEB_TARGET" "$(cargo xtask pin build-std-abort)" --lib --all-features \
+  --config "target.$WEB_TARGET.rustflags=[\"-Cpanic=abort\"]"
 
 step "browsers: $BROWSERS ($WEB_TARGET, $NIGHTLY, Web Worker threads)"
 PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh

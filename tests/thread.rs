@@ -1255,3 +1255,54 @@ fn a_panic_while_unwinding_loses_only_that_thread() {
     join_bounded(&next);
     assert!(ran.load(Ordering::SeqCst));
 }
+
+/// Browsers: a panic in Rust code that JS called (an exported function or, here, a closure
+/// handed to JS) reaches JS as a JS exception (wasm-bindgen's `PanicError`), and the module
+/// goes on working, in this worker and in the pool's: wasm-bindgen's flag that ends the module
+/// for every worker (`__instance_terminated`) is only for aborts.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod js_boundary {
+    use super::*;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = r#"
+        export function call_and_catch(f) {
+            try { f(); return 'returned'; } catch (e) { return `${e.name}: ${e.message}`; }
+        }
+    "#)]
+    extern "C" {
+        fn call_and_catch(f: &Closure<dyn FnMut()>) -> String;
+    }
+
+    #[crate::common::test]
+    #[cfg_attr(
+        not(panic = "unwind"),
+        ignore = "needs unwinding: under panic=abort the panic is a trap that ends the module"
+    )]
+    fn a_panic_called_from_js_is_a_js_exception_and_the_module_carries_on() {
+        let dropped = counter();
+        let keep = DropCount(dropped.clone());
+        let f = Closure::<dyn FnMut()>::new(move || {
+            let _keep = &keep;
+            panic!("expected panic inside a call from JS");
+        });
+        let caught = call_and_catch(&f);
+        assert!(
+            caught.contains("expected panic inside a call from JS"),
+            "JS saw: {caught}"
+        );
+        // The same call again, then the pool's workers: all still work.
+        let again = call_and_catch(&f);
+        assert!(again.contains("expected panic"), "JS saw: {again}");
+        let ran = Arc::new(AtomicBool::new(false));
+        let t = Thread::new({
+            let ran = ran.clone();
+            move || ran.store(true, Ordering::SeqCst)
+        });
+        t.start().unwrap();
+        join_bounded(&t);
+        assert!(ran.load(Ordering::SeqCst));
+        drop(f);
+        assert_eq!(count(&dropped), 1);
+    }
+}

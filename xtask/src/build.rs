@@ -189,7 +189,7 @@ fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Res
             "--release",
             "--target",
             pins::WEB_TARGET,
-            pins::BUILD_STD_ABORT,
+            pins::BUILD_STD,
         ])
         .env("CARGO_TARGET_DIR", root.join("target").join(target_dir));
     let wasm = cargo_build(&mut cmd)?
@@ -269,7 +269,7 @@ pub fn npm(root: &Path) -> Result<PathBuf> {
             "force",
             "--no-opt",
         ])
-        .args(["--", pins::BUILD_STD_ABORT])
+        .args(["--", pins::BUILD_STD])
         .current_dir(root)
         .env("RUSTUP_TOOLCHAIN", &nightly)
         .env("CARGO_TARGET_DIR", &target_dir))?;
