@@ -112,9 +112,9 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
-/// What to run on the instance of a crate thread that trapped (wasm: a panic under panic=abort, or an
-/// abort): the layer above registers it ([`set_trap_handler`]) before it starts a thread, so the
-/// seam calls up without depending on what is above it.
+/// What to run on the instance of a crate thread that trapped (wasm: a panic under panic=abort,
+/// or an abort): the layer above registers it ([`set_trap_handler`]) before it starts a thread,
+/// so the seam calls up without depending on what is above it.
 static TRAP_HANDLER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
 /// Registers the trap handler (the first registration wins; later calls do nothing).
