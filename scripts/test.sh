@@ -12,7 +12,9 @@
 # 2. wasmtime: the seed examples and the test suite built with unwinding (the pinned nightly,
 #    -Cpanic=unwind, build-std), the files whose threads panic built with stable's panic=abort
 #    (trap recovery), and the host's tests, under the project's wasmtime host (built once into
-#    ${PYTHREADING_CACHE:-$HOME/.cache/pythreading});
+#    ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}); then the stable panic=abort test suite
+#    and seed examples under stock wasmtime 36 LTS (scripts/stock-wasmtime.sh), apart from the
+#    tests whose threads panic (the stock runtime ends the process: exit 134);
 # 3. loom models of the lock-free cores and of the async JS methods' step protocol (`--cfg
 #    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
@@ -86,6 +88,33 @@ cargo test --target "$WASI_TARGET" --all-features --test thread --test excepthoo
 # Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
 step "wasmtime: the host's own tests"
 bash scripts/wasi-runner.sh --test-host
+
+# Stock-runtime compatibility: the same modules (stable Rust, panic=abort) under the upstream
+# wasmtime 36 LTS CLI, `wasmtime run -W threads=y -S threads=y` (scripts/stock-wasmtime.sh;
+# setup installs it). The one documented difference: a thread that panics or calls
+# exit_thread traps, and the stock runtime ends the whole process on any thread's trap (exit
+# code 134), where pythreading-host recovers the thread. The tests that make a thread do so
+# are skipped here by name, and run under the host above.
+step "stock wasmtime 36: the test suite and the seed examples"
+STOCK_SKIPS=(
+  h03_exit_thread_from_nested_calls_and_run_impl h03_exit_thread_is_silent
+  h04_custom_hook_receives_panic_from_thread h04_formatted_panic_message_is_the_value
+  h05_hook_that_panics_does_not_kill_anything h06_custom_hook_replaces_output_and_can_be_swapped
+  hook_runs_in_the_failing_thread_before_it_stops panic_with_non_string_payload_is_reported
+  panicking_thread_reports_a_traceback_string panics_in_run_impl_and_many_threads_are_all_reported
+  x06_panic_does_not_reach_join_and_others_carry_on
+  values_dropped_when_thread_ends_by_panic_or_exit_thread
+  panicking_thread_is_not_alive_and_join_is_ok
+  a_panic_while_unwinding_loses_only_that_thread
+)
+skip_args=()
+for name in "${STOCK_SKIPS[@]}"; do skip_args+=(--skip "$name"); done
+STOCK_RUNNER="$PWD/scripts/stock-wasmtime.sh"
+CARGO_TARGET_WASM32_WASIP1_THREADS_RUNNER="$STOCK_RUNNER" \
+  cargo test --target "$WASI_TARGET" --tests --all-features -- "${skip_args[@]}"
+PYTHREADING_HOST="$STOCK_RUNNER" \
+  PYTHREADING_WASI_EXAMPLES_DIR="$(cargo xtask build wasi-examples --panic abort)" \
+  PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
 
 step "loom models (RUSTFLAGS=--cfg loom)"
 CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --test loom

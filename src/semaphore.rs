@@ -12,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wake_all, wake_one};
-use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,6 +80,11 @@ impl RawSemaphore {
     /// [`abandon_step`]: RawSemaphore::abandon_step
     pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
         self.abandon_step(registered);
+        // Spin (boundedly, see `SpinWait`) while no permit is free and nobody sleeps: a
+        // running holder is likely to release one soon. Relaxed: a hint only, the CAS of
+        // `try_acquire` orders the memory.
+        SpinWait::new()
+            .spin_while(|| self.value.load(Relaxed) == 0 && self.waiters.load(Relaxed) == 0);
         loop {
             if self.try_acquire() {
                 return Step::Done(true);

@@ -1004,5 +1004,162 @@ mod native {
                 assert_random_value(own[2]);
             }
         }
+
+        // ---------------------------------------------------------------------------------------------
+        // The queue chapter.
+
+        pub(super) fn queue_fifo(out: &Output) {
+            assert_eq!(out.printed(), ["0 1 2 3 4 "]);
+        }
+
+        pub(super) fn queue_lifo(out: &Output) {
+            assert_eq!(out.printed(), ["4 3 2 1 0 "]);
+        }
+
+        pub(super) fn queue_priority(out: &Output) {
+            let lines = out.printed();
+            assert_eq!(
+                lines[..3],
+                [
+                    "New job: Mid-level job",
+                    "New job: Low-level job",
+                    "New job: Important job"
+                ]
+            );
+            // Two workers take the jobs smallest first; they may print in either order.
+            assert_same_lines(
+                &lines[3..],
+                &[
+                    "Processing job: Important job",
+                    "Processing job: Mid-level job",
+                    "Processing job: Low-level job",
+                ],
+            );
+        }
+
+        pub(super) fn queue_worker_pool(out: &Output) {
+            let lines = out.printed();
+            let queued: Vec<&str> = lines
+                .iter()
+                .filter_map(|l| l.strip_prefix("queuing "))
+                .collect();
+            let urls: Vec<String> = (1..=5)
+                .map(|i| format!("https://example.com/podcast/episode-{i}.mp3"))
+                .collect();
+            assert_eq!(queued, urls, "queued in order");
+            assert_eq!(lines.last(), Some(&"*** done"));
+            // Each episode downloaded, then written, by one of the two workers.
+            for i in 1..=5 {
+                let file = format!("episode-{i}.mp3");
+                let by: Vec<&str> = ["worker-0", "worker-1"]
+                    .into_iter()
+                    .filter(|w| lines.contains(&format!("{w}: downloading {file}").as_str()))
+                    .collect();
+                assert_eq!(by.len(), 1, "{file} downloaded once: {lines:#?}");
+                assert_before(
+                    &lines,
+                    &format!("{}: downloading {file}", by[0]),
+                    &format!("{}: writing {file}", by[0]),
+                );
+                assert_before(&lines, &format!("{}: writing {file}", by[0]), "*** done");
+            }
+            assert_before(&lines, "*** main thread waiting", "*** done");
+        }
+
+        // ---------------------------------------------------------------------------------------------
+        // The concurrent.futures chapter.
+
+        /// `ThreadPoolExecutor-N_M`, with `M` one of `workers`.
+        fn pool_thread(name: &str, workers: &[&str]) -> bool {
+            name.strip_prefix("ThreadPoolExecutor-")
+                .and_then(|rest| rest.split_once('_'))
+                .is_some_and(|(n, m)| {
+                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && workers.contains(&m)
+                })
+        }
+
+        /// The `NAME: sleeping N` / `NAME: done with N` lines of the futures examples' task:
+        /// each N sleeps then finishes on one pool thread.
+        fn check_tasks(lines: &[&str], ns: &[u32]) {
+            for n in ns {
+                let sleeping = format!(": sleeping {n}");
+                let line = lines
+                    .iter()
+                    .find(|l| l.ends_with(&sleeping))
+                    .unwrap_or_else(|| panic!("task {n} missing: {lines:#?}"));
+                let thread = line.strip_suffix(&sleeping).unwrap();
+                assert!(pool_thread(thread, &["0", "1"]), "{line}");
+                assert_before(lines, line, &format!("{thread}: done with {n}"));
+            }
+        }
+
+        pub(super) fn futures_thread_pool_map(out: &Output) {
+            let lines = out.printed();
+            assert_eq!(lines[0], "main: starting");
+            check_tasks(&lines, &[5, 4, 3, 2, 1]);
+            let repr = lines
+                .iter()
+                .find_map(|l| l.strip_prefix("main: unprocessed results "))
+                .expect("the unprocessed results line");
+            assert!(
+                repr.starts_with("<generator object Executor.map.<locals>.result_iterator at 0x"),
+                "{repr}"
+            );
+            assert_before(
+                &lines,
+                &format!("main: unprocessed results {repr}"),
+                "main: waiting for real results",
+            );
+            assert_eq!(
+                lines.last(),
+                Some(&"main: results: [0.5, 0.4, 0.3, 0.2, 0.1]")
+            );
+            assert_eq!(lines.len(), 14, "{lines:#?}");
+        }
+
+        pub(super) fn futures_thread_pool_submit(out: &Output) {
+            let lines = out.printed();
+            assert_eq!(lines[0], "main: starting");
+            check_tasks(&lines, &[5]);
+            let future = lines[1]
+                .strip_prefix("main: future: ")
+                .expect("the future line");
+            // Pending or already running, depending on the worker's start.
+            assert!(
+                future.starts_with("<Future at 0x")
+                    && (future.ends_with(" state=pending>") || future.ends_with(" state=running>")),
+                "{future}"
+            );
+            let addr = &future[..future.find(" state=").unwrap()];
+            assert_eq!(
+                lines[lines.len() - 2..],
+                [
+                    "main: result: 0.5".to_string(),
+                    format!("main: future after result: {addr} state=finished returned f64>")
+                ]
+            );
+            assert_before(&lines, "main: waiting for results", "main: result: 0.5");
+            assert_eq!(lines.len(), 7, "{lines:#?}");
+        }
+
+        pub(super) fn futures_as_completed(out: &Output) {
+            let lines = out.printed();
+            assert_eq!(lines[0], "main: starting");
+            // In the order the random sleeps end.
+            assert_same_lines(
+                &lines[1..],
+                &(1..=5)
+                    .map(|n| format!("main: result: ({n}, 0.{n})"))
+                    .collect::<Vec<_>>(),
+            );
+        }
+
+        pub(super) fn futures_shutdown(out: &Output) {
+            let lines = out.printed();
+            assert_eq!(lines[0], "main: starting");
+            // Leaving the scope waited for the four tasks.
+            assert_same_lines(&lines[1..5], &["1", "2", "3", "4"]);
+            assert_eq!(lines[5..], ["main: done"]);
+        }
     }
 }

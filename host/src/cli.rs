@@ -60,6 +60,13 @@ struct Cli {
     #[arg(short = 'W', value_name = "OPT[=y|n]", value_parser = parse_wasm_opts)]
     wasm: Vec<Vec<WasmOpt>>,
 
+    /// Codegen options, comma-separated or repeated: `cache[=y|n]` (keep compiled code in
+    /// wasmtime's compilation cache, as `wasmtime run` does, so the next run of the same module
+    /// starts without compiling it; default y), `cache-config=FILE` (the cache's TOML
+    /// configuration; default: wasmtime's, `~/.config/wasmtime/config.toml` when it exists).
+    #[arg(short = 'C', value_name = "OPT[=VALUE]", value_parser = parse_codegen_opts)]
+    codegen: Vec<Vec<CodegenOpt>>,
+
     /// Most threads alive at once, the main thread not counted; beyond it `thread-spawn`
     /// fails with EAGAIN (std's spawn and pythreading's `Thread::start` return an error).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_THREADS)]
@@ -107,6 +114,12 @@ enum WasmOpt {
     Exceptions(bool),
 }
 
+#[derive(Clone, Debug)]
+enum CodegenOpt {
+    Cache(bool),
+    CacheConfig(PathBuf),
+}
+
 /// The parsed command line.
 #[derive(Debug)]
 pub struct Options {
@@ -118,6 +131,10 @@ pub struct Options {
     /// `-W threads`: the threads proposal.
     pub wasm_threads: bool,
     pub wasm_exceptions: bool,
+    /// `-C cache`: use wasmtime's compilation cache.
+    pub cache: bool,
+    /// `-C cache-config=FILE`.
+    pub cache_config: Option<PathBuf>,
     pub max_threads: u32,
     pub max_wall_time: Option<Duration>,
     pub module: PathBuf,
@@ -157,6 +174,8 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
         wasi_threads: true,
         wasm_threads: true,
         wasm_exceptions: true,
+        cache: true,
+        cache_config: None,
         max_threads: cli.max_threads,
         max_wall_time: cli.max_wall_time,
         module: PathBuf::new(),
@@ -172,6 +191,12 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
         match opt {
             WasmOpt::Threads(on) => opts.wasm_threads = on,
             WasmOpt::Exceptions(on) => opts.wasm_exceptions = on,
+        }
+    }
+    for opt in cli.codegen.into_iter().flatten() {
+        match opt {
+            CodegenOpt::Cache(on) => opts.cache = on,
+            CodegenOpt::CacheConfig(file) => opts.cache_config = Some(file),
         }
     }
     let mut rest = cli.module_and_args.into_iter();
@@ -279,6 +304,21 @@ fn parse_wasm_opts(spec: &str) -> Result<Vec<WasmOpt>, String> {
         .collect()
 }
 
+fn parse_codegen_opts(spec: &str) -> Result<Vec<CodegenOpt>, String> {
+    split_opts(spec)
+        .map(|(key, value)| match (key, value) {
+            ("cache", _) => Ok(CodegenOpt::Cache(flag_value(key, value)?)),
+            ("cache-config", Some(file)) if !file.is_empty() => {
+                Ok(CodegenOpt::CacheConfig(PathBuf::from(file)))
+            }
+            ("cache-config", _) => Err("`cache-config` needs a file: cache-config=FILE".into()),
+            (other, _) => Err(format!(
+                "unknown -C option `{other}` (known: cache, cache-config)"
+            )),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,6 +418,20 @@ mod tests {
     }
 
     #[test]
+    fn codegen_cache_options() {
+        let o = run(&["m.wasm"]);
+        assert!(o.cache && o.cache_config.is_none());
+        let o = run(&["-C", "cache=n", "m.wasm"]);
+        assert!(!o.cache);
+        let o = run(&["-Ccache-config=/x/c.toml,cache", "m.wasm"]);
+        assert!(o.cache);
+        assert_eq!(o.cache_config, Some(PathBuf::from("/x/c.toml")));
+        assert!(usage(&["-C", "cache-config", "m.wasm"]).contains("cache-config=FILE"));
+        assert!(usage(&["-C", "opt-level=2", "m.wasm"]).contains("unknown -C option"));
+        assert!(usage(&["-C", "cache=maybe", "m.wasm"]).contains("expected y or n"));
+    }
+
+    #[test]
     fn limits() {
         let o = run(&["--max-threads", "3", "--max-wall-time", "1.5", "m.wasm"]);
         assert_eq!(o.max_threads, 3);
@@ -394,6 +448,7 @@ mod tests {
             &[],
             &["-S", "nonsense", "m.wasm"],
             &["-W", "threads=maybe", "m.wasm"],
+            &["-C", "nonsense", "m.wasm"],
             &["--dir", "a::", "m.wasm"],
         ] {
             let m = usage(args);

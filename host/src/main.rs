@@ -34,7 +34,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use wasmtime::{
-    Config, Engine, ExternType, FuncType, Linker, MemoryType, Module, SharedMemory, Store, ValType,
+    Cache, Config, Engine, ExternType, FuncType, Linker, MemoryType, Module, SharedMemory, Store,
+    ValType,
 };
 
 use crate::exit::{
@@ -79,6 +80,28 @@ fn setup_error(message: impl Into<String>) -> Failure {
     }
 }
 
+/// wasmtime's compilation cache, as `wasmtime run` uses it (`-C cache`, on by default): the
+/// same on-disk format and default configuration, keyed by the module's bytes and the engine's
+/// settings, so a module compiled once starts without compiling on the next run (a test binary
+/// of this crate: ~2 s of Cranelift otherwise). A configuration file given with
+/// `-C cache-config` must load; without one, a cache that cannot be set up (no home
+/// directory, say) only means compiling every time.
+fn compilation_cache(opts: &cli::Options) -> Result<Option<Cache>, Failure> {
+    if !opts.cache {
+        return Ok(None);
+    }
+    match &opts.cache_config {
+        Some(file) => Cache::from_file(Some(file)).map(Some).map_err(|e| {
+            setup_error(format!(
+                "cannot use the cache configuration {}: {}",
+                file.display(),
+                one_line(&e)
+            ))
+        }),
+        None => Ok(Cache::from_file(None).ok()),
+    }
+}
+
 fn run() -> Result<i32, Failure> {
     let opts = match cli::parse(std::env::args_os()) {
         cli::Parsed::Run(opts) => opts,
@@ -100,7 +123,8 @@ fn run() -> Result<i32, Failure> {
     config
         .wasm_threads(opts.wasm_threads)
         .shared_memory(opts.wasm_threads)
-        .wasm_exceptions(opts.wasm_exceptions);
+        .wasm_exceptions(opts.wasm_exceptions)
+        .cache(compilation_cache(&opts)?);
     let engine = Engine::new(&config)
         .map_err(|e| setup_error(format!("cannot start wasmtime: {}", one_line(&e))))?;
     let module = Module::from_binary(&engine, &bytes).map_err(|e| {

@@ -188,6 +188,8 @@ fn help_lists_every_option() {
             "-W",
             "threads",
             "exceptions",
+            "-C",
+            "cache-config",
             "--max-threads",
             "--max-wall-time",
             "--help",
@@ -494,6 +496,69 @@ fn exceptions_are_enabled() {
     let run = host(&[&path]);
     assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
     host(&["-W", "exceptions=n", &path]).assert_one_line_error("is not a valid WebAssembly module");
+}
+
+fn files_under(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .map(|e| {
+                let path = e.path();
+                if path.is_dir() {
+                    files_under(&path)
+                } else {
+                    1
+                }
+            })
+            .sum()
+    })
+}
+
+#[test]
+fn compilation_cache_keeps_compiled_code_and_can_be_turned_off() {
+    // wasmtime's compilation cache, as `wasmtime run` uses it: a run stores the compiled
+    // module in the configured directory; -C cache=n stores nothing.
+    let dir = fresh_dir("compile-cache");
+    let module = wat_module(
+        "cached.wasm",
+        r#"(module
+            (import "env" "memory" (memory 1 1 shared))
+            (func (export "_start"))
+            (func (export "wasi_thread_start") (param i32 i32)))"#,
+    );
+    let config = |name: &str| {
+        let cache = Path::new(&dir).join(name);
+        let file = temp_file(
+            &format!("cache-{name}.toml"),
+            format!("[cache]\ndirectory = {:?}\n", cache.to_str().unwrap()).as_bytes(),
+        );
+        (cache, format!("cache-config={file}"))
+    };
+    let (on, on_flag) = config("on");
+    let run = host(&["-C", &on_flag, &module]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert!(
+        files_under(&on) > 0,
+        "nothing cached under {}",
+        on.display()
+    );
+    let again = host(&["-C", &on_flag, &module]);
+    assert_eq!(again.code(), 0, "stderr: {}", again.stderr);
+
+    let (off, off_flag) = config("off");
+    let run = host(&["-C", &off_flag, "-C", "cache=n", &module]);
+    assert_eq!(run.code(), 0, "stderr: {}", run.stderr);
+    assert_eq!(
+        files_under(&off),
+        0,
+        "-C cache=n cached under {}",
+        off.display()
+    );
+
+    let bad = temp_file("cache-bad.toml", b"[cache]\nno-such-setting = 1\n");
+    let run = host(&["-C", &format!("cache-config={bad}"), &module]);
+    run.assert_one_line_error("cannot use the cache configuration");
+    assert_eq!(run.code(), 1);
 }
 
 // ---- WASI shared by all threads ---------------------------------------------------------------

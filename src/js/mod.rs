@@ -66,6 +66,7 @@ crate::sys::on_web! {
     mod handles;
     mod init;
     mod lock;
+    mod queue;
     mod rlock;
     mod semaphore;
     mod thread;
@@ -76,6 +77,7 @@ crate::sys::on_web! {
     pub use condition::JsCondition as Condition;
     pub use event::JsEvent as Event;
     pub use lock::JsLock as Lock;
+    pub use queue::JsQueue as Queue;
     pub use rlock::JsRLock as RLock;
     pub use semaphore::JsSemaphore as Semaphore;
     pub use thread::JsThread as Thread;

@@ -4,8 +4,8 @@
 // scripts/demo.sh), `tests/examples.rs` (one test per example, generated from it) and the
 // browser demo `www/demo/src/lib.rs` (one module per example, generated from it).
 
-/// The seed examples (`examples/NAME.rs`, PyMOTW 3's threading chapter), in PyMOTW's order,
-/// which is the order the demo runs them in.
+/// The seed examples (`examples/NAME.rs`, PyMOTW 3's threading chapter, then its queue and
+/// concurrent.futures chapters), in PyMOTW's order, which is the order the demo runs them in.
 ///
 /// Why a macro: the browser demo needs the names as identifiers (each example becomes a module
 /// of the demo's crate, `mod NAME { include!("…/examples/NAME.rs"); }`), and identifiers can
@@ -49,6 +49,14 @@ macro_rules! seed_examples {
             threading_semaphore,
             threading_local,
             threading_local_defaults,
+            queue_fifo,
+            queue_lifo,
+            queue_priority,
+            queue_worker_pool,
+            futures_thread_pool_map,
+            futures_thread_pool_submit,
+            futures_as_completed,
+            futures_shutdown,
         }
     };
 }

@@ -25,10 +25,10 @@ mod stats;
 use pythreading as threading;
 use serde::Serialize;
 use serde_json::json;
-use stats::{calibrate, median, quartiles, round_ratios};
+use stats::{calibrate, median, quartiles, round_ratios, sample_ns};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-use workloads::{unsupported_in_browsers, Impl, Variant, Workload, WORKLOADS};
+use workloads::{unsupported_in_browsers, Goal, Impl, Variant, Workload, WORKLOADS};
 
 #[wasm_bindgen]
 extern "C" {
@@ -113,7 +113,8 @@ fn workloads_json() -> String {
 }
 
 /// One workload measured in this browser alone, the way the native bench does it: each
-/// variant that runs here is calibrated to ~2 ms per sample and warmed up, then `rounds`
+/// variant that runs here is calibrated to ~2 ms per sample (~20 ms for contended rows) and
+/// warmed up, then `rounds`
 /// rounds run every variant once, rotating which goes first. Returns
 /// `{"key", "ns": {"pythreading": {p25, median, p75}, "std": ...}, "ours_over_std": ...}`
 /// (ns per operation; the ratio is the median of the per-round ratios, `null` without std).
@@ -126,9 +127,10 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
         .iter()
         .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none())
         .collect();
+    let target = sample_ns(w.goal == Goal::Contended);
     let iters: Vec<u64> = vars
         .iter()
-        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .map(|v| calibrate(target, |n| Some((v.run)(n))).expect("Rust workloads always run"))
         .collect();
     for (v, &n) in vars.iter().zip(&iters) {
         (v.run)(n); // warm-up (V8 tiers the code up during the first samples)
