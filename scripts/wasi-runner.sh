@@ -26,8 +26,9 @@
 #                                         same profile and target dir
 #
 # Note on libtest under this target: it never spawns threads for tests (cfg target_family =
-# "wasm"), so tests run one after another on the main thread whatever `--test-threads` says,
-# and a panicking test traps (panic=abort) and ends the whole test binary with exit code 134.
+# "wasm"), so tests run one after another on the main thread whatever `--test-threads` says. In
+# an unwinding build (-Cpanic=unwind, see README.md) a failing test is reported as failed; in a
+# panic=abort build it traps and ends the whole test binary with exit code 134.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -263,4 +263,9 @@ impl JsQueue {
     }
 }
 
+// Unwind-safe as the JS `Barrier` and `Condition` are (see `JsBarrier`'s note): with panic=unwind
+// wasm-bindgen asks every exported type for it, and the queue keeps its invariants across a panic.
+impl std::panic::UnwindSafe for JsQueue {}
+impl std::panic::RefUnwindSafe for JsQueue {}
+
 transferable!(JsQueue, Queue<String>, Queue);

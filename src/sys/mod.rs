@@ -112,9 +112,9 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
-/// What to run on the instance of a crate thread whose panic aborted (wasm, where a panic is a
-/// trap): the layer above registers it ([`set_trap_handler`]) before it starts a thread, so the
-/// seam calls up without depending on what is above it.
+/// What to run on the instance of a crate thread that trapped (wasm: a panic under panic=abort,
+/// or an abort): the layer above registers it ([`set_trap_handler`]) before it starts a thread,
+/// so the seam calls up without depending on what is above it.
 static TRAP_HANDLER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
 /// Registers the trap handler (the first registration wins; later calls do nothing).
@@ -221,7 +221,8 @@ pub(crate) fn counter_native_id() -> u64 {
 /// A thread spawned through std (every backend but the browser's). `REAP`: whether `join`
 /// waits for the OS thread to be gone (natively), or only detaches it (wasi, where a thread
 /// that trapped never finishes its pthread, so `pthread_join` would block forever; the crate's
-/// own stopped state is what `Thread::join` waits on there).
+/// own stopped state is what `Thread::join` waits on there). A detached thread that returns,
+/// as an unwinding panic does, has its stack freed by wasi-libc when it exits.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub(crate) struct StdJoinHandle<const REAP: bool>(std::thread::JoinHandle<()>);
 

@@ -25,16 +25,21 @@
 //!     T-07 and module.rs' two foreign-thread tests;
 //!   - "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)":
 //!     `lock_suite`'s BL-11.
-//! - Every wasm target (`panic = "abort"`), `not(panic = "unwind")`: no unwinding.
+//! - Builds where panics abort, `not(panic = "unwind")`: stable Rust on wasm (its prebuilt std
+//!   is panic=abort). The project's own wasm builds unwind (the pinned nightly, `-Cpanic=unwind`,
+//!   std rebuilt with `panic_unwind`), and there these tests run.
 //!   - "needs unwinding: under panic=abort a dead thread's captures are never dropped":
 //!     thread.rs' two T-13 tests;
+//!   - "needs unwinding: under panic=abort a dead thread's guards never release their locks",
+//!     "... captures and stack values are never dropped", "... each dead thread's stack is never
+//!     freed ...": thread.rs' tests of a panicking thread;
 //!   - "needs unwinding: the thread catches a panic itself": excepthook.rs;
 //!   - "needs unwinding: the test catches a panic": local.rs.
 //!
 //! The tests that catch a panic in a generic suite or a `Barrier` action
 //! (`bl_10b_with_panic_propagates_and_releases`, `s_10b_with_panic_propagates_and_releases`,
 //! barrier.rs' `b_05_action_panic_breaks_barrier`) are compiled only under
-//! `cfg(panic = "unwind")` instead: absent, not ignored, on wasm. A whole file that cannot run
+//! `cfg(panic = "unwind")` instead: absent, not ignored, where panics abort. A whole file that cannot run
 //! on a platform holds one ignored test that says why (tests/exit.rs, tests/examples.rs), or is
 //! compiled for browsers only (tests/browser_*.rs).
 
@@ -49,6 +54,15 @@ mod imp {
     pub const ONE_TEST_AT_A_TIME: bool = false;
     pub use std::thread::{sleep, spawn, yield_now, JoinHandle};
     pub use std::time::Instant;
+
+    /// The size of the wasm memory (under wasmtime), for checks that nothing per thread is left
+    /// behind in it; natively there is no one memory to measure.
+    pub fn memory_bytes() -> Option<usize> {
+        #[cfg(target_arch = "wasm32")]
+        return Some(core::arch::wasm32::memory_size(0) * 65536);
+        #[cfg(not(target_arch = "wasm32"))]
+        None
+    }
 
     /// Natively a panicking helper unwinds (and counts as finished): nothing to report early.
     pub fn helper_panicked() -> bool {
@@ -118,6 +132,12 @@ mod imp {
             let value = self.result.lock().unwrap().take();
             Ok(value.expect("a helper thread ended without a result or a panic"))
         }
+    }
+
+    /// The size of the memory every worker shares, for checks that nothing per thread is left
+    /// behind in it.
+    pub fn memory_bytes() -> Option<usize> {
+        Some(core::arch::wasm32::memory_size(0) * 65536)
     }
 
     /// Whether a helper thread's panic (a trap here: it never counts as finished) was recorded.

@@ -98,14 +98,38 @@ pub fn host(root: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The directory of the example binaries that `cargo build --examples [--target TARGET]`
-/// built, after checking that every seed example is there.
-fn examples(root: &Path, target: Option<&str>) -> Result<PathBuf> {
+/// How a build for [`pins::WASI_TARGET`] handles panics.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Panic {
+    /// Unwinding: the pinned nightly, `-Cpanic=unwind`, std rebuilt with `panic_unwind` (the
+    /// nightly's sysroot completed first: [`crate::wasi_sysroot::ensure`]). The main build.
+    Unwind,
+    /// Stable Rust's prebuilt std: a panic aborts, a trap the project's host recovers from.
+    Abort,
+}
+
+/// `cargo build` for [`pins::WASI_TARGET`], set up for `panic`.
+pub fn wasi_cargo(root: &Path, panic: Panic) -> Result<Command> {
     let mut cmd = cargo(root);
-    cmd.args(["build", "--examples"]);
-    if let Some(target) = target {
-        cmd.args(["--target", target]);
+    match panic {
+        Panic::Unwind => {
+            let nightly = pins::nightly(root)?;
+            crate::wasi_sysroot::ensure(root)?;
+            cmd.arg(format!("+{nightly}"))
+                .args(["build", "--target", pins::WASI_TARGET, pins::BUILD_STD])
+                .env("RUSTFLAGS", pins::UNWIND_RUSTFLAGS);
+        }
+        Panic::Abort => {
+            cmd.args(["build", "--target", pins::WASI_TARGET]);
+        }
     }
+    Ok(cmd)
+}
+
+/// The directory of the example binaries that `cmd` (a `cargo build`) built with
+/// `--examples`, after checking that every seed example is there.
+fn examples(mut cmd: Command) -> Result<PathBuf> {
+    cmd.arg("--examples");
     let built: Vec<PathBuf> = cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.kind.contains(&TargetKind::Example))
@@ -129,21 +153,22 @@ fn examples(root: &Path, target: Option<&str>) -> Result<PathBuf> {
 
 /// The native examples (`target/debug/examples`), as `cargo test` builds them.
 pub fn native_examples(root: &Path) -> Result<PathBuf> {
-    examples(root, None)
+    let mut cmd = cargo(root);
+    cmd.arg("build");
+    examples(cmd)
 }
 
 /// The seed examples built for wasmtime (`target/wasm32-wasip1-threads/debug/examples`, each
-/// `NAME.wasm`).
-pub fn wasi_examples(root: &Path) -> Result<PathBuf> {
-    examples(root, Some(pins::WASI_TARGET))
+/// `NAME.wasm`), with unwinding or aborting panics.
+pub fn wasi_examples(root: &Path, panic: Panic) -> Result<PathBuf> {
+    examples(wasi_cargo(root, panic)?)
 }
 
 /// The benchmark built for wasmtime (release), the module `benches/primitives.rs --wasmtime`
 /// serves its wasm samples from.
-pub fn bench_wasm(root: &Path) -> Result<PathBuf> {
-    let mut cmd = cargo(root);
-    cmd.args(["build", "--release", "--target", pins::WASI_TARGET])
-        .args(["--bench", "primitives"]);
+pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
+    let mut cmd = wasi_cargo(root, panic)?;
+    cmd.args(["--release", "--bench", "primitives"]);
     cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.name == "primitives")

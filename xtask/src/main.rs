@@ -25,6 +25,7 @@
 
 mod build;
 mod pins;
+mod wasi_sysroot;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -64,16 +65,26 @@ enum Cmd {
     Build {
         #[arg(value_enum)]
         artifact: Artifact,
+        /// How a wasm32-wasip1-threads artifact (wasi-examples, bench-wasm) handles panics
+        #[arg(long, value_enum, default_value = "unwind")]
+        panic: PanicArg,
     },
     /// Build what `tests/examples.rs` runs on PLATFORM, then run it with their paths
     /// (`PYTHREADING_EXAMPLES_PLATFORM=PLATFORM cargo test --test examples [-- ARGS]`)
     TestExamples {
         #[arg(value_enum)]
         platform: Platform,
+        /// How the wasmtime examples handle panics
+        #[arg(long, value_enum, default_value = "unwind")]
+        panic: PanicArg,
         /// Arguments for the test binary (after `--`), e.g. `--nocapture` or a test name
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Make the pinned nightly able to link wasm32-wasip1-threads programs that unwind (the
+    /// target's self-contained libc and libunwind; see xtask/src/wasi_sysroot.rs); print the
+    /// directory
+    WasiSysroot,
 }
 
 #[derive(Subcommand)]
@@ -86,6 +97,12 @@ enum Pin {
     WasiTarget,
     /// The browser target (atomics; needs the nightly and build-std)
     WebTarget,
+    /// The RUSTFLAGS of an unwinding wasm32-wasip1-threads build (`-Cpanic=unwind`)
+    UnwindRustflags,
+    /// The build-std flag of the unwinding builds (`-Zbuild-std=std,panic_unwind`)
+    BuildStd,
+    /// The build-std flag of a panic=abort browser build
+    BuildStdAbort,
     /// The wasm-bindgen version in Cargo.lock (wasm-bindgen-cli must be this version)
     WasmBindgen {
         /// Another lockfile to read (default: the repository's Cargo.lock)
@@ -112,6 +129,23 @@ enum Artifact {
     BenchWeb,
     /// The npm package pythreading-web: its tarball in target/npm
     Npm,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PanicArg {
+    /// The pinned nightly, -Cpanic=unwind, std rebuilt with panic_unwind
+    Unwind,
+    /// Stable Rust's prebuilt std: panics abort (the host recovers the trapped thread)
+    Abort,
+}
+
+impl From<PanicArg> for build::Panic {
+    fn from(p: PanicArg) -> Self {
+        match p {
+            PanicArg::Unwind => build::Panic::Unwind,
+            PanicArg::Abort => build::Panic::Abort,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,6 +182,9 @@ fn run(command: Cmd) -> Result<()> {
             Pin::Targets => println!("{}\n{}", pins::WASI_TARGET, pins::WEB_TARGET),
             Pin::WasiTarget => println!("{}", pins::WASI_TARGET),
             Pin::WebTarget => println!("{}", pins::WEB_TARGET),
+            Pin::UnwindRustflags => println!("{}", pins::UNWIND_RUSTFLAGS),
+            Pin::BuildStd => println!("{}", pins::BUILD_STD),
+            Pin::BuildStdAbort => println!("{}", pins::BUILD_STD_ABORT),
             Pin::WasmBindgen { lockfile } => {
                 let lockfile = lockfile.unwrap_or_else(|| root.join("Cargo.lock"));
                 println!("{}", pins::wasm_bindgen(&lockfile)?);
@@ -158,19 +195,24 @@ fn run(command: Cmd) -> Result<()> {
             }
         },
         Cmd::Examples => SEED_EXAMPLES.iter().for_each(|name| println!("{name}")),
-        Cmd::Build { artifact } => {
+        Cmd::Build { artifact, panic } => {
             let path = match artifact {
                 Artifact::Host => build::host(root)?,
                 Artifact::NativeExamples => build::native_examples(root)?,
-                Artifact::WasiExamples => build::wasi_examples(root)?,
+                Artifact::WasiExamples => build::wasi_examples(root, panic.into())?,
                 Artifact::Demo => build::demo(root)?,
-                Artifact::BenchWasm => build::bench_wasm(root)?,
+                Artifact::BenchWasm => build::bench_wasm(root, panic.into())?,
                 Artifact::BenchWeb => build::bench_web(root)?,
                 Artifact::Npm => build::npm(root)?,
             };
             println!("{}", path.display());
         }
-        Cmd::TestExamples { platform, args } => {
+        Cmd::WasiSysroot => println!("{}", wasi_sysroot::ensure(root)?.display()),
+        Cmd::TestExamples {
+            platform,
+            panic,
+            args,
+        } => {
             let mut test = build::cargo(root);
             test.args(["test", "--test", "examples"]);
             let name = match platform {
@@ -181,7 +223,10 @@ fn run(command: Cmd) -> Result<()> {
                 }
                 Platform::Wasmtime => {
                     test.env("PYTHREADING_HOST", build::host(root)?);
-                    test.env("PYTHREADING_WASI_EXAMPLES_DIR", build::wasi_examples(root)?);
+                    test.env(
+                        "PYTHREADING_WASI_EXAMPLES_DIR",
+                        build::wasi_examples(root, panic.into())?,
+                    );
                     "wasmtime"
                 }
                 Platform::Browser => {
