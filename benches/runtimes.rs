@@ -11,7 +11,7 @@
 //! greeting line, then answers each stdin line `run KEY IMPL N` with the elapsed ns of one
 //! sample, timed inside the guest. The bench builds nothing; `scripts/bench.sh` passes
 //! - `PYTHREADING_HOST`: pythreading-host (`cargo xtask build host`);
-//! - `PYTHREADING_BENCH_WASM`: the module (`cargo xtask build bench-wasm`);
+//! - `PYTHREADING_BENCH_WASM`: the module (`cargo xtask build bench-wasm --panic abort`);
 //! - `PYTHREADING_STOCK_WASMTIME`: the stock CLI (`scripts/stock-wasmtime.sh --install`), run as
 //!   `wasmtime run -W threads=y -S threads=y MODULE --serve`.
 //!
@@ -208,7 +208,10 @@ fn main() -> Result<(), String> {
     let paths = (|| {
         Ok::<_, String>((
             env_path("PYTHREADING_HOST", "`cargo xtask build host`")?,
-            env_path("PYTHREADING_BENCH_WASM", "`cargo xtask build bench-wasm`")?,
+            env_path(
+                "PYTHREADING_BENCH_WASM",
+                "`cargo xtask build bench-wasm --panic abort`",
+            )?,
             env_path(
                 "PYTHREADING_STOCK_WASMTIME",
                 "`scripts/stock-wasmtime.sh --install`",

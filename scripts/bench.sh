@@ -64,7 +64,9 @@ fi
 cargo bench --bench primitives -- "${args[@]}"
 if [ "$wasmtime" = 1 ]; then
   # The host beside stock wasmtime 36 LTS on the same module (benches/runtimes.rs).
+  # Stock 36 cannot load the exception-handling proposal, so both run the panic=abort module.
   PYTHREADING_STOCK_WASMTIME="$(bash scripts/stock-wasmtime.sh --install)" \
+    PYTHREADING_BENCH_WASM="$(cargo xtask build bench-wasm --panic abort)" \
     cargo bench --bench runtimes
 fi
 if [ "$browser" = 1 ]; then
