@@ -291,8 +291,8 @@ fn thread_cpu_ns() -> Option<u64> {
 }
 
 /// Spinning before sleeping is bounded (the `SpinWait` of `src/timeout.rs`): a thread blocked
-/// for 1 s on an `RLock` and on a `Lock` held by another thread, then in a `Condition` wait that
-/// times out after 1 s, gets the lock (or times out) as it should, and where the platform
+/// for 1 s on an `RLock` and on a `Lock` held by another thread, then in a `Condition` wait and
+/// an `Event` wait that each time out after 1 s, gets the lock (or times out) as it should, and where the platform
 /// reports per-thread CPU time (natively on Linux; not under wasmtime or in browsers, where
 /// only the waits themselves are checked) burns under 50 ms of CPU in each 1 s wait (a waiter
 /// that spun instead of sleeping would burn about 1 s).
@@ -342,13 +342,16 @@ fn a_long_wait_sleeps_instead_of_spinning() {
             let _g = c.guard();
             c.wait_timeout(HOLD) == Ok(false)
         });
+        measure("Event.wait_timeout(1 s)", &|| {
+            threading::Event::new().wait_timeout(HOLD) == Ok(false)
+        });
     });
     waiter.start().unwrap();
     common::join_bounded(&waiter);
     common::join_bounded(&holder);
     let records = records.lock().unwrap();
     eprintln!("{records:?}");
-    assert_eq!(records.len(), 3, "the waiter did not finish: {records:?}");
+    assert_eq!(records.len(), 4, "the waiter did not finish: {records:?}");
     for &(what, wall, cpu, ok) in records.iter() {
         assert!(ok, "{what}: unexpected result");
         // Each wait lasts about a second (the holder's pause); half of it is a generous floor.
