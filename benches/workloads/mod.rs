@@ -110,433 +110,302 @@ pub enum Goal {
     Other,
 }
 
+/// One [`Workload`] row: `workload!(KEY, TITLE, GOAL, [(IMPL, WHAT, RUN), ...])`, pythreading's
+/// variant first.
+macro_rules! workload {
+    ($key:literal, $title:literal, $goal:ident, [$(($imp:ident, $what:literal, $run:expr)),+ $(,)?]) => {
+        Workload {
+            key: $key,
+            title: $title,
+            variants: &[$(Variant {
+                imp: Impl::$imp,
+                what: $what,
+                run: $run,
+            }),+],
+            goal: Goal::$goal,
+        }
+    };
+}
+
 /// Every workload, in table order.
 pub const WORKLOADS: &[Workload] = &[
-    Workload {
-        key: "lock",
-        title: "Lock acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Lock",
-                run: lock_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: mutex_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<()>",
-                run: mutex_parking_lot,
-            },
-        ],
-        goal: Goal::Uncontended,
-    },
-    Workload {
-        key: "rlock",
-        title: "RLock acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "RLock",
-                run: rlock_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: mutex_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "ReentrantMutex<()>",
-                run: rlock_parking_lot,
-            },
-        ],
-        goal: Goal::Uncontended,
-    },
-    Workload {
-        key: "event_pingpong",
-        title: "Event ping-pong round trip (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Event",
-                run: event_pingpong::<threading::Event>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<bool>+Condvar",
-                run: event_pingpong::<StdEvent>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<bool>+Condvar",
-                run: event_pingpong::<PlEvent>,
-            },
-        ],
-        goal: Goal::Other,
-    },
-    Workload {
-        key: "condition_pingpong",
-        title: "Condition notify/wait ping-pong (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition",
-                run: condition_pingpong_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: condition_pingpong_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: condition_pingpong_parking_lot,
-            },
-        ],
-        goal: Goal::Other,
-    },
-    Workload {
-        key: "semaphore",
-        title: "Semaphore acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Semaphore",
-                run: semaphore_uncontended::<threading::Semaphore>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_uncontended::<StdSemaphore>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_uncontended::<PlSemaphore>,
-            },
-        ],
-        goal: Goal::Uncontended,
-    },
-    Workload {
-        key: "barrier",
-        title: "Barrier cycle (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Barrier",
-                run: barrier_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Barrier",
-                run: barrier_std,
-            },
-        ],
-        goal: Goal::Other,
-    },
-    Workload {
-        key: "thread_start_join",
-        title: "Thread start+join",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Thread",
-                run: thread_start_join_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "thread::spawn+join",
-                run: thread_start_join_std,
-            },
-        ],
-        goal: Goal::Other,
-    },
-    Workload {
-        key: "lock_contended_2",
-        title: "Lock-protected increments, 2 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Lock",
-                run: increments::<threading::Lock, 2>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 2>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<()>",
-                run: increments::<parking_lot::Mutex<()>, 2>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "lock_contended_4",
-        title: "Lock-protected increments, 4 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Lock",
-                run: increments::<threading::Lock, 4>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 4>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<()>",
-                run: increments::<parking_lot::Mutex<()>, 4>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "lock_contended_8",
-        title: "Lock-protected increments, 8 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Lock",
-                run: increments::<threading::Lock, 8>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 8>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<()>",
-                run: increments::<parking_lot::Mutex<()>, 8>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "rlock_contended_2",
-        title: "RLock-protected increments, 2 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "RLock",
-                run: increments::<threading::RLock, 2>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 2>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "ReentrantMutex<()>",
-                run: increments::<parking_lot::ReentrantMutex<()>, 2>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "rlock_contended_4",
-        title: "RLock-protected increments, 4 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "RLock",
-                run: increments::<threading::RLock, 4>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 4>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "ReentrantMutex<()>",
-                run: increments::<parking_lot::ReentrantMutex<()>, 4>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "rlock_contended_8",
-        title: "RLock-protected increments, 8 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "RLock",
-                run: increments::<threading::RLock, 8>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: increments::<std::sync::Mutex<()>, 8>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "ReentrantMutex<()>",
-                run: increments::<parking_lot::ReentrantMutex<()>, 8>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "condition_queue_1x1",
-        title: "Condition queue, 1 producer × 1 consumer (per item)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition(Lock)",
-                run: condition_queue::<CondQueue, 1, 1>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: condition_queue::<StdQueue, 1, 1>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: condition_queue::<PlQueue, 1, 1>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "condition_queue_1x3",
-        title: "Condition queue, 1 producer × 3 consumers (per item)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition(Lock)",
-                run: condition_queue::<CondQueue, 1, 3>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: condition_queue::<StdQueue, 1, 3>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: condition_queue::<PlQueue, 1, 3>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "condition_queue_3x3",
-        title: "Condition queue, 3 producers × 3 consumers (per item)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition(Lock)",
-                run: condition_queue::<CondQueue, 3, 3>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: condition_queue::<StdQueue, 3, 3>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: condition_queue::<PlQueue, 3, 3>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "semaphore_contended",
-        title: "Semaphore(2) acquire+release, 4 threads",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Semaphore",
-                run: semaphore_contended::<threading::Semaphore>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_contended::<StdSemaphore>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_contended::<PlSemaphore>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "event_broadcast",
-        title: "Event set() to 4 waiters, until all run",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Event",
-                run: event_broadcast::<threading::Event>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<bool>+Condvar",
-                run: event_broadcast::<StdEvent>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<bool>+Condvar",
-                run: event_broadcast::<PlEvent>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "barrier_4",
-        title: "Barrier cycle (4 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Barrier",
-                run: barrier_cycle::<threading::Barrier, 4>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Barrier",
-                run: barrier_cycle::<std::sync::Barrier, 4>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
-    Workload {
-        key: "condition_notify_all",
-        title: "Condition notify_all to 8 waiters, until all run",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition",
-                run: notify_all::<CondBroadcast>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: notify_all::<StdBroadcast>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: notify_all::<PlBroadcast>,
-            },
-        ],
-        goal: Goal::Contended,
-    },
+    workload!(
+        "lock",
+        "Lock acquire+release (uncontended)",
+        Uncontended,
+        [
+            (Pythreading, "Lock", lock_pythreading),
+            (Std, "Mutex<()>", mutex_std),
+            (ParkingLot, "Mutex<()>", mutex_parking_lot),
+        ]
+    ),
+    workload!(
+        "rlock",
+        "RLock acquire+release (uncontended)",
+        Uncontended,
+        [
+            (Pythreading, "RLock", rlock_pythreading),
+            (Std, "Mutex<()>", mutex_std),
+            (ParkingLot, "ReentrantMutex<()>", rlock_parking_lot),
+        ]
+    ),
+    workload!(
+        "event_pingpong",
+        "Event ping-pong round trip (2 threads)",
+        Other,
+        [
+            (Pythreading, "Event", event_pingpong::<threading::Event>),
+            (Std, "Mutex<bool>+Condvar", event_pingpong::<StdEvent>),
+            (ParkingLot, "Mutex<bool>+Condvar", event_pingpong::<PlEvent>),
+        ]
+    ),
+    workload!(
+        "condition_pingpong",
+        "Condition notify/wait ping-pong (2 threads)",
+        Other,
+        [
+            (Pythreading, "Condition", condition_pingpong_pythreading),
+            (Std, "Mutex+Condvar", condition_pingpong_std),
+            (ParkingLot, "Mutex+Condvar", condition_pingpong_parking_lot),
+        ]
+    ),
+    workload!(
+        "semaphore",
+        "Semaphore acquire+release (uncontended)",
+        Uncontended,
+        [
+            (
+                Pythreading,
+                "Semaphore",
+                semaphore_uncontended::<threading::Semaphore>
+            ),
+            (
+                Std,
+                "Mutex<usize>+Condvar",
+                semaphore_uncontended::<StdSemaphore>
+            ),
+            (
+                ParkingLot,
+                "Mutex<usize>+Condvar",
+                semaphore_uncontended::<PlSemaphore>
+            ),
+        ]
+    ),
+    workload!(
+        "barrier",
+        "Barrier cycle (2 threads)",
+        Other,
+        [
+            (Pythreading, "Barrier", barrier_pythreading),
+            (Std, "Barrier", barrier_std),
+        ]
+    ),
+    workload!(
+        "thread_start_join",
+        "Thread start+join",
+        Other,
+        [
+            (Pythreading, "Thread", thread_start_join_pythreading),
+            (Std, "thread::spawn+join", thread_start_join_std),
+        ]
+    ),
+    workload!(
+        "lock_contended_2",
+        "Lock-protected increments, 2 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 2>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 2>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 2>
+            ),
+        ]
+    ),
+    workload!(
+        "lock_contended_4",
+        "Lock-protected increments, 4 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 4>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 4>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 4>
+            ),
+        ]
+    ),
+    workload!(
+        "lock_contended_8",
+        "Lock-protected increments, 8 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 8>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 8>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 8>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_2",
+        "RLock-protected increments, 2 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 2>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 2>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 2>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_4",
+        "RLock-protected increments, 4 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 4>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 4>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 4>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_8",
+        "RLock-protected increments, 8 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 8>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 8>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 8>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_1x1",
+        "Condition queue, 1 producer × 1 consumer (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 1, 1>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 1, 1>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 1, 1>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_1x3",
+        "Condition queue, 1 producer × 3 consumers (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 1, 3>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 1, 3>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 1, 3>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_3x3",
+        "Condition queue, 3 producers × 3 consumers (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 3, 3>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 3, 3>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 3, 3>
+            ),
+        ]
+    ),
+    workload!(
+        "semaphore_contended",
+        "Semaphore(2) acquire+release, 4 threads",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Semaphore",
+                semaphore_contended::<threading::Semaphore>
+            ),
+            (
+                Std,
+                "Mutex<usize>+Condvar",
+                semaphore_contended::<StdSemaphore>
+            ),
+            (
+                ParkingLot,
+                "Mutex<usize>+Condvar",
+                semaphore_contended::<PlSemaphore>
+            ),
+        ]
+    ),
+    workload!(
+        "event_broadcast",
+        "Event set() to 4 waiters, until all run",
+        Contended,
+        [
+            (Pythreading, "Event", event_broadcast::<threading::Event>),
+            (Std, "Mutex<bool>+Condvar", event_broadcast::<StdEvent>),
+            (
+                ParkingLot,
+                "Mutex<bool>+Condvar",
+                event_broadcast::<PlEvent>
+            ),
+        ]
+    ),
+    workload!(
+        "barrier_4",
+        "Barrier cycle (4 threads)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Barrier",
+                barrier_cycle::<threading::Barrier, 4>
+            ),
+            (Std, "Barrier", barrier_cycle::<std::sync::Barrier, 4>),
+        ]
+    ),
+    workload!(
+        "condition_notify_all",
+        "Condition notify_all to 8 waiters, until all run",
+        Contended,
+        [
+            (Pythreading, "Condition", notify_all::<CondBroadcast>),
+            (Std, "Mutex+Condvar", notify_all::<StdBroadcast>),
+            (ParkingLot, "Mutex+Condvar", notify_all::<PlBroadcast>),
+        ]
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------
