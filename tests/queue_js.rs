@@ -10,6 +10,9 @@
 //! passed). Run with `bash scripts/test-browser.sh queue_js`.
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 
+mod common;
+
+use common::js::glue_url as url;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -140,27 +143,13 @@ extern "C" {
     fn async_and_shutdown_js(url: &str) -> js_sys::Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static QUEUE_JS_GLUE_URL: String;
-}
-
-fn url() -> String {
-    QUEUE_JS_GLUE_URL.with(String::clone)
-}
-
 /// Awaits a JS check function and asserts that its log of failed checks is empty.
 async fn no_failures(p: js_sys::Promise) {
     // Using the crate from Rust links it, and with it its JS exports (the `Queue` class the
     // JS side imports from this module).
     let rust_side = pythreading::js::Queue::new(JsValue::UNDEFINED).expect("new Queue()");
     assert_eq!(rust_side.maxsize(), 0);
-    let log = wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("the JS side threw");
-    let log = log.as_string().expect("a log string");
-    assert!(log.is_empty(), "failed checks:\n{log}");
+    common::js::no_failures(p).await;
 }
 
 /// QU-01, QU-02, QU-05 from JS.

@@ -23,6 +23,7 @@
 //! - [`records`]: what threads record for the test to check afterwards: a shared list (the
 //!   Python lists CPython's tests append to), drop counters, and the lock that serialises tests
 //!   touching global state.
+//! - `js` (browsers only): the glue's URL and the failed-checks log of the JS-driven suites.
 //! - [`lock_suite`], [`sem_suite`]: the generic suites `BaseLockTests`, `RLockTests` and
 //!   `BaseSemaphoreTests`, written once and instantiated per type by macros.
 //!
@@ -37,6 +38,8 @@
 pub mod bounded;
 pub mod bunch;
 pub mod checks;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub mod js;
 pub mod lock_suite;
 pub mod platform;
 pub mod records;
