@@ -28,9 +28,10 @@
 //!   `BaseSemaphoreTests`, written once and instantiated per type by macros.
 //!
 //! Portability: nothing here uses processes or the filesystem, so everything runs natively,
-//! under wasmtime and in browsers. Under `panic=abort` (every wasm target) a failing assertion
-//! in a helper thread aborts the process or traps the worker, which still fails the test run;
-//! natively (unwinding) the panic is collected and re-raised in the test's own thread.
+//! under wasmtime and in browsers. Where panics unwind (natively, and the project's wasm
+//! builds) a failing assertion in a helper thread is collected and re-raised in the test's own
+//! thread; under `panic=abort` (the stable wasm32-wasip1-threads build) it aborts the process
+//! or traps the worker, which still fails the test run.
 
 // Each test binary uses a different part of the harness.
 #![allow(dead_code, unused_imports, unused_macros)]
