@@ -361,5 +361,5 @@ async fn set_excepthook_gets_thread_exceptions() {
     );
     no_failures(excepthook_js(&url(), start.as_ref())).await;
     // The default hook is back for the other tests.
-    threading::set_excepthook(threading::default_excepthook);
+    common::reset_excepthook();
 }

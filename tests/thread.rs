@@ -1179,7 +1179,7 @@ fn a_thousand_panicking_threads_in_a_row_leak_nothing() {
     struct Restore;
     impl Drop for Restore {
         fn drop(&mut self) {
-            threading::set_excepthook(threading::default_excepthook);
+            common::reset_excepthook();
         }
     }
     let _restore = Restore;

@@ -52,7 +52,7 @@ pub use bunch::{wait_threads_blocked, Bunch};
 pub use checks::{
     assert_err, assert_lock_repr, assert_module_repr, auto_name, expected_repr, kind_of, Kind,
 };
-pub use platform::{helper_panicked, spawn_named, test, Instant, JoinHandle};
+pub use platform::{helper_panicked, reset_excepthook, spawn_named, test, Instant, JoinHandle};
 pub use records::{count, counter, serial, DropCount, Log};
 pub use timing::{
     assert_timeout, poll_until, recv_timeout, stress_iters, timed, wait_until, BOUND, LONG_TIMEOUT,

@@ -10,7 +10,8 @@
 //!   natively). `use common::platform as thread;` stands in for `use std::thread;`.
 //! - `spawn_named` in detail: a "foreign" helper thread. Natively a std thread; in browsers std
 //!   cannot spawn, so it is a crate `Thread` (a pool worker). A panic there aborts (traps): the
-//!   browser init installs an excepthook that records it, `join` reports it as `Err`, and
+//!   browser init installs an excepthook that records it (a test that sets
+//!   its own hook puts it back with `reset_excepthook`), `join` reports it as `Err`, and
 //!   `helper_panicked` tells a polling loop to stop waiting for a thread that will never finish.
 //! - `ONE_TEST_AT_A_TIME`: whether the runner runs one test at a time (browsers), so that
 //!   `records::serial` need not (and must not) hold a lock across tests.
@@ -69,6 +70,12 @@ mod imp {
         false
     }
 
+    /// Puts the default excepthook back after a test that set its own (browsers add the
+    /// harness's record of the panic to it).
+    pub fn reset_excepthook() {
+        pythreading::set_excepthook(pythreading::default_excepthook);
+    }
+
     pub fn spawn_named(name: String, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
         std::thread::Builder::new()
             .name(name)
@@ -95,18 +102,24 @@ mod imp {
 
     fn record_panics() {
         static ONCE: Once = Once::new();
-        ONCE.call_once(|| {
-            pythreading::set_excepthook(|args| {
-                let report = args.render();
-                pythreading::default_excepthook(args);
-                if let Some(id) = args.thread.as_ref().and_then(|t| t.ident()) {
-                    PANICS
-                        .lock()
-                        .unwrap()
-                        .get_or_insert_with(HashMap::new)
-                        .insert(id, report);
-                }
-            });
+        ONCE.call_once(reset_excepthook);
+    }
+
+    /// Puts the harness's excepthook back (after a test that set its own): the default one,
+    /// which also records the panic for `join` and `helper_panicked`. A test that set the
+    /// crate's default instead would leave later helpers' panics unreported (their `join`
+    /// would find neither a result nor a panic).
+    pub fn reset_excepthook() {
+        pythreading::set_excepthook(|args| {
+            let report = args.render();
+            pythreading::default_excepthook(args);
+            if let Some(id) = args.thread.as_ref().and_then(|t| t.ident()) {
+                PANICS
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(HashMap::new)
+                    .insert(id, report);
+            }
         });
     }
 
