@@ -98,13 +98,17 @@ pub fn host(root: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// How a build for [`pins::WASI_TARGET`] handles panics.
+/// How a wasm build handles panics.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Panic {
-    /// Unwinding: the pinned nightly, `-Cpanic=unwind`, std rebuilt with `panic_unwind` (the
-    /// nightly's sysroot completed first: [`crate::wasi_sysroot::ensure`]). The main build.
+    /// Unwinding: the pinned nightly, `-Cpanic=unwind`, std rebuilt with `panic_unwind` (for
+    /// [`pins::WASI_TARGET`] the nightly's sysroot completed first:
+    /// [`crate::wasi_sysroot::ensure`]). The main build.
     Unwind,
-    /// Stable Rust's prebuilt std: a panic aborts, a trap the project's host recovers from.
+    /// A panic aborts (a trap, which the project's host and browser runtime recover from). For
+    /// [`pins::WASI_TARGET`]: stable Rust's prebuilt std. For [`pins::WEB_TARGET`] (only
+    /// [`bench_web`]), which rebuilds std in any case: the same nightly with
+    /// [`pins::BUILD_STD_ABORT`] and `-Cpanic=abort` after the config's rustflags.
     Abort,
 }
 
@@ -178,20 +182,34 @@ pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
 
 /// Builds a browser crate (`dir`, a cdylib with a workspace of its own) for [`pins::WEB_TARGET`]
 /// with the nightly and build-std, release, into `target/TARGET_DIR`, then runs `wasm-bindgen
-/// --target web` on it into `out_dir` (relative to the repository), which it returns.
-fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Result<PathBuf> {
+/// --target web` on it into `out_dir` (relative to the repository), which it returns. With
+/// [`Panic::Abort`], std is rebuilt with `panic_abort` and `-Cpanic=abort` goes after the
+/// repository's rustflags (`-Cpanic=unwind` among them: the last one wins), as in
+/// `scripts/test.sh`'s panic=abort check.
+fn browser_crate(
+    root: &Path,
+    dir: &str,
+    target_dir: &str,
+    out_dir: &str,
+    panic: Panic,
+) -> Result<PathBuf> {
     let nightly = pins::nightly(root)?;
     wasm_bindgen_cli(root, dir)?; // before the build, which takes minutes from scratch
     let mut cmd = cargo(&root.join(dir));
     cmd.arg(format!("+{nightly}"))
-        .args([
-            "build",
-            "--release",
-            "--target",
-            pins::WEB_TARGET,
-            pins::BUILD_STD,
-        ])
+        .args(["build", "--release", "--target", pins::WEB_TARGET])
         .env("CARGO_TARGET_DIR", root.join("target").join(target_dir));
+    match panic {
+        Panic::Unwind => {
+            cmd.arg(pins::BUILD_STD);
+        }
+        Panic::Abort => {
+            cmd.arg(pins::BUILD_STD_ABORT).arg("--config").arg(format!(
+                "target.{}.rustflags=[\"-Cpanic=abort\"]",
+                pins::WEB_TARGET
+            ));
+        }
+    }
     let wasm = cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.kind.contains(&TargetKind::CDyLib))
@@ -235,13 +253,24 @@ fn wasm_bindgen_cli(root: &Path, dir: &str) -> Result<()> {
 /// The browser demo's module, `www/pkg` (where `www/demo-worker.js` imports it from): `www/demo`
 /// (the seed examples over pythreading) built for browsers.
 pub fn demo(root: &Path) -> Result<PathBuf> {
-    browser_crate(root, "www/demo", "www-demo", "www/pkg")
+    browser_crate(root, "www/demo", "www-demo", "www/pkg", Panic::Unwind)
 }
 
-/// The benchmark workloads for browsers, `www/bench-pkg` (where `www/bench-worker.js` imports
-/// them from): `www/bench` built for browsers.
-pub fn bench_web(root: &Path) -> Result<PathBuf> {
-    browser_crate(root, "www/bench", "www-bench", "www/bench-pkg")
+/// The benchmark workloads for browsers: `www/bench` built for browsers into `www/bench-pkg`
+/// (unwinding), or with `panic=abort` into `www/bench-pkg-abort` (with a target directory of
+/// its own, so that neither build invalidates the other); `www/bench-worker.js` imports the one
+/// the page names (`bench.html?pkg=bench-pkg-abort`).
+pub fn bench_web(root: &Path, panic: Panic) -> Result<PathBuf> {
+    match panic {
+        Panic::Unwind => browser_crate(root, "www/bench", "www-bench", "www/bench-pkg", panic),
+        Panic::Abort => browser_crate(
+            root,
+            "www/bench",
+            "www-bench-abort",
+            "www/bench-pkg-abort",
+            panic,
+        ),
+    }
 }
 
 /// The package's own JS (`npm/js`), copied next to the wasm-bindgen glue: `index.js` wraps the

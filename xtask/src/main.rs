@@ -17,7 +17,9 @@
 //!   | `PYTHREADING_WASI_EXAMPLES_DIR` | `build wasi-examples` | `tests/examples.rs` (wasmtime) |
 //!   | `PYTHREADING_DEMO_DIR` | `build demo` | `tests/examples.rs` (browser) |
 //!   | `PYTHREADING_BENCH_WASM` | `build bench-wasm` | `benches/primitives.rs` (`--wasmtime`) |
+//!   | `PYTHREADING_BENCH_WASM_ABORT` | `build bench-wasm --panic abort` | `benches/primitives.rs` (`--wasmtime`) |
 //!   | `PYTHREADING_BENCH_WEB_DIR` | `build bench-web` | `benches/primitives.rs` (`--browser`) |
+//!   | `PYTHREADING_BENCH_WEB_ABORT_DIR` | `build bench-web --panic abort` | `benches/primitives.rs` (`--browser`) |
 //!
 //! Control flows one way: the scripts (`scripts/*.sh`, the README's entries, which install
 //! the toolchains first) call the xtask, which builds and then runs cargo's tests; the tests
@@ -65,7 +67,9 @@ enum Cmd {
     Build {
         #[arg(value_enum)]
         artifact: Artifact,
-        /// How a wasm32-wasip1-threads artifact (wasi-examples, bench-wasm) handles panics
+        /// How a wasm artifact handles panics: wasi-examples and bench-wasm (wasm32-wasip1-threads;
+        /// abort: stable Rust), bench-web (abort: the nightly, build-std with panic_abort, into
+        /// www/bench-pkg-abort); the other artifacts always unwind
         #[arg(long, value_enum, default_value = "unwind")]
         panic: PanicArg,
     },
@@ -125,7 +129,7 @@ enum Artifact {
     Demo,
     /// The benchmark for wasmtime: one .wasm module
     BenchWasm,
-    /// The benchmark workloads for browsers, www/bench-pkg
+    /// The benchmark workloads for browsers, www/bench-pkg (--panic abort: www/bench-pkg-abort)
     BenchWeb,
     /// The npm package pythreading-web: its tarball in target/npm
     Npm,
@@ -135,7 +139,8 @@ enum Artifact {
 enum PanicArg {
     /// The pinned nightly, -Cpanic=unwind, std rebuilt with panic_unwind
     Unwind,
-    /// Stable Rust's prebuilt std: panics abort (the host recovers the trapped thread)
+    /// Panics abort: stable Rust's prebuilt std for wasm32-wasip1-threads (the host recovers
+    /// the trapped thread); for bench-web the nightly with std rebuilt with panic_abort
     Abort,
 }
 
@@ -202,7 +207,7 @@ fn run(command: Cmd) -> Result<()> {
                 Artifact::WasiExamples => build::wasi_examples(root, panic.into())?,
                 Artifact::Demo => build::demo(root)?,
                 Artifact::BenchWasm => build::bench_wasm(root, panic.into())?,
-                Artifact::BenchWeb => build::bench_web(root)?,
+                Artifact::BenchWeb => build::bench_web(root, panic.into())?,
                 Artifact::Npm => build::npm(root)?,
             };
             println!("{}", path.display());

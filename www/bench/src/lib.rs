@@ -13,6 +13,7 @@
 //!   and memory figures and the clock's granularity.
 //! - [`fresh_worker_body`], [`bench_module`], [`bench_memory`]: what `bench-worker.js` needs to
 //!   time a fresh Worker per thread (it creates the Workers: only JS can).
+//! - [`panic_strategy`]: `unwind` or `abort`, which build this is (the bench samples both).
 //!
 //! Results are one-line JSON strings (serde_json), which `bench-worker.js` parses.
 
@@ -166,6 +167,14 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
         ours_over_std,
     };
     Ok(serde_json::to_string(&row).expect("JSON"))
+}
+
+/// How this build's panics end: `"unwind"` (`www/bench-pkg`, the project's build) or
+/// `"abort"` (`www/bench-pkg-abort`, `cargo xtask build bench-web --panic abort`), so that the
+/// bench can check it samples the module it means to.
+#[wasm_bindgen(js_name = panicStrategy)]
+pub fn panic_strategy() -> String {
+    if cfg!(panic = "unwind") { "unwind" } else { "abort" }.to_string()
 }
 
 /// The smallest non-zero step of `performance.now()` seen in a short loop, in ns (Chromium
