@@ -46,8 +46,11 @@
 //!   one command for everything.
 //!
 //! - Unwinding against panic=abort: with `--wasmtime` a second host process serves
-//!   `$PYTHREADING_BENCH_WASM_ABORT` (`cargo xtask build bench-wasm --panic abort`: stable Rust
-//!   and its prebuilt std, what stable users build), and with `--browser` a second headless
+//!   `$PYTHREADING_BENCH_WASM_ABORT` (`scripts/bench.sh` builds it with `cargo xtask build
+//!   bench-wasm --panic abort-nightly`: the same nightly with std rebuilt with `panic_abort`, so
+//!   that the two builds differ in the panic strategy only; any panic=abort module will do, such
+//!   as stable Rust's, `--panic abort`, and the report names the toolchain each module's
+//!   greeting gives), and with `--browser` a second headless
 //!   browser runs `$PYTHREADING_BENCH_WEB_ABORT_DIR` (`cargo xtask build bench-web --panic
 //!   abort`: the same nightly with std rebuilt with `panic_abort`, into `www/bench-pkg-abort`,
 //!   which `bench.html?serve&pkg=bench-pkg-abort` loads), pythreading's and std's columns of
@@ -55,7 +58,8 @@
 //!   with a table "Unwinding against panic=abort": both builds' medians, the per-round ratios
 //!   unwind/abort with their quartiles, and both .wasm files' sizes (as built and run; for the
 //!   browser, wasm-bindgen's output). Every wasm server's greeting says how its module's
-//!   panics end (`"panic": "unwind"` or `"abort"`, from the module's own `cfg(panic)`), and a
+//!   panics end (`"panic": "unwind"` or `"abort"`, from the module's own `cfg(panic)`; the
+//!   wasmtime module's also its `"toolchain"`, rustup's `RUSTUP_TOOLCHAIN` at build time), and a
 //!   server whose module is not the build its variable stands for is skipped with that reason,
 //!   never sampled as the other build. The browser figures (`figures`, below) come from the
 //!   unwinding build only.
@@ -340,8 +344,9 @@ fn runs_in_browser(key: &str, imp: Impl) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Serving samples (the wasm module's side of `--wasmtime`)
 
-/// Prints `{"target": "ARCH-OS", "panic": "unwind"}` (how this build's panics end: `unwind` or
-/// `abort`), then answers each line `run KEY IMPL N` with the elapsed ns of one sample of N
+/// Prints `{"target": "ARCH-OS", "panic": "unwind", "toolchain": "nightly-..."}` (how this
+/// build's panics end, `unwind` or `abort`, and the rustup toolchain that compiled it, when
+/// rustup did), then answers each line `run KEY IMPL N` with the elapsed ns of one sample of N
 /// iterations (or `error: ...`), until the input ends.
 fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
     // `consts::OS` is empty on wasm32-wasip1-threads.
@@ -351,7 +356,13 @@ fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
         std::env::consts::OS
     };
     let target = format!("{}-{os}", std::env::consts::ARCH);
-    let greeting = serde_json::json!({ "target": target, "panic": Panic::here().name() });
+    // rustup sets RUSTUP_TOOLCHAIN for the cargo it runs, and so for rustc (cargo rebuilds
+    // when it changes, as for every `option_env!`).
+    let greeting = serde_json::json!({
+        "target": target,
+        "panic": Panic::here().name(),
+        "toolchain": option_env!("RUSTUP_TOOLCHAIN"),
+    });
     writeln!(out, "{greeting}")?;
     out.flush()?;
     for line in input.lines() {
@@ -665,6 +676,14 @@ impl Remote {
         }
     }
 
+    /// The toolchain its module was built with, as its greeting says (the wasmtime module's).
+    fn toolchain(&self) -> Option<&str> {
+        match &self.server {
+            Server::Running { hello, .. } => hello.get("toolchain")?.as_str(),
+            Server::Skipped(_) => None,
+        }
+    }
+
     /// The size of its .wasm file in bytes.
     fn module_bytes(&self) -> Option<u64> {
         Some(std::fs::metadata(self.module.as_ref()?).ok()?.len())
@@ -688,6 +707,8 @@ enum Server {
     Running {
         /// CPython's version, or the wasm module's path.
         label: String,
+        /// Its greeting line, parsed.
+        hello: serde_json::Value,
         child: Child,
         /// `None` once closed, which asks the server to exit.
         stdin: Option<ChildStdin>,
@@ -719,6 +740,7 @@ impl Server {
         match label {
             Ok(label) => Server::Running {
                 label,
+                hello: serde_json::from_str(&hello).unwrap_or_default(),
                 child,
                 stdin: Some(stdin),
                 stdout,
@@ -1115,10 +1137,12 @@ fn print_unwind_report(rows: &[Row], unwind: &Remote, abort: &Remote) {
             "This bench built twice for wasm32-wasip1-threads (release), each `--serve`d by a \
              host process of its own in the same interleaved rounds as the tables above: with \
              unwinding (`cargo xtask build bench-wasm`: the pinned nightly, `-Cpanic=unwind`, \
-             std rebuilt with `panic_unwind`; the project's build) and with panic=abort (`cargo \
-             xtask build bench-wasm --panic abort`: stable Rust and its prebuilt std, what \
-             stable users get). So the two differ in the compiler and in how std was built as \
-             well as in the panic strategy."
+             `-Zbuild-std=std,panic_unwind`; the project's build) and with panic=abort \
+             (`scripts/bench.sh` builds it with `cargo xtask build bench-wasm --panic \
+             abort-nightly`: the same nightly, `-Cpanic=abort`, `-Zbuild-std=panic_abort,std`, \
+             so that the two differ in the panic strategy only; stable Rust's panic=abort build, \
+             `--panic abort`, also differs in the compiler and in how std was built). The \
+             toolchain below is the one each module says it was built with."
         );
     }
     println!();
@@ -1135,7 +1159,12 @@ fn print_unwind_report(rows: &[Row], unwind: &Remote, abort: &Remote) {
             Server::Running { label, .. } if r.in_browser() => {
                 println!("- {}: {size}; {label}.", r.panic.name())
             }
-            Server::Running { .. } => println!("- {}: {size}.", r.panic.name()),
+            Server::Running { .. } => println!(
+                "- {}: {size}; built with {}.",
+                r.panic.name(),
+                r.toolchain()
+                    .unwrap_or("an unknown toolchain (not rustup's)")
+            ),
             Server::Skipped(why) => println!("- {}: {size}; skipped ({why}).", r.panic.name()),
         }
     }
@@ -1369,6 +1398,8 @@ struct ModuleSize {
     panic: &'static str,
     path: Option<String>,
     bytes: Option<u64>,
+    /// The rustup toolchain it was built with, as its greeting says (wasmtime modules).
+    toolchain: Option<String>,
     /// Whether its columns were sampled (its server started and answered).
     sampled: bool,
 }
@@ -1528,6 +1559,7 @@ fn results_json(
                 panic: r.panic.name(),
                 path: r.module.as_ref().map(|p| p.display().to_string()),
                 bytes: r.module_bytes(),
+                toolchain: r.toolchain().map(str::to_string),
                 sampled: matches!(r.server, Server::Running { .. }),
             })
             .collect(),

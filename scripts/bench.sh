@@ -15,8 +15,9 @@
 # PYTHREADING_HOST, and the bench built for wasm32-wasip1-threads (`cargo xtask build
 # bench-wasm`: `cargo build --release --target wasm32-wasip1-threads --bench primitives`) as
 # PYTHREADING_BENCH_WASM, and the same built with panic=abort (`cargo xtask build bench-wasm
-# --panic abort`: stable Rust, its prebuilt std) as PYTHREADING_BENCH_WASM_ABORT, served by a
-# second host process in the same rounds; with --browser also the workloads for browsers
+# --panic abort-nightly`: the same nightly with std rebuilt with panic_abort, so that only the
+# panic strategy differs; its own target directory, ~1-3 min the first time) as
+# PYTHREADING_BENCH_WASM_ABORT, served by a second host process in the same rounds; with --browser also the workloads for browsers
 # (`cargo xtask build bench-web`: www/bench with the pinned nightly and build-std into
 # www/bench-pkg, ~5 min the first time; scripts/setup.sh --browser first installs chromium,
 # chromedriver and wasm-bindgen-cli if missing) as PYTHREADING_BENCH_WEB_DIR, and their
@@ -32,8 +33,8 @@
 # initThreads(4) until a first thread has run, median over fresh page loads, unbundled and
 # bundled, in Chromium and Firefox; goal <= 150 ms). --no-wasmtime leaves the wasmtime columns
 # out; with them, benches/runtimes.rs then puts the host beside stock wasmtime 36 LTS on the
-# same module (start-up, cached and not; thread start+join), the panic=abort module (stock 36
-# cannot load the unwinding one).
+# same module (start-up, cached and not; thread start+join), stable Rust's panic=abort module
+# (stock 36 cannot load the unwinding one).
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
 # semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
 # rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
@@ -67,7 +68,7 @@ if [ "$wasmtime" = 1 ]; then
   PYTHREADING_BENCH_WASM="$(cargo xtask build bench-wasm)"
   export PYTHREADING_HOST PYTHREADING_BENCH_WASM
   if [ "$abort" = 1 ]; then
-    PYTHREADING_BENCH_WASM_ABORT="$(cargo xtask build bench-wasm --panic abort)"
+    PYTHREADING_BENCH_WASM_ABORT="$(cargo xtask build bench-wasm --panic abort-nightly)"
     export PYTHREADING_BENCH_WASM_ABORT
   fi
   args=(--wasmtime "${args[@]}")
@@ -90,7 +91,7 @@ if [ "$wasmtime" = 1 ]; then
   # The host beside stock wasmtime 36 LTS on the same module (benches/runtimes.rs).
   # Stock 36 cannot load the exception-handling proposal, so both run the panic=abort module.
   PYTHREADING_STOCK_WASMTIME="$(bash scripts/stock-wasmtime.sh --install)" \
-    PYTHREADING_BENCH_WASM="${PYTHREADING_BENCH_WASM_ABORT:-$(cargo xtask build bench-wasm --panic abort)}" \
+    PYTHREADING_BENCH_WASM="$(cargo xtask build bench-wasm --panic abort)" \
     cargo bench --bench runtimes
 fi
 if [ "$browser" = 1 ]; then

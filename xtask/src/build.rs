@@ -106,11 +106,21 @@ pub enum Panic {
     /// [`crate::wasi_sysroot::ensure`]). The main build.
     Unwind,
     /// A panic aborts (a trap, which the project's host and browser runtime recover from). For
-    /// [`pins::WASI_TARGET`]: stable Rust's prebuilt std. For [`pins::WEB_TARGET`] (only
-    /// [`bench_web`]), which rebuilds std in any case: the same nightly with
-    /// [`pins::BUILD_STD_ABORT`] and `-Cpanic=abort` after the config's rustflags.
+    /// [`pins::WASI_TARGET`]: stable Rust's prebuilt std (what stable users get). For
+    /// [`pins::WEB_TARGET`] (only [`bench_web`]), which rebuilds std in any case: as
+    /// [`Panic::AbortNightly`].
     Abort,
+    /// A panic aborts, built as [`Panic::Unwind`] is but for the panic strategy: the pinned
+    /// nightly, `-Cpanic=abort`, std rebuilt with `panic_abort` ([`pins::BUILD_STD_ABORT`]),
+    /// so that a comparison with the unwinding build measures unwinding alone (the benchmark's
+    /// "unwinding against panic=abort" tables). Into a target directory of its own
+    /// (`target/wasi-abort-nightly`, `target/www-bench-abort`): the unwinding build's
+    /// artifacts would otherwise be rebuilt each time the other is built.
+    AbortNightly,
 }
+
+/// `RUSTFLAGS` (or the browser target's last rustflag) of the nightly panic=abort builds.
+const ABORT_RUSTFLAGS: &str = "-Cpanic=abort";
 
 /// `cargo build` for [`pins::WASI_TARGET`], set up for `panic`.
 pub fn wasi_cargo(root: &Path, panic: Panic) -> Result<Command> {
@@ -125,6 +135,19 @@ pub fn wasi_cargo(root: &Path, panic: Panic) -> Result<Command> {
         }
         Panic::Abort => {
             cmd.args(["build", "--target", pins::WASI_TARGET]);
+        }
+        Panic::AbortNightly => {
+            let nightly = pins::nightly(root)?;
+            crate::wasi_sysroot::ensure(root)?; // wasi-libc's files, as for unwinding
+            cmd.arg(format!("+{nightly}"))
+                .args([
+                    "build",
+                    "--target",
+                    pins::WASI_TARGET,
+                    pins::BUILD_STD_ABORT,
+                ])
+                .env("RUSTFLAGS", ABORT_RUSTFLAGS)
+                .env("CARGO_TARGET_DIR", root.join("target/wasi-abort-nightly"));
         }
     }
     Ok(cmd)
@@ -163,13 +186,15 @@ pub fn native_examples(root: &Path) -> Result<PathBuf> {
 }
 
 /// The seed examples built for wasmtime (`target/wasm32-wasip1-threads/debug/examples`, each
-/// `NAME.wasm`), with unwinding or aborting panics.
+/// `NAME.wasm`; `target/wasi-abort-nightly/...` for [`Panic::AbortNightly`]), with unwinding or
+/// aborting panics.
 pub fn wasi_examples(root: &Path, panic: Panic) -> Result<PathBuf> {
     examples(wasi_cargo(root, panic)?)
 }
 
 /// The benchmark built for wasmtime (release), the module `benches/primitives.rs --wasmtime`
-/// serves its wasm samples from.
+/// serves its wasm samples from (`scripts/bench.sh` builds it with [`Panic::Unwind`] and
+/// [`Panic::AbortNightly`] for that, and with [`Panic::Abort`] for `benches/runtimes.rs`).
 pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
     let mut cmd = wasi_cargo(root, panic)?;
     cmd.args(["--release", "--bench", "primitives"]);
@@ -183,7 +208,8 @@ pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
 /// Builds a browser crate (`dir`, a cdylib with a workspace of its own) for [`pins::WEB_TARGET`]
 /// with the nightly and build-std, release, into `target/TARGET_DIR`, then runs `wasm-bindgen
 /// --target web` on it into `out_dir` (relative to the repository), which it returns. With
-/// [`Panic::Abort`], std is rebuilt with `panic_abort` and `-Cpanic=abort` goes after the
+/// [`Panic::Abort`] (or [`Panic::AbortNightly`], the same here), std is rebuilt with
+/// `panic_abort` and `-Cpanic=abort` goes after the
 /// repository's rustflags (`-Cpanic=unwind` among them: the last one wins), as in
 /// `scripts/test.sh`'s panic=abort check.
 fn browser_crate(
@@ -203,9 +229,9 @@ fn browser_crate(
         Panic::Unwind => {
             cmd.arg(pins::BUILD_STD);
         }
-        Panic::Abort => {
+        Panic::Abort | Panic::AbortNightly => {
             cmd.arg(pins::BUILD_STD_ABORT).arg("--config").arg(format!(
-                "target.{}.rustflags=[\"-Cpanic=abort\"]",
+                "target.{}.rustflags=[\"{ABORT_RUSTFLAGS}\"]",
                 pins::WEB_TARGET
             ));
         }
@@ -257,13 +283,14 @@ pub fn demo(root: &Path) -> Result<PathBuf> {
 }
 
 /// The benchmark workloads for browsers: `www/bench` built for browsers into `www/bench-pkg`
-/// (unwinding), or with `panic=abort` into `www/bench-pkg-abort` (with a target directory of
-/// its own, so that neither build invalidates the other); `www/bench-worker.js` imports the one
-/// the page names (`bench.html?pkg=bench-pkg-abort`).
+/// (unwinding), or with `panic=abort` (the nightly's; `abort` and `abort-nightly` are one build
+/// here) into `www/bench-pkg-abort` (with a target directory of its own, so that neither build
+/// invalidates the other); `www/bench-worker.js` imports the one the page names
+/// (`bench.html?pkg=bench-pkg-abort`).
 pub fn bench_web(root: &Path, panic: Panic) -> Result<PathBuf> {
     match panic {
         Panic::Unwind => browser_crate(root, "www/bench", "www-bench", "www/bench-pkg", panic),
-        Panic::Abort => browser_crate(
+        Panic::Abort | Panic::AbortNightly => browser_crate(
             root,
             "www/bench",
             "www-bench-abort",

@@ -17,7 +17,7 @@
 //!   | `PYTHREADING_WASI_EXAMPLES_DIR` | `build wasi-examples` | `tests/examples.rs` (wasmtime) |
 //!   | `PYTHREADING_DEMO_DIR` | `build demo` | `tests/examples.rs` (browser) |
 //!   | `PYTHREADING_BENCH_WASM` | `build bench-wasm` | `benches/primitives.rs` (`--wasmtime`) |
-//!   | `PYTHREADING_BENCH_WASM_ABORT` | `build bench-wasm --panic abort` | `benches/primitives.rs` (`--wasmtime`) |
+//!   | `PYTHREADING_BENCH_WASM_ABORT` | `build bench-wasm --panic abort-nightly` | `benches/primitives.rs` (`--wasmtime`) |
 //!   | `PYTHREADING_BENCH_WEB_DIR` | `build bench-web` | `benches/primitives.rs` (`--browser`) |
 //!   | `PYTHREADING_BENCH_WEB_ABORT_DIR` | `build bench-web --panic abort` | `benches/primitives.rs` (`--browser`) |
 //!
@@ -68,7 +68,8 @@ enum Cmd {
         #[arg(value_enum)]
         artifact: Artifact,
         /// How a wasm artifact handles panics: wasi-examples and bench-wasm (wasm32-wasip1-threads;
-        /// abort: stable Rust), bench-web (abort: the nightly, build-std with panic_abort, into
+        /// abort: stable Rust; abort-nightly: the nightly, std rebuilt with panic_abort), bench-web
+        /// (abort and abort-nightly: the nightly, std rebuilt with panic_abort, into
         /// www/bench-pkg-abort); the other artifacts always unwind
         #[arg(long, value_enum, default_value = "unwind")]
         panic: PanicArg,
@@ -142,6 +143,9 @@ enum PanicArg {
     /// Panics abort: stable Rust's prebuilt std for wasm32-wasip1-threads (the host recovers
     /// the trapped thread); for bench-web the nightly with std rebuilt with panic_abort
     Abort,
+    /// Panics abort, built as `unwind` is but for the panic strategy: the pinned nightly,
+    /// -Cpanic=abort, std rebuilt with panic_abort (in a target directory of its own)
+    AbortNightly,
 }
 
 impl From<PanicArg> for build::Panic {
@@ -149,6 +153,7 @@ impl From<PanicArg> for build::Panic {
         match p {
             PanicArg::Unwind => build::Panic::Unwind,
             PanicArg::Abort => build::Panic::Abort,
+            PanicArg::AbortNightly => build::Panic::AbortNightly,
         }
     }
 }
