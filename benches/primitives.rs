@@ -46,23 +46,23 @@
 //!   one command for everything.
 //!
 //! - Unwinding against panic=abort: with `--wasmtime` a second host process serves
-//!   `$PYTHREADING_BENCH_WASM_ABORT` (`scripts/bench.sh` builds it with `cargo xtask build
-//!   bench-wasm --panic abort-nightly`: the same nightly with std rebuilt with `panic_abort`, so
-//!   that the two builds differ in the panic strategy only; any panic=abort module will do, such
-//!   as stable Rust's, `--panic abort`, and the report names the toolchain each module's
-//!   greeting gives), and with `--browser` a second headless
-//!   browser runs `$PYTHREADING_BENCH_WEB_ABORT_DIR` (`cargo xtask build bench-web --panic
-//!   abort`: the same nightly with std rebuilt with `panic_abort`, into `www/bench-pkg-abort`,
-//!   which `bench.html?serve&pkg=bench-pkg-abort` loads), pythreading's and std's columns of
-//!   each sampled in the same interleaved rounds as everything else. Each runtime's report ends
-//!   with a table "Unwinding against panic=abort": both builds' medians, the per-round ratios
+//!   `$PYTHREADING_BENCH_WASM_ABORT`, and with `--browser` a second headless browser runs
+//!   `$PYTHREADING_BENCH_WEB_ABORT_DIR` (`www/bench-pkg-abort`, which
+//!   `bench.html?serve&pkg=bench-pkg-abort` loads); pythreading's and std's columns of each are
+//!   sampled in the same interleaved rounds as everything else. `scripts/bench.sh` builds both
+//!   so that they differ from the unwinding builds in the panic strategy only: the same
+//!   nightly with `-Cpanic=abort` and std rebuilt with `panic_abort` (`cargo xtask build
+//!   bench-wasm --panic abort-nightly`, `cargo xtask build bench-web --panic abort`). Any
+//!   panic=abort module will do under wasmtime, such as stable Rust's (`--panic abort`), and the
+//!   report names the toolchain each module's greeting gives. Each runtime's report ends with a
+//!   table "Unwinding against panic=abort": both builds' medians, the per-round ratios
 //!   unwind/abort with their quartiles, and both .wasm files' sizes (as built and run; for the
 //!   browser, wasm-bindgen's output). Every wasm server's greeting says how its module's
 //!   panics end (`"panic": "unwind"` or `"abort"`, from the module's own `cfg(panic)`; the
-//!   wasmtime module's also its `"toolchain"`, rustup's `RUSTUP_TOOLCHAIN` at build time), and a
-//!   server whose module is not the build its variable stands for is skipped with that reason,
-//!   never sampled as the other build. The browser figures (`figures`, below) come from the
-//!   unwinding build only.
+//!   wasmtime module's also its `"toolchain"`, rustup's `RUSTUP_TOOLCHAIN` at build time), and
+//!   a server whose module is not the build its variable stands for is skipped with that
+//!   reason, never sampled as the other build. The browser figures (`figures`, below) come
+//!   from the unwinding build only.
 //!
 //! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
 //!   headless Chromium (by default), and prints a third table (native vs browser, ours vs std
