@@ -11,7 +11,7 @@
 # It builds what the bench runs besides itself, with the xtask, and passes the paths on in
 # environment variables (the bench builds nothing): the wasmtime host (`cargo xtask build host`,
 # i.e. scripts/wasi-runner.sh --build-host, cached in
-# ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}/host-target; ~3-4 min the first time) as
+# ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}/host-target; 13-17 min the first time) as
 # PYTHREADING_HOST, the bench built for wasm32-wasip1-threads (`cargo xtask build bench-wasm`:
 # `cargo build --release --target wasm32-wasip1-threads --bench primitives` with unwinding) as
 # PYTHREADING_BENCH_WASM, and the same built with panic=abort (`cargo xtask build bench-wasm
