@@ -297,13 +297,20 @@ pub(crate) fn drive_blocking<'a, T>(
 /// in the same minutes. A yielding waiter hands its core to the threads that keep taking the
 /// lock; under CFS a `sched_yield` on a busy machine can cost it a whole period.
 ///
-/// Bounded: at most 14 hints and 7 yields per step of a waiter protocol, however long the wait
-/// (a step runs once per wake-up): `tests/fairness.rs` measures the CPU time of a thread
-/// blocked 1 s on a held `RLock`, `Lock` and in a `Condition` wait. Under loom it never spins
-/// (every load there is a scheduling point, and spinning only multiplies the states).
+/// Where a hint is free (wasm has no pause instruction) a busy round re-checks the word
+/// instead, `sys::SPIN_CHECKS_PER_HINT` times per hint, so that it lasts about as long.
+///
+/// Bounded: at most 14 hints (448 checks on wasm) and 7 yields per step of a waiter protocol,
+/// however long the wait (a step runs once per wake-up): `tests/fairness.rs` measures the CPU
+/// time of a thread blocked 1 s on a held `RLock`, `Lock` and in a `Condition` wait. Under
+/// loom it never spins (every load there is a scheduling point, and spinning only multiplies
+/// the states).
 pub(crate) struct SpinWait {
     round: u32,
     rounds: u32,
+    /// Checks left in the current busy round where a hint is free (wasm, see
+    /// `sys::SPIN_CHECKS_PER_HINT`).
+    checks: u32,
 }
 
 impl SpinWait {
@@ -318,6 +325,7 @@ impl SpinWait {
         SpinWait {
             round: 0,
             rounds: Self::SPIN_ROUNDS,
+            checks: 0,
         }
     }
 
@@ -327,6 +335,7 @@ impl SpinWait {
         SpinWait {
             round: 0,
             rounds: Self::SPIN_ROUNDS + Self::YIELD_ROUNDS,
+            checks: 0,
         }
     }
 
@@ -345,13 +354,23 @@ impl SpinWait {
     /// up: time to sleep.
     #[inline]
     pub(crate) fn spin(&mut self) -> bool {
+        if self.checks > 0 {
+            // A busy round where hints are free: the caller's check is the wait.
+            self.checks -= 1;
+            return true;
+        }
         if self.round >= self.rounds {
             return false;
         }
         self.round += 1;
         if self.round <= Self::SPIN_ROUNDS {
-            for _ in 0..1u32 << self.round {
-                core::hint::spin_loop();
+            if sys::SPIN_CHECKS_PER_HINT == 1 {
+                for _ in 0..1u32 << self.round {
+                    core::hint::spin_loop();
+                }
+            } else {
+                // This call is the round's first check; `2^round` hints' worth follow.
+                self.checks = (sys::SPIN_CHECKS_PER_HINT << self.round) - 1;
             }
         } else {
             std::thread::yield_now();

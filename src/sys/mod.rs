@@ -90,6 +90,21 @@ pub(crate) fn throw(msg: &str) -> ! {
     panic!("{msg}")
 }
 
+// ---- spinning -------------------------------------------------------------------------------
+
+/// How many times a bounded spin (`SpinWait`, above the seam) re-checks its word in place of
+/// one `core::hint::spin_loop()`, so that a spin lasts about as long on every platform. 1
+/// where the hint is a pause instruction (x86's `pause`: about 30 ns on this project's
+/// machines). wasm has none: `spin_loop` compiles to nothing there, and a spin round of 2, 4
+/// or 8 hints would end within nanoseconds, before a running holder could release (a woken
+/// Condition waiter then went to sleep on the lock it was about to get). A check of the word
+/// costs about 0.9 ns under wasmtime, so 32 of them stand for one pause.
+#[cfg(target_arch = "wasm32")]
+pub(crate) const SPIN_CHECKS_PER_HINT: u32 = 32;
+/// See the wasm definition: one check per pause instruction.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const SPIN_CHECKS_PER_HINT: u32 = 1;
+
 // ---- threads ------------------------------------------------------------------------------
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
