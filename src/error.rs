@@ -68,10 +68,17 @@ impl Error {
         }
     }
 
+    // The constructors of the messages are out of line and cold: they allocate, and inlined
+    // into a primitive's fast path (a release's `Err`) their code and, where panics unwind,
+    // their cleanup made the hot loop around it slower under wasmtime.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn runtime(msg: impl Into<String>) -> Self {
         Error::Runtime(msg.into())
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn value(msg: impl Into<String>) -> Self {
         Error::Value(msg.into())
     }

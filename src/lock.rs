@@ -61,6 +61,7 @@ impl RawLock {
     }
 
     #[cold]
+    #[inline(never)]
     fn lock_contended(&self, mut deadline: Deadline) -> Result<bool> {
         let mut waited = false;
         // `None`: timed out. (A refused wait leaves the state `2`: one wake call too many for

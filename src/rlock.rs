@@ -140,6 +140,7 @@ impl RLock {
     }
 
     #[cold]
+    #[inline(never)]
     fn lock_contended(&self, me: u32, mut deadline: Deadline) -> Result<bool> {
         // `None`: timed out. (A refused wait leaves the waiter bit: one wake call too many,
         // nothing else.)

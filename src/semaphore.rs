@@ -61,6 +61,7 @@ impl RawSemaphore {
     }
 
     #[cold]
+    #[inline(never)]
     fn acquire_slow(&self, mut deadline: Deadline) -> Result<bool> {
         let mut registered = false;
         let got = drive_blocking(&mut deadline, || self.acquire_step(&mut registered));
