@@ -23,8 +23,11 @@
 //!
 //! A task that panics finishes its future with [`Error::Panic`](crate::Error::Panic) (the
 //! message), which `result()` returns and `exception()` reports; the worker carries on and the
-//! excepthook is not called, as in Python. This needs unwinding (`catch_unwind`): natively it
-//! works; on targets built with `panic = "abort"` (wasm today) a panic ends the program.
+//! excepthook is not called, as in Python (the example `futures_future_exception`). This needs
+//! unwinding (`catch_unwind`): natively and in the project's wasm builds (wasmtime and
+//! browsers, `-Cpanic=unwind`) it works; in a build with `panic = "abort"` (stable Rust's
+//! `wasm32-wasip1-threads`) the panic ends the worker thread, or the program where the runtime
+//! ends the process on a trap, and its future never completes.
 //! [`Error::Cancelled`](crate::Error::Cancelled) is `CancelledError`,
 //! [`Error::Timeout`](crate::Error::Timeout) `TimeoutError`.
 //!
