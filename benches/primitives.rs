@@ -304,13 +304,7 @@ fn smoke(selected: &[&Workload]) {
                 continue;
             }
             for w in selected {
-                let here: Vec<Impl> = w
-                    .variants
-                    .iter()
-                    .map(|v| v.imp)
-                    .filter(|&imp| r.runs(w.key, imp))
-                    .collect();
-                for imp in here {
+                for imp in r.impls(w) {
                     r.server.run_wasm(w.key, imp, 3);
                 }
             }
@@ -508,13 +502,7 @@ fn measure(
         iters.push(n);
     }
     for remote in remotes.iter_mut() {
-        let here: Vec<Impl> = w
-            .variants
-            .iter()
-            .map(|v| v.imp)
-            .filter(|&imp| remote.runs(w.key, imp))
-            .collect();
-        for imp in here {
+        for imp in remote.impls(w) {
             if let Some(n) = calibrate(target, |n| remote.server.run_wasm(w.key, imp, n)) {
                 cols.push((remote.col)(imp));
                 iters.push(n);
@@ -674,6 +662,15 @@ impl Remote {
         } else {
             WASM_IMPLS.contains(&imp)
         }
+    }
+
+    /// The variants of `w` it runs, in the row's order.
+    fn impls(&self, w: &Workload) -> Vec<Impl> {
+        w.variants
+            .iter()
+            .map(|v| v.imp)
+            .filter(|&imp| self.runs(w.key, imp))
+            .collect()
     }
 
     /// The toolchain its module was built with, as its greeting says (the wasmtime module's).
