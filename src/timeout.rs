@@ -354,7 +354,8 @@ impl SpinWait {
     /// up: time to sleep.
     #[inline]
     pub(crate) fn spin(&mut self) -> bool {
-        if self.checks > 0 {
+        // A constant test first: natively (one check per hint) this branch compiles away.
+        if sys::SPIN_CHECKS_PER_HINT > 1 && self.checks > 0 {
             // A busy round where hints are free: the caller's check is the wait.
             self.checks -= 1;
             return true;
