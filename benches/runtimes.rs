@@ -116,7 +116,7 @@ impl Server {
 
     /// Closes stdin, on which the module returns from `_start`; waits for the exit.
     fn finish(mut self) -> Result<(), String> {
-        drop(self.stdin.take());
+        self.stdin = None;
         let status = self.child.wait().map_err(|e| e.to_string())?;
         if status.success() {
             Ok(())
