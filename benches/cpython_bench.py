@@ -151,6 +151,164 @@ def thread_start_join(n):
     return now() - t0
 
 
+# ---- contended workloads (issue 11), as in benches/workloads/mod.rs -------------------------
+
+
+def _gang(n, body):
+    """Runs body(0..n) on n threads at once (0 on the calling thread); the ns from the start
+    gate until every thread is done (the gates are Barriers, untimed setup aside)."""
+    start, end = threading.Barrier(n), threading.Barrier(n)
+
+    def partner(i):
+        start.wait()
+        body(i)
+        end.wait()
+
+    ts = [threading.Thread(target=partner, args=(i,)) for i in range(1, n)]
+    for t in ts:
+        t.start()
+    start.wait()
+    t0 = now()
+    body(0)
+    end.wait()
+    elapsed = now() - t0
+    for t in ts:
+        t.join()
+    return elapsed
+
+
+def _share(total, n, i):
+    return total // n + (1 if i < total % n else 0)
+
+
+def _increments(make_lock, n_threads):
+    def run(n):
+        lk = make_lock()
+        counter = [0]
+
+        def body(i):
+            acquire, release = lk.acquire, lk.release
+            for _ in range(_share(n, n_threads, i)):
+                acquire()
+                counter[0] += 1
+                release()
+
+        elapsed = _gang(n_threads, body)
+        assert counter[0] == n, "lost increments"
+        return elapsed
+
+    return run
+
+
+def _condition_queue(producers, consumers):
+    def run(n):
+        cond = threading.Condition(threading.Lock())  # as queue.Queue builds it
+        state = [0, 0]  # queued, taken; guarded by cond's lock
+
+        def put():
+            with cond:
+                state[0] += 1
+                cond.notify()
+
+        def take():
+            with cond:
+                while True:
+                    if state[1] == n:
+                        return False
+                    if state[0] > 0:
+                        state[0] -= 1
+                        state[1] += 1
+                        if state[1] == n:
+                            cond.notify_all()
+                        return True
+                    cond.wait()
+
+        def body(i):
+            if i < producers:
+                for _ in range(_share(n, producers, i)):
+                    put()
+            else:
+                while take():
+                    pass
+
+        return _gang(producers + consumers, body)
+
+    return run
+
+
+def semaphore_contended(n):
+    sem = threading.Semaphore(2)
+
+    def body(i):
+        acquire, release = sem.acquire, sem.release
+        for _ in range(_share(n, 4, i)):
+            acquire()
+            release()
+
+    return _gang(4, body)
+
+
+def event_broadcast(n):
+    waiters = 4
+    evs = [threading.Event(), threading.Event()]
+    done = threading.Event()
+    ran = [0]
+    ran_lock = threading.Lock()
+
+    def body(i):
+        if i == 0:
+            for k in range(n):
+                evs[(k + 1) % 2].clear()
+                evs[k % 2].set()
+                done.wait()
+                done.clear()
+        else:
+            for k in range(n):
+                evs[k % 2].wait()
+                with ran_lock:
+                    ran[0] += 1
+                    last = ran[0] % waiters == 0
+                if last:
+                    done.set()
+
+    return _gang(1 + waiters, body)
+
+
+def barrier_4(n):
+    b = threading.Barrier(4)
+
+    def body(i):
+        wait = b.wait
+        for _ in range(n):
+            wait()
+
+    return _gang(4, body)
+
+
+def condition_notify_all(n):
+    waiters = 8
+    cond = threading.Condition()  # over an RLock, Python's default
+    back = threading.Condition(cond._lock)
+    state = [0, 0]  # generation, ran; guarded by the lock
+
+    def body(i):
+        for k in range(1, n + 1):
+            with cond:
+                if i == 0:
+                    state[0], state[1] = k, 0
+                    cond.notify_all()
+                    while state[1] != waiters:
+                        back.wait()
+                else:
+                    while state[0] != k:
+                        cond.wait()
+                    state[1] += 1
+                    if state[1] == waiters:
+                        back.notify()
+
+    return _gang(1 + waiters, body)
+
+
 WORKLOADS = {
     "lock": lock,
     "rlock": rlock,
@@ -159,6 +317,13 @@ WORKLOADS = {
     "semaphore": semaphore,
     "barrier": barrier,
     "thread_start_join": thread_start_join,
+    **{f"lock_contended_{t}": _increments(threading.Lock, t) for t in (2, 4, 8)},
+    **{f"rlock_contended_{t}": _increments(threading.RLock, t) for t in (2, 4, 8)},
+    **{f"condition_queue_{p}x{c}": _condition_queue(p, c) for p, c in ((1, 1), (1, 3), (3, 3))},
+    "semaphore_contended": semaphore_contended,
+    "event_broadcast": event_broadcast,
+    "barrier_4": barrier_4,
+    "condition_notify_all": condition_notify_all,
 }
 
 

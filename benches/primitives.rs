@@ -6,17 +6,22 @@
 //! `PYTHREADING_BENCH_ROUNDS=N` changes the number of rounds). Without `--bench` (as under
 //! `cargo test --all-targets`) it only smoke-runs every workload a few iterations, so test runs
 //! stay fast (`cargo test --bench primitives -- --browser` also sends the browser one request
-//! per column: needs `PYTHREADING_BENCH_WEB_DIR`, below, and Chromium).
+//! per column: needs `PYTHREADING_BENCH_WEB_DIR`, below, and Chromium; `-- --wasmtime` does the
+//! same under wasmtime, with `PYTHREADING_HOST` and `PYTHREADING_BENCH_WASM`; either also runs
+//! the panic=abort build when its variable is set).
 //!
 //! The bench builds nothing: what it runs besides itself comes prebuilt, its path in an
 //! environment variable, which `scripts/bench.sh` sets after building it with `cargo xtask
-//! build ...`: `PYTHREADING_HOST` (the wasmtime host) and `PYTHREADING_BENCH_WASM` (this bench
-//! built for wasm32-wasip1-threads) for `--wasmtime`, `PYTHREADING_BENCH_WEB_DIR` (`www/bench-pkg`)
-//! for `--browser`. Without one, that runtime's table says it was skipped and why.
+//! build ...`: `PYTHREADING_HOST` (the wasmtime host), `PYTHREADING_BENCH_WASM` (this bench
+//! built for wasm32-wasip1-threads) and `PYTHREADING_BENCH_WASM_ABORT` (the same built with
+//! panic=abort) for `--wasmtime`, `PYTHREADING_BENCH_WEB_DIR` (`www/bench-pkg`) and
+//! `PYTHREADING_BENCH_WEB_ABORT_DIR` (`www/bench-pkg-abort`, panic=abort) for `--browser`.
+//! Without one, that runtime's (or that build's) table says it was skipped and why.
 //!
 //! Method (the machines here are shared and noisy):
 //! - Every column of a row (pythreading, std, parking_lot, CPython) is calibrated to about
-//!   `SAMPLE_NS` per sample, then warmed up once.
+//!   `SAMPLE_NS` per sample (`CONTENDED_SAMPLE_NS`, ten times longer, for the contended rows:
+//!   see `stats/mod.rs`), then warmed up once.
 //! - Samples are interleaved: each round runs every column of the row once, back to back,
 //!   rotating which column goes first (ABCD, BCDA, ...), so ours and its peers see the same
 //!   machine load and none is always first. Samples are short (a few ms, under a scheduler
@@ -39,6 +44,25 @@
 //!   line `run KEY IMPL N` (IMPL: `pythreading`, `std`) with the elapsed ns of one sample, so
 //!   the wasm samples take part in the native rounds like CPython's. `scripts/bench.sh` is the
 //!   one command for everything.
+//!
+//! - Unwinding against panic=abort: with `--wasmtime` a second host process serves
+//!   `$PYTHREADING_BENCH_WASM_ABORT`, and with `--browser` a second headless browser runs
+//!   `$PYTHREADING_BENCH_WEB_ABORT_DIR` (`www/bench-pkg-abort`, which
+//!   `bench.html?serve&pkg=bench-pkg-abort` loads); pythreading's and std's columns of each are
+//!   sampled in the same interleaved rounds as everything else. `scripts/bench.sh` builds both
+//!   so that they differ from the unwinding builds in the panic strategy only: the same
+//!   nightly with `-Cpanic=abort` and std rebuilt with `panic_abort` (`cargo xtask build
+//!   bench-wasm --panic abort-nightly`, `cargo xtask build bench-web --panic abort`). Any
+//!   panic=abort module will do under wasmtime, such as stable Rust's (`--panic abort`), and the
+//!   report names the toolchain each module's greeting gives. Each runtime's report ends with a
+//!   table "Unwinding against panic=abort": both builds' medians, the per-round ratios
+//!   unwind/abort with their quartiles, and both .wasm files' sizes (as built and run; for the
+//!   browser, wasm-bindgen's output). Every wasm server's greeting says how its module's
+//!   panics end (`"panic": "unwind"` or `"abort"`, from the module's own `cfg(panic)`; the
+//!   wasmtime module's also its `"toolchain"`, rustup's `RUSTUP_TOOLCHAIN` at build time), and
+//!   a server whose module is not the build its variable stands for is skipped with that
+//!   reason, never sampled as the other build. The browser figures (`figures`, below) come
+//!   from the unwinding build only.
 //!
 //! - `-- --browser` adds two more columns sampled in the same rounds: pythreading and std in
 //!   headless Chromium (by default), and prints a third table (native vs browser, ours vs std
@@ -67,7 +91,7 @@
 //!     need a second build of the library), and the memory before and after 10,000 sequential
 //!     start+join (limit: one thread's stack, 2 MiB).
 //!
-//! Every `--bench` run writes its medians, ratios and browser figures to
+//! Every `--bench` run writes its medians, ratios, browser figures and module sizes to
 //! `www/bench-results.json` (ignored by git), which the benchmark view `www/bench.html` shows
 //! next to the browser figures it measures live. JSON is written and read with serde_json:
 //! that file, the children's greetings and the browser's `figures` line.
@@ -82,11 +106,11 @@ mod workloads;
 mod stats;
 
 use serde::{Deserialize, Serialize};
-use stats::{calibrate, median, quartiles, round_ratios, Quartiles, SAMPLE_NS};
+use stats::{calibrate, median, quartiles, round_ratios, sample_ns, Quartiles, SAMPLE_NS};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use workloads::{Impl, Variant, Workload, WORKLOADS};
+use workloads::{Goal, Impl, Variant, Workload, WORKLOADS};
 
 /// Rounds (samples per column); `PYTHREADING_BENCH_ROUNDS` overrides.
 const ROUNDS: usize = 201;
@@ -132,38 +156,58 @@ fn main() {
     } else {
         Server::cpython()
     };
-    let mut wasm = wasmtime.then(Server::wasmtime);
-    let mut web = browser.then(Server::browser);
+    let mut remotes: Vec<Remote> = Vec::new();
+    if wasmtime {
+        remotes.push(Remote::wasmtime(Panic::Unwind));
+        remotes.push(Remote::wasmtime(Panic::Abort));
+    }
+    if browser {
+        remotes.push(Remote::browser(Panic::Unwind));
+        remotes.push(Remote::browser(Panic::Abort));
+    }
 
     let rows: Vec<Row> = selected
         .iter()
         .map(|w| {
             eprintln!("bench: {} ...", w.key);
-            measure(w, rounds, &mut cpython, wasm.as_mut(), web.as_mut())
+            measure(w, rounds, &mut cpython, &mut remotes)
         })
         .collect();
-    let figures: Option<serde_json::Value> = web.as_mut().and_then(|web| {
-        eprintln!("bench: browser figures (start+join, memory, fresh Workers) ...");
-        let line = web.request_line("figures")?;
-        match serde_json::from_str(&line) {
-            Ok(figures) => Some(figures),
-            Err(e) => {
-                eprintln!("bench: the browser's figures are not JSON ({e}): {line}");
-                None
+    let figures: Option<serde_json::Value> =
+        remote_mut(&mut remotes, Col::Browser).and_then(|web| {
+            eprintln!("bench: browser figures (start+join, memory, fresh Workers) ...");
+            let line = web.server.request_line("figures")?;
+            match serde_json::from_str(&line) {
+                Ok(figures) => Some(figures),
+                Err(e) => {
+                    eprintln!("bench: the browser's figures are not JSON ({e}): {line}");
+                    None
+                }
             }
-        }
-    });
+        });
 
-    print_report(&rows, &cpython, rounds, wasm.as_ref());
-    if let Some(web) = &web {
+    print_report(&rows, &cpython, rounds);
+    if let Some(wasm) = remote(&remotes, Col::Wasm) {
+        println!();
+        print_wasm_report(&rows, &wasm.server);
+        if let Some(abort) = remote(&remotes, Col::WasmAbort) {
+            println!();
+            print_unwind_report(&rows, wasm, abort);
+        }
+    }
+    if let Some(web) = remote(&remotes, Col::Browser) {
         println!();
         let parsed = figures
             .clone()
             .and_then(|f| serde_json::from_value(f).ok())
             .unwrap_or_default();
-        print_browser_report(&rows, web, &parsed);
+        print_browser_report(&rows, &web.server, &parsed);
+        if let Some(abort) = remote(&remotes, Col::BrowserAbort) {
+            println!();
+            print_unwind_report(&rows, web, abort);
+        }
     }
-    let results = results_json(&rows, rounds, &args, web.as_ref(), figures);
+    let results = results_json(&rows, rounds, &args, &remotes, figures);
     match std::fs::write(RESULTS, results) {
         Ok(()) => eprintln!("bench: wrote {RESULTS} (for www/bench.html)"),
         Err(e) => eprintln!("bench: could not write {RESULTS}: {e}"),
@@ -191,7 +235,23 @@ fn smoke(selected: &[&Workload]) {
     let out = String::from_utf8(out).expect("utf-8");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "serve answered {out:?}");
-    assert!(greeting(lines[0], "target").is_some(), "{out:?}");
+    // The greeting says how this build's panics end, and the bench holds each wasm server to
+    // the build it expects (a variable naming the other build fails the column).
+    assert!(
+        check_greeting(lines[0], "target", Some(Panic::here())).is_ok(),
+        "{out:?}"
+    );
+    let other = match Panic::here() {
+        Panic::Unwind => Panic::Abort,
+        Panic::Abort => Panic::Unwind,
+    };
+    assert!(
+        check_greeting(lines[0], "target", Some(other)).is_err(),
+        "{out:?}"
+    );
+    assert!(check_greeting(r#"{"target": "x"}"#, "target", Some(Panic::Abort)).is_err());
+    assert!(check_greeting(r#"{"python": "3.11.2"}"#, "python", None).is_ok());
+    assert!(check_greeting("not json", "python", None).is_err());
     assert!(lines[1].parse::<u64>().is_ok(), "{out:?}");
     assert!(lines[2].starts_with("error: "), "{out:?}");
 
@@ -222,24 +282,43 @@ fn smoke(selected: &[&Workload]) {
     assert!(!runs_in_browser("thread_start_join", Impl::Std));
     assert!(runs_in_browser("lock", Impl::Std) && !runs_in_browser("lock", Impl::ParkingLot));
 
-    // `cargo test --bench primitives -- --browser`: one request of each browser column (needs
-    // www/bench-pkg, chromium and chromedriver; not part of the default smoke run).
-    let browser = if std::env::args().any(|a| a == "--browser") {
-        let mut web = Server::browser();
-        for w in selected {
-            for v in w.variants.iter().filter(|v| runs_in_browser(w.key, v.imp)) {
-                web.run_wasm(w.key, v.imp, 3);
+    // `cargo test --bench primitives -- --wasmtime` and/or `-- --browser`: one request of each
+    // column of that runtime's servers (needs what they run, named as for the bench: not part of
+    // the default smoke run). The unwinding build must run; the panic=abort one runs when its
+    // variable is set (PYTHREADING_BENCH_WASM_ABORT, PYTHREADING_BENCH_WEB_ABORT_DIR).
+    let mut remotes = String::new();
+    type Make = fn(Panic) -> Remote;
+    let runtimes: [(&str, Make); 2] = [
+        ("--wasmtime", Remote::wasmtime),
+        ("--browser", Remote::browser),
+    ];
+    for (flag, make) in runtimes {
+        if !std::env::args().any(|a| a == flag) {
+            continue;
+        }
+        for panic in [Panic::Unwind, Panic::Abort] {
+            let mut r = make(panic);
+            let what = format!("{} ({})", r.runtime(), panic.name());
+            if panic == Panic::Abort && std::env::var_os(r.var).is_none() {
+                remotes += &format!(", {what}: skipped ({} not set)", r.var);
+                continue;
+            }
+            for w in selected {
+                for imp in r.impls(w) {
+                    r.server.run_wasm(w.key, imp, 3);
+                }
+            }
+            match &r.server {
+                Server::Running { label, .. } => {
+                    let bytes = r.module_bytes().map_or("?".into(), |b| b.to_string());
+                    remotes += &format!(", {what} ok ({label}; {bytes} bytes)");
+                }
+                Server::Skipped(why) => panic!("{what} smoke failed: {why}"),
             }
         }
-        match &web {
-            Server::Running { label, .. } => format!(", browser ok ({label})"),
-            Server::Skipped(why) => panic!("browser smoke failed: {why}"),
-        }
-    } else {
-        String::new()
-    };
+    }
     println!(
-        "primitives: smoke run of {n} variants ok, --serve ok, {cpython}{browser} (numbers: \
+        "primitives: smoke run of {n} variants ok, --serve ok, {cpython}{remotes} (numbers: \
          cargo bench --bench primitives)"
     );
 }
@@ -259,8 +338,10 @@ fn runs_in_browser(key: &str, imp: Impl) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Serving samples (the wasm module's side of `--wasmtime`)
 
-/// Prints `{"target": "ARCH-OS"}`, then answers each line `run KEY IMPL N` with the elapsed
-/// ns of one sample of N iterations (or `error: ...`), until the input ends.
+/// Prints `{"target": "ARCH-OS", "panic": "unwind", "toolchain": "nightly-..."}` (how this
+/// build's panics end, `unwind` or `abort`, and the rustup toolchain that compiled it, when
+/// rustup did), then answers each line `run KEY IMPL N` with the elapsed ns of one sample of N
+/// iterations (or `error: ...`), until the input ends.
 fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
     // `consts::OS` is empty on wasm32-wasip1-threads.
     let os = if cfg!(target_os = "wasi") {
@@ -269,7 +350,14 @@ fn serve(input: impl BufRead, mut out: impl Write) -> std::io::Result<()> {
         std::env::consts::OS
     };
     let target = format!("{}-{os}", std::env::consts::ARCH);
-    writeln!(out, "{}", serde_json::json!({ "target": target }))?;
+    // rustup sets RUSTUP_TOOLCHAIN for the cargo it runs, and so for rustc (cargo rebuilds
+    // when it changes, as for every `option_env!`).
+    let greeting = serde_json::json!({
+        "target": target,
+        "panic": Panic::here().name(),
+        "toolchain": option_env!("RUSTUP_TOOLCHAIN"),
+    });
+    writeln!(out, "{greeting}")?;
     out.flush()?;
     for line in input.lines() {
         let line = line?;
@@ -308,13 +396,16 @@ fn parse_request(line: &str) -> Result<(&'static Variant, u64), String> {
 // Measuring
 
 /// A column of a row: one of the workload's Rust variants, CPython, a variant run by the
-/// wasm module under wasmtime, or one run in headless Chromium.
+/// wasm module under wasmtime, or one run in headless Chromium; each wasm runtime with the
+/// unwinding build (the project's) and with the panic=abort one.
 #[derive(Clone, Copy, PartialEq)]
 enum Col {
     Rust(usize),
     CPython,
     Wasm(Impl),
+    WasmAbort(Impl),
     Browser(Impl),
+    BrowserAbort(Impl),
 }
 
 /// One workload's samples (ns/op), one per round, per column; column 0 is pythreading.
@@ -340,7 +431,8 @@ impl Row {
     }
 
     /// A variant's samples where the bench also runs it: `place` is `Col::Wasm` (under
-    /// wasmtime) or `Col::Browser` (in headless Chromium).
+    /// wasmtime) or `Col::Browser` (in headless Chromium), or their panic=abort builds
+    /// (`Col::WasmAbort`, `Col::BrowserAbort`).
     fn at(&self, place: fn(Impl) -> Col, imp: Impl) -> Option<&[f64]> {
         self.column(place(imp))
     }
@@ -379,38 +471,40 @@ impl Row {
     fn cpython_over_ours(&self) -> Option<Quartiles> {
         Some(round_ratios(self.column(Col::CPython)?, self.ours()))
     }
+
+    /// `imp` in the unwinding build at `unwind` over `imp` in the panic=abort build at `abort`
+    /// (the same runtime), over the rounds.
+    fn unwind_over_abort(
+        &self,
+        unwind: fn(Impl) -> Col,
+        abort: fn(Impl) -> Col,
+        imp: Impl,
+    ) -> Option<Quartiles> {
+        Some(round_ratios(self.at(unwind, imp)?, self.at(abort, imp)?))
+    }
 }
 
 fn measure(
     w: &'static Workload,
     rounds: usize,
     cpython: &mut Server,
-    mut wasm: Option<&mut Server>,
-    mut web: Option<&mut Server>,
+    remotes: &mut [Remote],
 ) -> Row {
     let mut cols: Vec<Col> = (0..w.variants.len()).map(Col::Rust).collect();
+    let target = sample_ns(w.goal == Goal::Contended);
     let mut iters: Vec<u64> = w
         .variants
         .iter()
-        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .map(|v| calibrate(target, |n| Some((v.run)(n))).expect("Rust workloads always run"))
         .collect();
-    if let Some(n) = calibrate(|n| cpython.run_cpython(w.key, n)) {
+    if let Some(n) = calibrate(target, |n| cpython.run_cpython(w.key, n)) {
         cols.push(Col::CPython);
         iters.push(n);
     }
-    if let Some(wasm) = wasm.as_deref_mut() {
-        for v in w.variants.iter().filter(|v| WASM_IMPLS.contains(&v.imp)) {
-            if let Some(n) = calibrate(|n| wasm.run_wasm(w.key, v.imp, n)) {
-                cols.push(Col::Wasm(v.imp));
-                iters.push(n);
-            }
-        }
-    }
-    if let Some(web) = web.as_deref_mut() {
-        let here = w.variants.iter().filter(|v| runs_in_browser(w.key, v.imp));
-        for v in here {
-            if let Some(n) = calibrate(|n| web.run_wasm(w.key, v.imp, n)) {
-                cols.push(Col::Browser(v.imp));
+    for remote in remotes.iter_mut() {
+        for imp in remote.impls(w) {
+            if let Some(n) = calibrate(target, |n| remote.server.run_wasm(w.key, imp, n)) {
+                cols.push((remote.col)(imp));
                 iters.push(n);
             }
         }
@@ -420,8 +514,10 @@ fn measure(
         let ns = match col {
             Col::Rust(i) => (w.variants[i].run)(n),
             Col::CPython => cpython.run_cpython(w.key, n)?,
-            Col::Wasm(imp) => wasm.as_deref_mut()?.run_wasm(w.key, imp, n)?,
-            Col::Browser(imp) => web.as_deref_mut()?.run_wasm(w.key, imp, n)?,
+            Col::Wasm(imp) | Col::WasmAbort(imp) | Col::Browser(imp) | Col::BrowserAbort(imp) => {
+                let remote = remotes.iter_mut().find(|r| (r.col)(imp) == col)?;
+                remote.server.run_wasm(w.key, imp, n)?
+            }
         };
         Some(ns as f64 / n as f64)
     };
@@ -445,7 +541,7 @@ fn measure(
     }
     if samples[0].is_empty() {
         // No complete round with the children: measure again without the one that died.
-        return measure(w, rounds, cpython, wasm, web);
+        return measure(w, rounds, cpython, remotes);
     }
     Row {
         workload: w,
@@ -457,10 +553,159 @@ fn measure(
 // ---------------------------------------------------------------------------------------------
 // Child processes serving samples: CPython, and this bench built for wasm under wasmtime
 
+/// How a wasm build's panics end; the bench samples both builds of each wasm runtime.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Panic {
+    /// `-Cpanic=unwind`, std with `panic_unwind`: the project's wasm builds.
+    Unwind,
+    /// panic=abort: a panic is a trap.
+    Abort,
+}
+
+impl Panic {
+    /// The spelling of the servers' greetings (`"panic": "unwind"`).
+    fn name(self) -> &'static str {
+        match self {
+            Panic::Unwind => "unwind",
+            Panic::Abort => "abort",
+        }
+    }
+
+    /// How this build's panics end.
+    fn here() -> Panic {
+        if cfg!(panic = "unwind") {
+            Panic::Unwind
+        } else {
+            Panic::Abort
+        }
+    }
+}
+
+/// The module wasm-bindgen makes of `www/bench` in its output directory (`www/bench-pkg`,
+/// `www/bench-pkg-abort`): the .wasm the browser runs, whose size the report gives.
+const WEB_WASM: &str = "pythreading_bench_bg.wasm";
+
+/// A wasm runtime that serves samples of the Rust variants in the native rounds: this bench
+/// under wasmtime or the workloads in a headless browser, each as the unwinding build and as
+/// the panic=abort build (four in all, each its own child process).
+struct Remote {
+    /// The columns it fills: `Col::Wasm`, `Col::WasmAbort`, `Col::Browser` or
+    /// `Col::BrowserAbort`.
+    col: fn(Impl) -> Col,
+    panic: Panic,
+    /// The environment variable that names what it runs (set by `scripts/bench.sh`).
+    var: &'static str,
+    /// The .wasm file it runs (when `var` names one), whose size the report gives.
+    module: Option<PathBuf>,
+    server: Server,
+}
+
+impl Remote {
+    /// This bench built for wasm32-wasip1-threads under the host: `$PYTHREADING_BENCH_WASM`
+    /// (unwinding, `cargo xtask build bench-wasm`) or `$PYTHREADING_BENCH_WASM_ABORT`
+    /// (`cargo xtask build bench-wasm --panic abort`).
+    fn wasmtime(panic: Panic) -> Remote {
+        let (col, var): (fn(Impl) -> Col, _) = match panic {
+            Panic::Unwind => (Col::Wasm, "PYTHREADING_BENCH_WASM"),
+            Panic::Abort => (Col::WasmAbort, "PYTHREADING_BENCH_WASM_ABORT"),
+        };
+        Remote {
+            col,
+            panic,
+            var,
+            module: prebuilt(var).ok(),
+            server: Server::wasmtime(var, panic),
+        }
+    }
+
+    /// The workloads in a headless browser: `$PYTHREADING_BENCH_WEB_DIR` (`www/bench-pkg`,
+    /// unwinding) or `$PYTHREADING_BENCH_WEB_ABORT_DIR` (`www/bench-pkg-abort`, `cargo xtask
+    /// build bench-web --panic abort`), each in a browser of its own.
+    fn browser(panic: Panic) -> Remote {
+        let (col, var, pkg): (fn(Impl) -> Col, _, _) = match panic {
+            Panic::Unwind => (Col::Browser, "PYTHREADING_BENCH_WEB_DIR", "bench-pkg"),
+            Panic::Abort => (
+                Col::BrowserAbort,
+                "PYTHREADING_BENCH_WEB_ABORT_DIR",
+                "bench-pkg-abort",
+            ),
+        };
+        Remote {
+            col,
+            panic,
+            var,
+            module: prebuilt(var).ok().map(|dir| dir.join(WEB_WASM)),
+            server: Server::browser(var, pkg, panic),
+        }
+    }
+
+    fn in_browser(&self) -> bool {
+        matches!(
+            (self.col)(Impl::Std),
+            Col::Browser(_) | Col::BrowserAbort(_)
+        )
+    }
+
+    /// `wasmtime` or `browser`.
+    fn runtime(&self) -> &'static str {
+        if self.in_browser() {
+            "browser"
+        } else {
+            "wasmtime"
+        }
+    }
+
+    /// Whether it runs `imp`'s variant of `key`.
+    fn runs(&self, key: &str, imp: Impl) -> bool {
+        if self.in_browser() {
+            runs_in_browser(key, imp)
+        } else {
+            WASM_IMPLS.contains(&imp)
+        }
+    }
+
+    /// The variants of `w` it runs, in the row's order.
+    fn impls(&self, w: &Workload) -> Vec<Impl> {
+        w.variants
+            .iter()
+            .map(|v| v.imp)
+            .filter(|&imp| self.runs(w.key, imp))
+            .collect()
+    }
+
+    /// The toolchain its module was built with, as its greeting says (the wasmtime module's).
+    fn toolchain(&self) -> Option<&str> {
+        match &self.server {
+            Server::Running { hello, .. } => hello.get("toolchain")?.as_str(),
+            Server::Skipped(_) => None,
+        }
+    }
+
+    /// The size of its .wasm file in bytes.
+    fn module_bytes(&self) -> Option<u64> {
+        Some(std::fs::metadata(self.module.as_ref()?).ok()?.len())
+    }
+}
+
+/// The remote that fills the columns `col` (`Col::Wasm`, ...), if the run has it.
+fn remote(remotes: &[Remote], col: fn(Impl) -> Col) -> Option<&Remote> {
+    remotes
+        .iter()
+        .find(|r| (r.col)(Impl::Std) == col(Impl::Std))
+}
+
+fn remote_mut(remotes: &mut [Remote], col: fn(Impl) -> Col) -> Option<&mut Remote> {
+    remotes
+        .iter_mut()
+        .find(|r| (r.col)(Impl::Std) == col(Impl::Std))
+}
+
 enum Server {
     Running {
         /// CPython's version, or the wasm module's path.
         label: String,
+        /// Its greeting line, parsed.
+        hello: serde_json::Value,
         child: Child,
         /// `None` once closed, which asks the server to exit.
         stdin: Option<ChildStdin>,
@@ -471,8 +716,9 @@ enum Server {
 
 impl Server {
     /// Starts `cmd` with piped stdio; its first line must be a one-line JSON object with the
-    /// string field `field`, whose value becomes the label.
-    fn start(mut cmd: Command, what: &str, field: &str) -> Server {
+    /// string field `field`, whose value becomes the label, and, when `panic` is given, the
+    /// field `"panic"` saying so (see [`check_greeting`]).
+    fn start(mut cmd: Command, what: &str, field: &str, panic: Option<Panic>) -> Server {
         let spawned = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn();
         let mut child = match spawned {
             Ok(child) => child,
@@ -484,21 +730,21 @@ impl Server {
         let stdin = child.stdin.take().expect("piped stdin");
         let mut stdout = BufReader::new(child.stdout.take().expect("piped stdout"));
         let mut hello = String::new();
-        let label = stdout
-            .read_line(&mut hello)
-            .ok()
-            .and_then(|_| greeting(&hello, field));
+        let label = match stdout.read_line(&mut hello) {
+            Ok(_) => check_greeting(&hello, field, panic),
+            Err(e) => Err(format!("no greeting: {e}")),
+        };
         match label {
-            Some(label) => Server::Running {
+            Ok(label) => Server::Running {
                 label,
+                hello: serde_json::from_str(&hello).unwrap_or_default(),
                 child,
                 stdin: Some(stdin),
                 stdout,
             },
-            None => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Server::Skipped(format!("{what}: unexpected greeting {:?}", hello.trim()))
+            Err(why) => {
+                end(&mut child, Some(stdin));
+                Server::Skipped(format!("{what}: {why}"))
             }
         }
     }
@@ -508,16 +754,14 @@ impl Server {
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/cpython_bench.py");
         let mut cmd = Command::new("python3");
         cmd.arg(script).arg("--serve");
-        Server::start(cmd, "python3", "python")
+        Server::start(cmd, "python3", "python", None)
     }
 
-    /// This bench built for wasm32-wasip1-threads (`$PYTHREADING_BENCH_WASM`), `--serve`d
-    /// under the project's wasmtime host (`$PYTHREADING_HOST`). The label is the module's path.
-    fn wasmtime() -> Server {
-        let (module, host) = match (
-            prebuilt("PYTHREADING_BENCH_WASM"),
-            prebuilt("PYTHREADING_HOST"),
-        ) {
+    /// This bench built for wasm32-wasip1-threads (the module the variable `var` names, whose
+    /// panics must end as `panic`), `--serve`d under the project's wasmtime host
+    /// (`$PYTHREADING_HOST`). The label is the module's path.
+    fn wasmtime(var: &str, panic: Panic) -> Server {
+        let (module, host) = match (prebuilt(var), prebuilt("PYTHREADING_HOST")) {
             (Ok(module), Ok(host)) => (module, host),
             (Err(why), _) | (_, Err(why)) => return Server::Skipped(why),
         };
@@ -525,28 +769,30 @@ impl Server {
         cmd.arg(&module)
             .arg("--serve")
             .current_dir(env!("CARGO_MANIFEST_DIR"));
-        let mut server = Server::start(cmd, "the wasmtime host", "target");
+        let mut server = Server::start(cmd, "the wasmtime host", "target", Some(panic));
         if let Server::Running { label, .. } = &mut server {
             *label = module.display().to_string();
         }
         server
     }
 
-    /// A headless browser (Chromium unless `PYTHREADING_BROWSER` names another) running
-    /// `$PYTHREADING_BENCH_WEB_DIR` (this bench's workloads built for wasm32-unknown-unknown by
-    /// `cargo xtask build bench-web` into `www/bench-pkg`, where the page loads them from),
-    /// driven by `python3 scripts/browser/bench_browser.py --serve`, which answers the same `run KEY IMPL
-    /// N` requests as the wasmtime module; its first line is `{"browser": "Chromium 156...
-    /// (headless)"}`.
-    fn browser() -> Server {
-        let dir = match prebuilt("PYTHREADING_BENCH_WEB_DIR") {
+    /// A headless browser (Chromium unless `PYTHREADING_BROWSER` names another) running the
+    /// directory the variable `var` names (this bench's workloads built for
+    /// wasm32-unknown-unknown by `cargo xtask build bench-web [--panic abort]` into
+    /// `www/PKG`, `www/bench-pkg` or `www/bench-pkg-abort`, where the page loads them from with
+    /// `?pkg=PKG`), driven by `python3 scripts/browser/bench_browser.py --serve --pkg PKG`,
+    /// which answers the same `run KEY IMPL N` requests as the wasmtime module; its first line
+    /// is `{"browser": "Chromium 156... (headless)", "pkg": PKG, "panic": "unwind"}`, and its
+    /// panics must end as `panic`.
+    fn browser(var: &str, pkg: &str, panic: Panic) -> Server {
+        let dir = match prebuilt(var) {
             Ok(dir) => dir,
             Err(why) => return Server::Skipped(why),
         };
-        let served = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/bench-pkg");
+        let served = Path::new(env!("CARGO_MANIFEST_DIR")).join("www").join(pkg);
         if dir.canonicalize().ok() != served.canonicalize().ok() {
             return Server::Skipped(format!(
-                "PYTHREADING_BENCH_WEB_DIR is {}, but www/bench.html loads the workloads from {}",
+                "{var} is {}, but www/bench.html?pkg={pkg} loads the workloads from {}",
                 dir.display(),
                 served.display()
             ));
@@ -556,8 +802,13 @@ impl Server {
             "/scripts/browser/bench_browser.py"
         );
         let mut cmd = Command::new("python3");
-        cmd.arg(script).arg("--serve");
-        Server::start(cmd, "python3 scripts/browser/bench_browser.py", "browser")
+        cmd.arg(script).args(["--serve", "--pkg", pkg]);
+        Server::start(
+            cmd,
+            "python3 scripts/browser/bench_browser.py",
+            "browser",
+            Some(panic),
+        )
     }
 
     /// One CPython sample: `n` iterations of workload `key`; the elapsed ns.
@@ -659,10 +910,28 @@ fn prebuilt(var: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// The string field `field` of a greeting, a one-line JSON object (`{"python": "3.11.2"}`).
-fn greeting(line: &str, field: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(line).ok()?;
-    Some(value.get(field)?.as_str()?.to_string())
+/// The string field `field` of a greeting, a one-line JSON object (`{"python": "3.11.2"}`),
+/// after checking, when `panic` is given, that the server's module says its panics end so
+/// (`"panic": "abort"`): a variable pointing at the other build is an error, not a silently
+/// wrong column.
+fn check_greeting(line: &str, field: &str, panic: Option<Panic>) -> Result<String, String> {
+    let unexpected = || format!("unexpected greeting {:?}", line.trim());
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|_| unexpected())?;
+    let label = value
+        .get(field)
+        .and_then(|v| v.as_str())
+        .ok_or_else(unexpected)?;
+    if let Some(want) = panic {
+        let have = value.get("panic").and_then(|v| v.as_str());
+        if have != Some(want.name()) {
+            return Err(format!(
+                "expected a module whose panics {}, the greeting says {:?}",
+                want.name(),
+                line.trim()
+            ));
+        }
+    }
+    Ok(label.to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -695,7 +964,7 @@ fn fmt_ratio(q: &Quartiles) -> String {
     )
 }
 
-fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Server>) {
+fn print_report(rows: &[Row], cpython: &Server, rounds: usize) {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -708,9 +977,11 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     );
     println!(
         "Cells: median time per operation over {rounds} rounds; each round runs every column \
-         once, interleaved, for ~{} ms each. Ratios: median of the per-round ratios \
-         [25th–75th percentile]; ours/peer below 1 means pythreading is faster.",
-        SAMPLE_NS as f64 / 1e6
+         once, interleaved, for ~{} ms each (~{} ms for the contended rows). Ratios: median \
+         of the per-round ratios [25th–75th percentile]; ours/peer below 1 means pythreading \
+         is faster.",
+        SAMPLE_NS as f64 / 1e6,
+        stats::CONTENDED_SAMPLE_NS as f64 / 1e6
     );
     match cpython {
         Server::Running { label, .. } => {
@@ -747,10 +1018,8 @@ fn print_report(rows: &[Row], cpython: &Server, rounds: usize, wasm: Option<&Ser
     }
     println!();
     print_goals(rows);
-    if let Some(wasm) = wasm {
-        println!();
-        print_wasm_report(rows, wasm);
-    }
+    println!();
+    print_contention_goals(rows, None);
 }
 
 /// A table cell: the median time of a column's samples, or a dash when the column did not run.
@@ -837,6 +1106,95 @@ fn print_wasm_report(rows: &[Row], wasm: &Server) {
         } else {
             vs_std.join("; ")
         }
+    );
+    println!();
+    print_contention_goals(rows, Some(Col::Wasm));
+}
+
+/// `--wasmtime` and `--browser` each end with this table: the runtime's unwinding build against
+/// its panic=abort build, both sampled in the same rounds as the tables above, the per-round
+/// ratios unwind/abort (pythreading's and std's), and both modules' sizes.
+fn print_unwind_report(rows: &[Row], unwind: &Remote, abort: &Remote) {
+    let rt = unwind.runtime();
+    println!("## Unwinding against panic=abort ({rt})");
+    println!();
+    if unwind.in_browser() {
+        println!(
+            "The browser workloads built twice (`www/bench`, release, atomics, the pinned \
+             nightly, std rebuilt): with unwinding (`cargo xtask build bench-web`, into \
+             `www/bench-pkg`: `-Cpanic=unwind`, `-Zbuild-std=std,panic_unwind`) and with \
+             panic=abort (`cargo xtask build bench-web --panic abort`, into \
+             `www/bench-pkg-abort`: `-Cpanic=abort`, `-Zbuild-std=panic_abort,std`), so the two \
+             differ in the panic strategy only. Each ran in a browser of its own \
+             (`scripts/browser/bench_browser.py --serve --pkg ...`), sampled in the same \
+             interleaved rounds as the tables above."
+        );
+    } else {
+        println!(
+            "This bench built twice for wasm32-wasip1-threads (release), each `--serve`d by a \
+             host process of its own in the same interleaved rounds as the tables above: with \
+             unwinding (`cargo xtask build bench-wasm`: the pinned nightly, `-Cpanic=unwind`, \
+             `-Zbuild-std=std,panic_unwind`; the project's build) and with panic=abort \
+             (`scripts/bench.sh` builds it with `cargo xtask build bench-wasm --panic \
+             abort-nightly`: the same nightly, `-Cpanic=abort`, `-Zbuild-std=panic_abort,std`, \
+             so that the two differ in the panic strategy only; stable Rust's panic=abort build, \
+             `--panic abort`, also differs in the compiler and in how std was built). The \
+             toolchain below is the one each module says it was built with."
+        );
+    }
+    println!();
+    for r in [unwind, abort] {
+        let size = match (r.module_bytes(), &r.module) {
+            (Some(bytes), Some(path)) => format!(
+                "`{}`, {bytes} bytes ({:.1} KiB)",
+                path.display(),
+                bytes as f64 / 1024.0
+            ),
+            _ => format!("size n/a ({} is not set to a built module)", r.var),
+        };
+        match &r.server {
+            Server::Running { label, .. } if r.in_browser() => {
+                println!("- {}: {size}; {label}.", r.panic.name())
+            }
+            Server::Running { .. } => println!(
+                "- {}: {size}; built with {}.",
+                r.panic.name(),
+                r.toolchain()
+                    .unwrap_or("an unknown toolchain (not rustup's)")
+            ),
+            Server::Skipped(why) => println!("- {}: {size}; skipped ({why}).", r.panic.name()),
+        }
+    }
+    if let (Some(u), Some(a)) = (unwind.module_bytes(), abort.module_bytes()) {
+        println!(
+            "- size unwind/abort: {:.3}× ({:+} bytes)",
+            u as f64 / a as f64,
+            u as i64 - a as i64
+        );
+    }
+    println!();
+    println!(
+        "| workload | {rt} pythreading (unwind) | {rt} pythreading (abort) | {rt} std (unwind) | \
+         {rt} std (abort) | ours unwind/abort | std unwind/abort |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for row in rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            row.workload.title,
+            cell_time(row.at(unwind.col, Impl::Pythreading)),
+            cell_time(row.at(abort.col, Impl::Pythreading)),
+            cell_time(row.at(unwind.col, Impl::Std)),
+            cell_time(row.at(abort.col, Impl::Std)),
+            cell_ratio(row.unwind_over_abort(unwind.col, abort.col, Impl::Pythreading)),
+            cell_ratio(row.unwind_over_abort(unwind.col, abort.col, Impl::Std)),
+        );
+    }
+    println!();
+    println!(
+        "unwind/abort: the median of the per-round ratios [25th–75th percentile]; above 1 means \
+         the unwinding build is slower. No panic happens in any workload: this is the cost of \
+         being able to unwind."
     );
 }
 
@@ -960,6 +1318,8 @@ fn print_browser_report(rows: &[Row], web: &Server, f: &Figures) {
         ),
         _ => println!("- memory over 10,000 threads: n/a"),
     }
+    println!();
+    print_contention_goals(rows, Some(Col::Browser));
 }
 
 /// The browser's `figures` answer (`www/bench-worker.js`, from `www/bench/src/lib.rs`'s
@@ -1021,7 +1381,24 @@ struct Results {
     browser: Option<String>,
     /// The browser's `figures`, as it sent them.
     browser_figures: Option<serde_json::Value>,
+    /// The wasm modules the run had (each runtime's unwinding and panic=abort builds) and
+    /// their sizes.
+    modules: Vec<ModuleSize>,
     rows: Vec<ResultRow>,
+}
+
+/// One wasm module of the run: its runtime (`wasmtime`, `browser`), how its panics end
+/// (`unwind`, `abort`), its path and size (`null` when the variable naming it was not set).
+#[derive(Serialize)]
+struct ModuleSize {
+    runtime: &'static str,
+    panic: &'static str,
+    path: Option<String>,
+    bytes: Option<u64>,
+    /// The rustup toolchain it was built with, as its greeting says (wasmtime modules).
+    toolchain: Option<String>,
+    /// Whether its columns were sampled (its server started and answered).
+    sampled: bool,
 }
 
 /// One workload: each column's quartiles (ns per operation; `null` when it did not run) and
@@ -1033,6 +1410,9 @@ struct ResultRow {
     native: NativeColumns,
     browser: WasmColumns,
     wasmtime: WasmColumns,
+    /// The panic=abort builds' columns.
+    browser_abort: WasmColumns,
+    wasmtime_abort: WasmColumns,
     ratios: Ratios,
 }
 
@@ -1060,19 +1440,29 @@ struct Ratios {
     browser_ours_over_std: Option<Quartiles>,
     wasm_over_native: Option<Quartiles>,
     wasm_ours_over_std: Option<Quartiles>,
+    /// The unwinding build over the panic=abort build, pythreading's and std's.
+    wasm_unwind_over_abort: Option<Quartiles>,
+    wasm_std_unwind_over_abort: Option<Quartiles>,
+    browser_unwind_over_abort: Option<Quartiles>,
+    browser_std_unwind_over_abort: Option<Quartiles>,
 }
 
 /// Everything a run measured, as JSON for `www/bench.html`: the medians of every column
 /// (`{p25, median, p75}` ns per operation), the per-round ratios, the browser figures as the
-/// browser reported them, and where the numbers come from (commit, date, command, machine).
+/// browser reported them, the wasm modules' sizes, and where the numbers come from (commit,
+/// date, command, machine).
 fn results_json(
     rows: &[Row],
     rounds: usize,
     args: &[String],
-    web: Option<&Server>,
+    remotes: &[Remote],
     figures: Option<serde_json::Value>,
 ) -> String {
     let col = |s: Option<&[f64]>| s.map(quartiles);
+    let wasm = |r: &Row, place: fn(Impl) -> Col| WasmColumns {
+        pythreading: col(r.at(place, Impl::Pythreading)),
+        std: col(r.at(place, Impl::Std)),
+    };
     let rows = rows
         .iter()
         .map(|r| ResultRow {
@@ -1084,14 +1474,10 @@ fn results_json(
                 parking_lot: col(r.peer(Impl::ParkingLot)),
                 cpython: col(r.column(Col::CPython)),
             },
-            browser: WasmColumns {
-                pythreading: col(r.at(Col::Browser, Impl::Pythreading)),
-                std: col(r.at(Col::Browser, Impl::Std)),
-            },
-            wasmtime: WasmColumns {
-                pythreading: col(r.at(Col::Wasm, Impl::Pythreading)),
-                std: col(r.at(Col::Wasm, Impl::Std)),
-            },
+            browser: wasm(r, Col::Browser),
+            wasmtime: wasm(r, Col::Wasm),
+            browser_abort: wasm(r, Col::BrowserAbort),
+            wasmtime_abort: wasm(r, Col::WasmAbort),
             ratios: Ratios {
                 ours_over_std: r.ours_over(Impl::Std),
                 ours_over_parking_lot: r.ours_over(Impl::ParkingLot),
@@ -1101,6 +1487,26 @@ fn results_json(
                 browser_ours_over_std: r.ours_over_std_at(Col::Browser),
                 wasm_over_native: r.over_native(Col::Wasm),
                 wasm_ours_over_std: r.ours_over_std_at(Col::Wasm),
+                wasm_unwind_over_abort: r.unwind_over_abort(
+                    Col::Wasm,
+                    Col::WasmAbort,
+                    Impl::Pythreading,
+                ),
+                wasm_std_unwind_over_abort: r.unwind_over_abort(
+                    Col::Wasm,
+                    Col::WasmAbort,
+                    Impl::Std,
+                ),
+                browser_unwind_over_abort: r.unwind_over_abort(
+                    Col::Browser,
+                    Col::BrowserAbort,
+                    Impl::Pythreading,
+                ),
+                browser_std_unwind_over_abort: r.unwind_over_abort(
+                    Col::Browser,
+                    Col::BrowserAbort,
+                    Impl::Std,
+                ),
             },
         })
         .collect();
@@ -1138,11 +1544,22 @@ fn results_json(
             std::env::consts::OS,
             std::env::consts::ARCH
         ),
-        browser: match web {
+        browser: match remote(remotes, Col::Browser).map(|r| &r.server) {
             Some(Server::Running { label, .. }) => Some(label.clone()),
             _ => None,
         },
         browser_figures: figures,
+        modules: remotes
+            .iter()
+            .map(|r| ModuleSize {
+                runtime: r.runtime(),
+                panic: r.panic.name(),
+                path: r.module.as_ref().map(|p| p.display().to_string()),
+                bytes: r.module_bytes(),
+                toolchain: r.toolchain().map(str::to_string),
+                sampled: matches!(r.server, Server::Running { .. }),
+            })
+            .collect(),
         rows,
     };
     serde_json::to_string_pretty(&results).expect("the results serialize") + "\n"
@@ -1215,6 +1632,41 @@ fn print_goals(rows: &[Row]) {
         vs_cpython("lock", "Lock"),
         vs_cpython("rlock", "RLock")
     );
+}
+
+/// Issue 11's goals, one line per row that has one: natively, contended rows against
+/// parking_lot (std where parking_lot has no such primitive, as for the barrier) and
+/// uncontended rows against std; at `place` (`Col::Wasm`, `Col::Browser`) every such row
+/// against std there. Each line gives the row's median ratio [quartiles], the goal and PASS or
+/// MISS (n/a when a side did not run).
+fn print_contention_goals(rows: &[Row], place: Option<fn(Impl) -> Col>) {
+    let label = match place {
+        None => "native",
+        Some(p) if p(Impl::Std) == Col::Wasm(Impl::Std) => "wasmtime",
+        Some(_) => "browser",
+    };
+    println!(
+        "Goals (issue 11, {label}; uncontended rows ≤ 1.0× std, contended rows ≤ 1.0× {}):",
+        if place.is_none() {
+            "parking_lot"
+        } else {
+            "std"
+        }
+    );
+    for row in rows.iter().filter(|r| r.workload.goal != Goal::Other) {
+        let (peer, q) = match (place, row.workload.goal) {
+            (Some(p), _) => ("std", row.ours_over_std_at(p)),
+            (None, Goal::Contended) if row.peer(Impl::ParkingLot).is_some() => {
+                ("parking_lot", row.ours_over(Impl::ParkingLot))
+            }
+            (None, _) => ("std", row.ours_over(Impl::Std)),
+        };
+        println!(
+            "- {}: ours/{peer} {}",
+            row.workload.title,
+            goal(q, "", 1.0).trim_start()
+        );
+    }
 }
 
 fn verdict(pass: bool) -> &'static str {

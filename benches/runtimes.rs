@@ -11,7 +11,7 @@
 //! greeting line, then answers each stdin line `run KEY IMPL N` with the elapsed ns of one
 //! sample, timed inside the guest. The bench builds nothing; `scripts/bench.sh` passes
 //! - `PYTHREADING_HOST`: pythreading-host (`cargo xtask build host`);
-//! - `PYTHREADING_BENCH_WASM`: the module (`cargo xtask build bench-wasm`);
+//! - `PYTHREADING_BENCH_WASM`: the module (`cargo xtask build bench-wasm --panic abort`);
 //! - `PYTHREADING_STOCK_WASMTIME`: the stock CLI (`scripts/stock-wasmtime.sh --install`), run as
 //!   `wasmtime run -W threads=y -S threads=y MODULE --serve`.
 //!
@@ -116,7 +116,7 @@ impl Server {
 
     /// Closes stdin, on which the module returns from `_start`; waits for the exit.
     fn finish(mut self) -> Result<(), String> {
-        drop(self.stdin.take());
+        self.stdin = None;
         let status = self.child.wait().map_err(|e| e.to_string())?;
         if status.success() {
             Ok(())
@@ -176,7 +176,7 @@ fn start_join(servers: &mut [Server; 2], imp: &str, rounds: usize) -> Result<Row
     let key = "thread_start_join";
     let mut iters = [0u64; 2];
     for (i, server) in servers.iter_mut().enumerate() {
-        iters[i] = stats::calibrate(|n| server.sample(key, imp, n).ok())
+        iters[i] = stats::calibrate(stats::sample_ns(false), |n| server.sample(key, imp, n).ok())
             .ok_or_else(|| format!("{key} {imp} did not run"))?;
         server.sample(key, imp, iters[i])?; // warm-up
     }
@@ -208,7 +208,10 @@ fn main() -> Result<(), String> {
     let paths = (|| {
         Ok::<_, String>((
             env_path("PYTHREADING_HOST", "`cargo xtask build host`")?,
-            env_path("PYTHREADING_BENCH_WASM", "`cargo xtask build bench-wasm`")?,
+            env_path(
+                "PYTHREADING_BENCH_WASM",
+                "`cargo xtask build bench-wasm --panic abort`",
+            )?,
             env_path(
                 "PYTHREADING_STOCK_WASMTIME",
                 "`scripts/stock-wasmtime.sh --install`",

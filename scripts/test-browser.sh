@@ -36,6 +36,7 @@ bash scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PATH"
 NIGHTLY="$(cargo xtask pin nightly)"
 WEB_TARGET="$(cargo xtask pin web-target)"
+BUILD_STD="$(cargo xtask pin build-std)"
 # The runner's default per-run timeout (20 s) is short for the thread suites on a busy machine.
 export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
 CHROMEDRIVER_PATH="${CHROMEDRIVER:-/usr/bin/chromedriver}"
@@ -50,7 +51,7 @@ if [ ${#SUITES[@]} -eq 0 ]; then
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then
     SUITES+=(lock rlock condition event semaphore bounded_semaphore barrier stress
-             timer local module thread excepthook leak)
+             timer local module thread excepthook leak queue futures queue_js)
   fi
 fi
 
@@ -102,6 +103,6 @@ for browser in $BROWSERS; do
   for t in "${SUITES[@]}"; do
     printf '\n==== browser: %s (%s)\n' "$t" "$label"
     env "${driver[@]}" cargo "+$NIGHTLY" test --target "$WEB_TARGET" \
-      -Zbuild-std=panic_abort,std --features rayon --test "$t"
+      "$BUILD_STD" --features rayon --test "$t"
   done
 done

@@ -9,10 +9,12 @@
 # paths in environment variables; the tests themselves build nothing.
 #
 # 1. native: unit, integration, example-output and doc tests (`cargo test`);
-# 2. wasmtime: the seed examples, the test suite and the host's tests under the project's
-#    wasmtime host (built once into ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}); then the
-#    test suite and the seed examples under stock wasmtime 36 LTS (scripts/stock-wasmtime.sh),
-#    apart from the tests whose threads panic (the stock runtime ends the process: exit 134);
+# 2. wasmtime: the seed examples and the test suite built with unwinding (the pinned nightly,
+#    -Cpanic=unwind, build-std), the files whose threads panic built with stable's panic=abort
+#    (trap recovery), and the host's tests, under the project's wasmtime host (built once into
+#    ${PYTHREADING_CACHE:-$HOME/.cache/pythreading}); then the stable panic=abort test suite
+#    and seed examples under stock wasmtime 36 LTS (scripts/stock-wasmtime.sh), apart from the
+#    tests whose threads panic (the stock runtime ends the process: exit 134);
 # 3. loom models of the lock-free cores and of the async JS methods' step protocol (`--cfg
 #    loom`, own target dir);
 # 4. the crate builds for both wasm targets (wasm32-wasip1-threads, and
@@ -54,19 +56,36 @@ cargo xtask build native-examples >/dev/null
 cargo test --all-targets --all-features
 cargo test --doc --all-features
 
-# The seed examples built for wasm32-wasip1-threads, under the project's wasmtime host, with
-# the same output checks as natively (tests/examples.rs). The xtask builds the host first
-# (scripts/wasi-runner.sh --build-host: cached, a few minutes from scratch), then the example
-# modules, then runs `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples` with
-# their paths (PYTHREADING_HOST, PYTHREADING_WASI_EXAMPLES_DIR).
-step "wasmtime: seed examples"
+# Under wasmtime, the main build unwinds: the pinned nightly, -Cpanic=unwind and std rebuilt
+# with panic_unwind (`cargo xtask pin unwind-rustflags`, `cargo xtask pin build-std`), after
+# `cargo xtask wasi-sysroot` has given the nightly the target's self-contained libc and
+# libunwind (from rustup, or supplied where rustup has no such component: xtask/src/wasi_sysroot.rs).
+# The stable, panic=abort build (what stable Rust users get) is run too, for the trap recovery.
+UNWIND_RUSTFLAGS="$(cargo xtask pin unwind-rustflags)"
+BUILD_STD="$(cargo xtask pin build-std)"
+cargo xtask wasi-sysroot >/dev/null
+
+# The seed examples built for wasm32-wasip1-threads (unwinding), under the project's wasmtime
+# host, with the same output checks as natively (tests/examples.rs). The xtask builds the host
+# first (scripts/wasi-runner.sh --build-host: cached, a few minutes from scratch), then the
+# example modules, then runs `PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test
+# examples` with their paths (PYTHREADING_HOST, PYTHREADING_WASI_EXAMPLES_DIR).
+step "wasmtime: seed examples (unwinding build)"
 cargo xtask test-examples wasmtime
 
-# The same test sources, built for wasm32-wasip1-threads and run under the host (the cargo
-# runner, .cargo/config.toml): tests that cannot apply there are listed as ignored with a reason.
+# The same test sources, built for wasm32-wasip1-threads with unwinding and run under the host
+# (the cargo runner, .cargo/config.toml): tests that cannot apply there (subprocesses, loom)
+# are listed as ignored with a reason.
+step "wasmtime: the test suite under the host (unwinding: $NIGHTLY, $UNWIND_RUSTFLAGS, $BUILD_STD)"
+RUSTFLAGS="$UNWIND_RUSTFLAGS" cargo "+$NIGHTLY" test --target "$WASI_TARGET" "$BUILD_STD" --tests --all-features
+
+# The stable panic=abort build of the files whose threads panic, under the host: each panic is
+# a trap that the host reports to the library (excepthook, Local values dropped, joiners
+# return). The tests that need unwinding are listed as ignored there, with their reason.
+step "wasmtime: trap recovery under the host (stable, panic=abort: thread, excepthook, local)"
+cargo test --target "$WASI_TARGET" --all-features --test thread --test excepthook --test local
+
 # Then the host's own tests (bad input, trap protocol, wait32/notify in the built module).
-step "wasmtime: the test suite under the host"
-cargo test --target "$WASI_TARGET" --tests --all-features
 step "wasmtime: the host's own tests"
 bash scripts/wasi-runner.sh --test-host
 
@@ -86,6 +105,7 @@ STOCK_SKIPS=(
   x06_panic_does_not_reach_join_and_others_carry_on
   values_dropped_when_thread_ends_by_panic_or_exit_thread
   panicking_thread_is_not_alive_and_join_is_ok
+  a_panic_while_unwinding_loses_only_that_thread
 )
 skip_args=()
 for name in "${STOCK_SKIPS[@]}"; do skip_args+=(--skip "$name"); done
@@ -93,7 +113,7 @@ STOCK_RUNNER="$PWD/scripts/stock-wasmtime.sh"
 CARGO_TARGET_WASM32_WASIP1_THREADS_RUNNER="$STOCK_RUNNER" \
   cargo test --target "$WASI_TARGET" --tests --all-features -- "${skip_args[@]}"
 PYTHREADING_HOST="$STOCK_RUNNER" \
-  PYTHREADING_WASI_EXAMPLES_DIR="$(cargo xtask build wasi-examples)" \
+  PYTHREADING_WASI_EXAMPLES_DIR="$(cargo xtask build wasi-examples --panic abort)" \
   PYTHREADING_EXAMPLES_PLATFORM=wasmtime cargo test --test examples
 
 step "loom models (RUSTFLAGS=--cfg loom)"
@@ -104,8 +124,11 @@ CARGO_TARGET_DIR=target/loom RUSTFLAGS="--cfg loom" cargo test --release --lib s
 step "cargo check --target $WASI_TARGET"
 cargo check --target "$WASI_TARGET" --all-targets --all-features
 
-step "cargo check --target $WEB_TARGET (atomics, $NIGHTLY, build-std)"
-cargo "+$NIGHTLY" check --target "$WEB_TARGET" -Zbuild-std=panic_abort,std --lib --all-features
+step "cargo check --target $WEB_TARGET (atomics, $NIGHTLY, build-std; unwinding, and panic=abort)"
+cargo "+$NIGHTLY" check --target "$WEB_TARGET" "$BUILD_STD" --lib --all-features
+# A panic=abort build still works (-Cpanic=abort after the config's -Cpanic=unwind: the last wins).
+cargo "+$NIGHTLY" check --target "$WEB_TARGET" "$(cargo xtask pin build-std-abort)" --lib --all-features \
+  --config "target.$WEB_TARGET.rustflags=[\"-Cpanic=abort\"]"
 
 step "browsers: $BROWSERS ($WEB_TARGET, $NIGHTLY, Web Worker threads)"
 PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh

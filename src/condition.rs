@@ -19,9 +19,9 @@
 use crate::error::{Error, Result};
 use crate::lock::{acquire_args, Lock, RawLock};
 use crate::rlock::RLock;
-use crate::sys::atomic::{AtomicU32, Ordering::*};
+use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::wake_one;
-use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -109,6 +109,9 @@ struct Inner {
     /// thread, so holding it proves nothing about which thread touches the queue.
     queue_lock: RawLock,
     waiters: UnsafeCell<VecDeque<Arc<Waiter>>>,
+    /// `waiters.len()`, stored under `queue_lock` after every change (Relaxed), so that
+    /// `notify` finds an empty queue with one load instead of a lock round trip (see there).
+    queued: AtomicUsize,
 }
 
 // SAFETY: `waiters` is only accessed while `queue_lock` is held (see `with_queue`).
@@ -120,7 +123,9 @@ impl Inner {
         self.queue_lock.lock();
         // SAFETY: queue_lock is held, so this is the only reference to the queue; `f` cannot
         // re-enter (it is crate code that only pushes, pops and scans).
-        let r = f(unsafe { &mut *self.waiters.get() });
+        let q = unsafe { &mut *self.waiters.get() };
+        let r = f(q);
+        self.queued.store(q.len(), Relaxed);
         self.queue_lock.unlock();
         r
     }
@@ -181,6 +186,7 @@ impl Condition {
                 lock: lock.into(),
                 queue_lock: RawLock::new(),
                 waiters: UnsafeCell::new(VecDeque::new()),
+                queued: AtomicUsize::new(0),
             }),
         }
     }
@@ -331,7 +337,23 @@ impl Condition {
         if !inner.lock.is_owned() {
             return Err(Error::runtime("cannot notify on un-acquired lock"));
         }
-        if n == 0 {
+        // Nobody waits: nothing to do, without taking the queue lock (with the `n == 1` path
+        // below, measured on the 1×1 condition queue of `benches/primitives.rs`, where a
+        // producer notifies per item: 3-3.9× → 1.9× parking_lot natively; 3×3: 2.7× → 0.4×).
+        // Relaxed suffices: a
+        // waiter is queued (and `queued` stored) before it releases the lock in `begin`, and
+        // the caller holds the lock, taken after that release (Acquire on the lock), so it sees
+        // the waiter. (With a plain `Lock` held by another thread than the caller, Python's
+        // rules allow the call although nothing orders it with a waiter's: then it may miss a
+        // waiter that queued meanwhile, as if it had come first, which it may have.)
+        if n == 0 || inner.queued.load(Relaxed) == 0 {
+            return Ok(());
+        }
+        if n == 1 {
+            // The common `notify()`: one waiter, no Vec to allocate.
+            if let Some(w) = inner.with_queue(VecDeque::pop_front) {
+                Self::wake(&w);
+            }
             return Ok(());
         }
         let woken: Vec<Arc<Waiter>> = inner.with_queue(|q| {
@@ -339,12 +361,17 @@ impl Condition {
             q.drain(..k).collect()
         });
         for w in woken {
-            // Release: see the Acquire in wait_until.
-            if w.state.swap(NOTIFIED, Release) == ASLEEP {
-                wake_one(&w.state);
-            }
+            Self::wake(&w);
         }
         Ok(())
+    }
+
+    /// Hands a waiter taken off the queue its notification, and wakes it if it sleeps.
+    /// Release: see the Acquire in `wait_step`.
+    fn wake(w: &Waiter) {
+        if w.state.swap(NOTIFIED, Release) == ASLEEP {
+            wake_one(&w.state);
+        }
     }
 
     /// Wakes every waiting thread. `Err(Runtime)` if the caller does not hold the lock.
@@ -400,6 +427,11 @@ impl Condition {
     /// (the re-acquired lock orders it too). The CAS and the notifier's swap are RMWs of one
     /// word: either the notifier sees `ASLEEP` and wakes, or the CAS fails on `NOTIFIED`.
     pub(crate) fn wait_step<'a>(&self, w: &'a StepWaiter) -> Step<'a, bool> {
+        // Spin (boundedly, see `SpinWait`) before sleeping: a notifier that is running often
+        // notifies within microseconds (a producer/consumer queue), and a waiter that did not
+        // sleep costs the notifier no wake call. Relaxed: a hint only, the Acquire load below
+        // orders the memory.
+        SpinWait::yielding().spin_while(|| w.me.state.load(Relaxed) == WAITING);
         match w.me.state.load(Acquire) {
             NOTIFIED => Step::Done(true),
             s => {

@@ -1,4 +1,5 @@
-//! `Error`: Python's exceptions from the `threading` module, as a Rust enum.
+//! `Error`: Python's exceptions from the `threading`, `queue` and `concurrent.futures` modules,
+//! as a Rust enum.
 
 use std::fmt;
 
@@ -28,6 +29,21 @@ pub enum Error {
     Overflow(String),
     /// Python `threading.BrokenBarrierError` (a subclass of `RuntimeError`).
     BrokenBarrier,
+    /// Python `queue.Full`: a non-blocking or timed `put` on a full bounded queue.
+    Full,
+    /// Python `queue.Empty`: a non-blocking or timed `get` on an empty queue.
+    Empty,
+    /// Python `queue.ShutDown` (3.13): a `put` on a shut-down queue, or a `get` on one that is
+    /// shut down and empty.
+    ShutDown,
+    /// A panic in a task run by a [`futures::ThreadPoolExecutor`](crate::futures::ThreadPoolExecutor),
+    /// with the panic's message: the exception Python's `Future.result()` re-raises.
+    Panic(String),
+    /// Python `concurrent.futures.CancelledError`: the result of a cancelled `Future`.
+    Cancelled,
+    /// Python `TimeoutError` (`concurrent.futures.TimeoutError`): a timed `Future.result()`,
+    /// `map` or `as_completed` ran out of time.
+    Timeout,
 }
 
 impl Error {
@@ -43,13 +59,26 @@ impl Error {
             Error::Value(_) => "ValueError",
             Error::Overflow(_) => "OverflowError",
             Error::BrokenBarrier => "BrokenBarrierError",
+            Error::Full => "Full",
+            Error::Empty => "Empty",
+            Error::ShutDown => "ShutDown",
+            Error::Panic(_) => "Panic",
+            Error::Cancelled => "CancelledError",
+            Error::Timeout => "TimeoutError",
         }
     }
 
+    // The constructors of the messages are out of line and cold: they allocate, and inlined
+    // into a primitive's fast path (a release's `Err`) their code and, where panics unwind,
+    // their cleanup made the hot loop around it slower under wasmtime.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn runtime(msg: impl Into<String>) -> Self {
         Error::Runtime(msg.into())
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn value(msg: impl Into<String>) -> Self {
         Error::Value(msg.into())
     }
@@ -58,10 +87,15 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Runtime(m) | Error::Value(m) | Error::Overflow(m) => {
+            Error::Runtime(m) | Error::Value(m) | Error::Overflow(m) | Error::Panic(m) => {
                 write!(f, "{}: {}", self.python_type(), m)
             }
-            Error::BrokenBarrier => f.write_str("BrokenBarrierError"),
+            Error::BrokenBarrier
+            | Error::Full
+            | Error::Empty
+            | Error::ShutDown
+            | Error::Cancelled
+            | Error::Timeout => f.write_str(self.python_type()),
         }
     }
 }

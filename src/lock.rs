@@ -13,7 +13,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::wake_one;
-use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +61,7 @@ impl RawLock {
     }
 
     #[cold]
+    #[inline(never)]
     fn lock_contended(&self, mut deadline: Deadline) -> Result<bool> {
         let mut waited = false;
         // `None`: timed out. (A refused wait leaves the state `2`: one wake call too many for
@@ -97,18 +98,16 @@ impl RawLock {
         Step::Wait(&self.state, CONTENDED)
     }
 
-    /// Spins briefly while the lock is held by a running thread and nobody sleeps on it.
-    /// Relaxed: only a hint; the exchanges that follow order the memory.
+    /// Spins while the lock is held and nobody sleeps on it (the holder is running and will
+    /// release it soon), boundedly: [`SpinWait`]. Relaxed: only a hint; the exchanges that
+    /// follow order the memory.
     fn spin(&self) -> u32 {
-        // Under loom every load is a scheduling point: spinning only multiplies the states.
-        let mut spins = if cfg!(loom) { 0 } else { 100 };
+        let mut spin = SpinWait::new();
         loop {
             let state = self.state.load(Relaxed);
-            if state != LOCKED || spins == 0 {
+            if state != LOCKED || !spin.spin() {
                 return state;
             }
-            core::hint::spin_loop();
-            spins -= 1;
         }
     }
 

@@ -12,7 +12,7 @@
 use crate::error::{Error, Result};
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wake_all, wake_one};
-use crate::timeout::{drive_blocking, or_throw, Deadline, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -61,6 +61,7 @@ impl RawSemaphore {
     }
 
     #[cold]
+    #[inline(never)]
     fn acquire_slow(&self, mut deadline: Deadline) -> Result<bool> {
         let mut registered = false;
         let got = drive_blocking(&mut deadline, || self.acquire_step(&mut registered));
@@ -80,6 +81,11 @@ impl RawSemaphore {
     /// [`abandon_step`]: RawSemaphore::abandon_step
     pub(crate) fn acquire_step(&self, registered: &mut bool) -> Step<'_, bool> {
         self.abandon_step(registered);
+        // Spin (boundedly, see `SpinWait`) while no permit is free and nobody sleeps: a
+        // running holder is likely to release one soon. Relaxed: a hint only, the CAS of
+        // `try_acquire` orders the memory.
+        SpinWait::new()
+            .spin_while(|| self.value.load(Relaxed) == 0 && self.waiters.load(Relaxed) == 0);
         loop {
             if self.try_acquire() {
                 return Step::Done(true);

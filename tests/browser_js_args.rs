@@ -13,6 +13,9 @@
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 
 use pythreading as threading;
+mod common;
+
+use common::js::{glue_url as url, no_failures};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -452,25 +455,6 @@ extern "C" {
     fn set_start_timeout_js(url: &str) -> js_sys::Promise;
     #[wasm_bindgen(js_name = initThreadsAt)]
     fn init_threads_at(url: &str, n: u32) -> js_sys::Promise;
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static ARGS_GLUE_URL: String;
-}
-
-fn url() -> String {
-    ARGS_GLUE_URL.with(String::clone)
-}
-
-/// Awaits a JS check function and asserts that its log of failed checks is empty.
-async fn no_failures(p: js_sys::Promise) {
-    let log = wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("the JS side threw");
-    let log = log.as_string().expect("a log string");
-    assert!(log.is_empty(), "failed checks:\n{log}");
 }
 
 #[wasm_bindgen_test]

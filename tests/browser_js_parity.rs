@@ -10,6 +10,9 @@
 #![cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 
 use pythreading as threading;
+mod common;
+
+use common::js::{glue_url as url, no_failures};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -258,24 +261,6 @@ extern "C" {
     fn excepthook_js(url: &str, start: &JsValue) -> js_sys::Promise;
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
-    static PARITY_GLUE_URL: String;
-}
-
-fn url() -> String {
-    PARITY_GLUE_URL.with(String::clone)
-}
-
-async fn no_failures(p: js_sys::Promise) {
-    let log = wasm_bindgen_futures::JsFuture::from(p)
-        .await
-        .expect("the JS side threw");
-    let log = log.as_string().expect("a log string");
-    assert!(log.is_empty(), "failed checks:\n{log}");
-}
-
 async fn init() {
     threading::init_threads(4).await.expect("init_threads");
 }
@@ -376,5 +361,5 @@ async fn set_excepthook_gets_thread_exceptions() {
     );
     no_failures(excepthook_js(&url(), start.as_ref())).await;
     // The default hook is back for the other tests.
-    threading::set_excepthook(threading::default_excepthook);
+    common::reset_excepthook();
 }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 /// The catalogue's ID prefixes (each must have at least one entry there).
 const PREFIXES: &[&str] = &[
-    "BL", "L", "R", "E", "C", "S", "SU", "SB", "B", "T", "J", "X", "H", "TM", "M",
+    "BL", "L", "R", "E", "C", "S", "SU", "SB", "B", "T", "J", "X", "H", "TM", "M", "QU", "SQ", "CF",
 ];
 
 /// Where IDs are cited, relative to the package root.

@@ -60,7 +60,7 @@ fn record() -> Log {
 }
 
 fn restore() {
-    threading::set_excepthook(threading::default_excepthook);
+    common::reset_excepthook();
 }
 
 /// Restores the default hook even when an assertion fails.

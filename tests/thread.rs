@@ -2,9 +2,12 @@
 //! `ThreadingExceptionTests` (X-xx), see `docs/behaviours.md` sections 11 and 13.
 //!
 //! Where the tests run: everything here is platform-neutral (no filesystem, no subprocess).
-//! T-13 with a panicking / `exit_thread` target needs unwinding (under panic=abort the dead
-//! thread's captures are never dropped) and is ignored on `panic = "abort"` targets; the test of a
-//! panicking thread's state runs natively and under wasmtime (whose host reports trapped threads).
+//! T-13 with a panicking / `exit_thread` target, and the tests of what a panicking thread gives
+//! back (its locks, its captures, stack and `Local` values, its stack: the last section), need
+//! unwinding and are ignored in panic=abort builds (stable Rust on wasm); they run natively and
+//! in the project's unwinding wasm builds. The test of a panicking thread's state runs
+//! everywhere (under panic=abort the wasmtime host and the browser runtime report the trapped
+//! thread).
 //!
 //! Foreign threads are `std::thread::spawn` (docs/behaviours.md: "foreign threads"); in browsers std cannot spawn,
 //! so the tests that use it (their names or comments say "foreign") need the platform's raw
@@ -1055,4 +1058,250 @@ fn panicking_thread_is_not_alive_and_join_is_ok() {
     assert!(!t.is_alive());
     assert!(!threading::enumerate().contains(&t));
     assert!(format!("{t:?}").contains("stopped"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A panicking thread unwinds as it does natively (docs/platform-notes.md, "Panics"): its guards
+// release their locks, its captures, stack values and `Local` values are dropped before
+// `join()` returns, and what it ran on (an OS thread, a wasmtime instance and its stack, a
+// browser pool worker) is given back. Where panics abort, none of this holds.
+
+#[crate::common::test]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: under panic=abort a dead thread's guards never release their locks"
+)]
+fn panicking_thread_releases_the_locks_its_guards_held() {
+    let _g = serial(&STACK_SIZE);
+    let lock = threading::Lock::new();
+    let rlock = threading::RLock::new();
+    let sem = threading::Semaphore::new(1);
+    let cond = threading::Condition::new();
+    let t = Thread::builder()
+        .name("guards (expected panic)")
+        .target({
+            let (lock, rlock, sem, cond) = (lock.clone(), rlock.clone(), sem.clone(), cond.clone());
+            move || {
+                let _l = lock.guard();
+                let _r1 = rlock.guard();
+                let _r2 = rlock.guard();
+                let _s = sem.guard();
+                let _c = cond.guard();
+                assert!(lock.locked() && rlock.recursion_count() == 2 && sem.value() == 0);
+                panic!("expected panic holding a Lock, an RLock twice, a Semaphore, a Condition");
+            }
+        })
+        .build();
+    t.start().unwrap();
+    join_bounded(&t);
+    assert!(!lock.locked(), "the Lock stayed held");
+    assert_eq!(sem.value(), 1, "the Semaphore's permit was not given back");
+    // Another thread takes each of them at once (a poll: a lock left held fails, never hangs).
+    let got = within(BOUND, "taking what the panicking thread held", move || {
+        let other = Thread::new({
+            let (lock, rlock, sem, cond) = (lock.clone(), rlock.clone(), sem.clone(), cond.clone());
+            move || {
+                assert!(lock.try_acquire(), "Lock");
+                assert!(rlock.try_acquire(), "RLock");
+                assert!(sem.try_acquire(), "Semaphore");
+                assert!(cond.try_acquire(), "Condition");
+                cond.release().unwrap();
+                sem.release(1).unwrap();
+                rlock.release().unwrap();
+                lock.release().unwrap();
+            }
+        });
+        other.start().unwrap();
+        other.join().unwrap();
+        (lock.locked(), sem.value(), rlock.try_acquire())
+    });
+    assert_eq!(
+        got,
+        (false, 1, true),
+        "the other thread could not take them all"
+    );
+}
+
+#[crate::common::test]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: under panic=abort a dead thread's captures and stack values are never dropped"
+)]
+fn panicking_thread_drops_captures_stack_values_and_locals_before_join_returns() {
+    let _g = serial(&STACK_SIZE);
+    let captured = counter();
+    let on_stack = counter();
+    let in_local = counter();
+    let local: threading::Local<DropCount> = threading::Local::new();
+    let t = Thread::builder()
+        .name("drops (expected panic)")
+        .target({
+            let keep = DropCount(captured.clone());
+            let (on_stack, in_local, local) = (on_stack.clone(), in_local.clone(), local.clone());
+            move || {
+                let _keep = &keep;
+                let _frame = DropCount(on_stack);
+                local.set(DropCount(in_local));
+                panic!("expected panic with values to drop");
+            }
+        })
+        .build();
+    t.start().unwrap();
+    join_bounded(&t);
+    // Read right after join() returned: each was dropped exactly once, before.
+    assert_eq!(
+        (count(&captured), count(&on_stack), count(&in_local)),
+        (1, 1, 1),
+        "(captures, stack value, Local value) drops"
+    );
+    drop(t);
+    assert_eq!(count(&captured), 1, "dropped twice");
+}
+
+#[crate::common::test]
+#[cfg_attr(
+    not(panic = "unwind"),
+    ignore = "needs unwinding: under panic=abort each dead thread's stack is never freed (2 MiB under wasmtime), so memory runs out"
+)]
+fn a_thousand_panicking_threads_in_a_row_leak_nothing() {
+    use std::sync::atomic::AtomicUsize;
+    static REPORTED: AtomicUsize = AtomicUsize::new(0);
+    const NAME: &str = "one of 1000 (expected panic)";
+    let _g = serial(&STACK_SIZE);
+    // The hook counts these threads' reports (1000 of them on stderr would drown the output)
+    // and passes every other thread's on.
+    threading::set_excepthook(|args| match &args.thread {
+        Some(t) if t.name() == NAME => {
+            REPORTED.fetch_add(1, Ordering::SeqCst);
+        }
+        _ => threading::default_excepthook(args),
+    });
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            common::reset_excepthook();
+        }
+    }
+    let _restore = Restore;
+    let dropped = counter();
+    let run = |n: usize| {
+        for i in 0..n {
+            let keep = DropCount(dropped.clone());
+            let t = Thread::builder()
+                .name(NAME)
+                .target(move || {
+                    let _keep = &keep;
+                    panic!("expected panic {i}");
+                })
+                .build();
+            t.start().expect("starting one of the panicking threads");
+            t.join().unwrap();
+            assert!(!t.is_alive());
+        }
+    };
+    // Warm up (the registry, the pool's workers, the allocator's first pages), then measure.
+    REPORTED.store(0, Ordering::SeqCst);
+    run(20);
+    let before = common::platform::memory_bytes();
+    run(1000);
+    let after = common::platform::memory_bytes();
+    assert_eq!(REPORTED.load(Ordering::SeqCst), 1020, "reports");
+    assert_eq!(count(&dropped), 1020, "captures dropped");
+    if let (Some(before), Some(after)) = (before, after) {
+        // A dead thread's stack left behind would be 2 MiB each (2 GB for 1000, beyond the
+        // 1 GiB maximum); allow a few pages for the allocator's and the registry's growth.
+        assert!(
+            after - before <= 4 << 20,
+            "memory grew by {} bytes over 1000 panicking threads ({before} -> {after})",
+            after - before
+        );
+    }
+}
+
+#[crate::common::test]
+#[cfg_attr(
+    not(target_family = "wasm"),
+    ignore = "natively a panic while unwinding aborts the whole process, as Rust does"
+)]
+fn a_panic_while_unwinding_loses_only_that_thread() {
+    // Rust aborts on a panic in a Drop that runs during unwinding. On wasm an abort is a trap of
+    // that thread alone: the wasmtime host and the browser runtime report it to the library,
+    // which ends the thread as after a panic; the program carries on. (Where panics abort, the
+    // first panic is already that trap.)
+    struct PanicsInDrop;
+    impl Drop for PanicsInDrop {
+        fn drop(&mut self) {
+            panic!("expected panic in a Drop during unwinding");
+        }
+    }
+    let _g = serial(&STACK_SIZE);
+    let t = Thread::builder()
+        .name("aborts (expected panic)")
+        .target(|| {
+            let _bomb = PanicsInDrop;
+            panic!("expected panic that unwinds into a panicking Drop");
+        })
+        .build();
+    t.start().unwrap();
+    join_bounded(&t);
+    assert!(!threading::enumerate().contains(&t));
+    // Everything else still works: a new thread runs to its end.
+    assert_a_new_thread_runs();
+}
+
+/// Starts a thread that sets a flag, joins it, and asserts that it ran: after a lost thread,
+/// the rest of the crate (and the platform's threads) still works.
+fn assert_a_new_thread_runs() {
+    let ran = Arc::new(AtomicBool::new(false));
+    let t = Thread::new({
+        let ran = ran.clone();
+        move || ran.store(true, Ordering::SeqCst)
+    });
+    t.start().unwrap();
+    join_bounded(&t);
+    assert!(ran.load(Ordering::SeqCst));
+}
+
+/// Browsers: a panic in Rust code that JS called (an exported function or, here, a closure
+/// handed to JS) reaches JS as a JS exception (wasm-bindgen's `PanicError`), and the module
+/// goes on working, in this worker and in the pool's: wasm-bindgen's flag that ends the module
+/// for every worker (`__instance_terminated`) is only for aborts.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod js_boundary {
+    use super::*;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = r#"
+        export function call_and_catch(f) {
+            try { f(); return 'returned'; } catch (e) { return `${e.name}: ${e.message}`; }
+        }
+    "#)]
+    extern "C" {
+        fn call_and_catch(f: &Closure<dyn FnMut()>) -> String;
+    }
+
+    #[crate::common::test]
+    #[cfg_attr(
+        not(panic = "unwind"),
+        ignore = "needs unwinding: under panic=abort the panic is a trap that ends the module"
+    )]
+    fn a_panic_called_from_js_is_a_js_exception_and_the_module_carries_on() {
+        let dropped = counter();
+        let keep = DropCount(dropped.clone());
+        let f = Closure::<dyn FnMut()>::new(move || {
+            let _keep = &keep;
+            panic!("expected panic inside a call from JS");
+        });
+        let caught = call_and_catch(&f);
+        assert!(
+            caught.contains("expected panic inside a call from JS"),
+            "JS saw: {caught}"
+        );
+        // The same call again, then the pool's workers: all still work.
+        let again = call_and_catch(&f);
+        assert!(again.contains("expected panic"), "JS saw: {again}");
+        assert_a_new_thread_runs();
+        drop(f);
+        assert_eq!(count(&dropped), 1);
+    }
 }

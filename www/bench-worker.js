@@ -3,13 +3,24 @@
 // time: {id, cmd, args} -> {id, value} or {id, error}. The measuring is Rust's
 // (www/bench/src/lib.rs); this file only routes calls, except `freshWorker`, which must create
 // Workers and so is JS.
-import init, * as bench from './bench-pkg/pythreading_bench.js';
-
-const GLUE_URL = new URL('./bench-pkg/pythreading_bench.js', import.meta.url).href;
+//
+// The module is the page's choice, `?pkg=` in this script's URL: `bench-pkg` (the unwinding
+// build, by default) or `bench-pkg-abort` (the panic=abort one), built by `cargo xtask build
+// bench-web [--panic abort]`, so that the bench can sample each in a page of its own.
+const PKGS = ['bench-pkg', 'bench-pkg-abort'];
+const PKG = new URL(import.meta.url).searchParams.get('pkg') || 'bench-pkg';
+const GLUE_URL = new URL(`./${PKG}/pythreading_bench.js`, import.meta.url).href;
 const FRESH_URL = new URL('./bench-fresh-worker.js', import.meta.url);
 
+// The glue, once `ready` has resolved (imported dynamically: its directory is chosen above;
+// `onmessage` is set at once, below, so no early call is lost).
+let bench;
 const ready = (async () => {
-  await init();
+  if (!PKGS.includes(PKG)) {
+    throw new Error(`no module ${JSON.stringify(PKG)}: pkg is one of ${PKGS.join(', ')}`);
+  }
+  bench = await import(GLUE_URL);
+  await bench.default();
   // Start the pool while this worker can still return to its event loop (a new Worker only
   // starts while its creator does); from here on, the workloads block this worker.
   await bench.initThreads(4);
@@ -56,14 +67,18 @@ const calls = {
   workloads: () => JSON.parse(bench.request('workloads')),
   liveRow: (key, rounds) => JSON.parse(bench.liveRow(key, rounds)),
   timerResolutionNs: () => bench.timerResolutionNs(),
+  // Which module this is: its directory and how its panics end ('unwind' or 'abort').
+  module: () => ({ pkg: PKG, panic: bench.panicStrategy() }),
   figures,
 };
 
-// Calls run one after another, in arrival order.
-let queue = ready;
+// Calls run one after another, in arrival order, once the module is ready (a module that did
+// not load fails each call with the reason, rather than leaving it unanswered).
+let queue = Promise.resolve();
 self.onmessage = ({ data: { id, cmd, args } }) => {
   queue = queue.then(async () => {
     try {
+      await ready;
       if (!(cmd in calls)) throw new Error(`no call ${cmd}`);
       postMessage({ id, value: await calls[cmd](...(args || [])) });
     } catch (e) {

@@ -7,14 +7,30 @@
 /// page, 100 µs otherwise).
 pub const SAMPLE_NS: u64 = 2_000_000;
 
-/// Iterations for one sample of about `SAMPLE_NS`: doubles until a run takes half of it, then
-/// scales. `run(n)` returns the elapsed ns of `n` iterations, or `None` when it cannot run.
-pub fn calibrate(mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
+/// Target duration of one sample of a contended row (issue 11): ten times [`SAMPLE_NS`], so
+/// that a sample spans several scheduler time slices. With more threads than cores (2 here),
+/// a 2 ms sample mostly runs the threads one after another, and measures the time slicing
+/// rather than the lock; over ~20 ms they contend for real.
+pub const CONTENDED_SAMPLE_NS: u64 = 20_000_000;
+
+/// The sample target of a row: [`CONTENDED_SAMPLE_NS`] for contended rows, else [`SAMPLE_NS`].
+pub fn sample_ns(contended: bool) -> u64 {
+    if contended {
+        CONTENDED_SAMPLE_NS
+    } else {
+        SAMPLE_NS
+    }
+}
+
+/// Iterations for one sample of about `target` ns (see [`sample_ns`]): doubles until a run
+/// takes half of it, then scales. `run(n)` returns the elapsed ns of `n` iterations, or `None`
+/// when it cannot run.
+pub fn calibrate(target: u64, mut run: impl FnMut(u64) -> Option<u64>) -> Option<u64> {
     let mut iters = 1u64;
     loop {
         let t = run(iters)?.max(1);
-        if t >= SAMPLE_NS / 2 || iters >= 1 << 40 {
-            return Some(((iters as u128 * SAMPLE_NS as u128) / t as u128).max(1) as u64);
+        if t >= target / 2 || iters >= 1 << 40 {
+            return Some(((iters as u128 * target as u128) / t as u128).max(1) as u64);
         }
         iters *= 2;
     }

@@ -94,147 +94,318 @@ pub struct Workload {
     pub title: &'static str,
     /// `variants[0]` is always pythreading.
     pub variants: &'static [Variant],
+    /// Which of issue 11's goals the row answers to (see [`Goal`]).
+    pub goal: Goal,
+}
+
+/// The goal a row is held to (issue 11), printed next to its ratio by the harness.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// An uncontended call: at most 1.0× std natively, under wasmtime and in browsers.
+    Uncontended,
+    /// Several threads contending: at most 1.0× parking_lot natively (std where parking_lot
+    /// has no such primitive), at most 1.0× std on both wasm platforms.
+    Contended,
+    /// Rows with goals of their own (ping-pong, start+join: issue 1's and issue 4's).
+    Other,
+}
+
+/// One [`Workload`] row: `workload!(KEY, TITLE, GOAL, [(IMPL, WHAT, RUN), ...])`, pythreading's
+/// variant first.
+macro_rules! workload {
+    ($key:literal, $title:literal, $goal:ident, [$(($imp:ident, $what:literal, $run:expr)),+ $(,)?]) => {
+        Workload {
+            key: $key,
+            title: $title,
+            variants: &[$(Variant {
+                imp: Impl::$imp,
+                what: $what,
+                run: $run,
+            }),+],
+            goal: Goal::$goal,
+        }
+    };
 }
 
 /// Every workload, in table order.
 pub const WORKLOADS: &[Workload] = &[
-    Workload {
-        key: "lock",
-        title: "Lock acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Lock",
-                run: lock_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: mutex_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<()>",
-                run: mutex_parking_lot,
-            },
-        ],
-    },
-    Workload {
-        key: "rlock",
-        title: "RLock acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "RLock",
-                run: rlock_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<()>",
-                run: mutex_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "ReentrantMutex<()>",
-                run: rlock_parking_lot,
-            },
-        ],
-    },
-    Workload {
-        key: "event_pingpong",
-        title: "Event ping-pong round trip (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Event",
-                run: event_pingpong::<threading::Event>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<bool>+Condvar",
-                run: event_pingpong::<StdEvent>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<bool>+Condvar",
-                run: event_pingpong::<PlEvent>,
-            },
-        ],
-    },
-    Workload {
-        key: "condition_pingpong",
-        title: "Condition notify/wait ping-pong (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Condition",
-                run: condition_pingpong_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex+Condvar",
-                run: condition_pingpong_std,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex+Condvar",
-                run: condition_pingpong_parking_lot,
-            },
-        ],
-    },
-    Workload {
-        key: "semaphore",
-        title: "Semaphore acquire+release (uncontended)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Semaphore",
-                run: semaphore_uncontended::<threading::Semaphore>,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_uncontended::<StdSemaphore>,
-            },
-            Variant {
-                imp: Impl::ParkingLot,
-                what: "Mutex<usize>+Condvar",
-                run: semaphore_uncontended::<PlSemaphore>,
-            },
-        ],
-    },
-    Workload {
-        key: "barrier",
-        title: "Barrier cycle (2 threads)",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Barrier",
-                run: barrier_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "Barrier",
-                run: barrier_std,
-            },
-        ],
-    },
-    Workload {
-        key: "thread_start_join",
-        title: "Thread start+join",
-        variants: &[
-            Variant {
-                imp: Impl::Pythreading,
-                what: "Thread",
-                run: thread_start_join_pythreading,
-            },
-            Variant {
-                imp: Impl::Std,
-                what: "thread::spawn+join",
-                run: thread_start_join_std,
-            },
-        ],
-    },
+    workload!(
+        "lock",
+        "Lock acquire+release (uncontended)",
+        Uncontended,
+        [
+            (Pythreading, "Lock", lock_pythreading),
+            (Std, "Mutex<()>", mutex_std),
+            (ParkingLot, "Mutex<()>", mutex_parking_lot),
+        ]
+    ),
+    workload!(
+        "rlock",
+        "RLock acquire+release (uncontended)",
+        Uncontended,
+        [
+            (Pythreading, "RLock", rlock_pythreading),
+            (Std, "Mutex<()>", mutex_std),
+            (ParkingLot, "ReentrantMutex<()>", rlock_parking_lot),
+        ]
+    ),
+    workload!(
+        "event_pingpong",
+        "Event ping-pong round trip (2 threads)",
+        Other,
+        [
+            (Pythreading, "Event", event_pingpong::<threading::Event>),
+            (Std, "Mutex<bool>+Condvar", event_pingpong::<StdEvent>),
+            (ParkingLot, "Mutex<bool>+Condvar", event_pingpong::<PlEvent>),
+        ]
+    ),
+    workload!(
+        "condition_pingpong",
+        "Condition notify/wait ping-pong (2 threads)",
+        Other,
+        [
+            (Pythreading, "Condition", condition_pingpong_pythreading),
+            (Std, "Mutex+Condvar", condition_pingpong_std),
+            (ParkingLot, "Mutex+Condvar", condition_pingpong_parking_lot),
+        ]
+    ),
+    workload!(
+        "semaphore",
+        "Semaphore acquire+release (uncontended)",
+        Uncontended,
+        [
+            (
+                Pythreading,
+                "Semaphore",
+                semaphore_uncontended::<threading::Semaphore>
+            ),
+            (
+                Std,
+                "Mutex<usize>+Condvar",
+                semaphore_uncontended::<StdSemaphore>
+            ),
+            (
+                ParkingLot,
+                "Mutex<usize>+Condvar",
+                semaphore_uncontended::<PlSemaphore>
+            ),
+        ]
+    ),
+    workload!(
+        "barrier",
+        "Barrier cycle (2 threads)",
+        Other,
+        [
+            (Pythreading, "Barrier", barrier_pythreading),
+            (Std, "Barrier", barrier_std),
+        ]
+    ),
+    workload!(
+        "thread_start_join",
+        "Thread start+join",
+        Other,
+        [
+            (Pythreading, "Thread", thread_start_join_pythreading),
+            (Std, "thread::spawn+join", thread_start_join_std),
+        ]
+    ),
+    workload!(
+        "lock_contended_2",
+        "Lock-protected increments, 2 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 2>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 2>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 2>
+            ),
+        ]
+    ),
+    workload!(
+        "lock_contended_4",
+        "Lock-protected increments, 4 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 4>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 4>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 4>
+            ),
+        ]
+    ),
+    workload!(
+        "lock_contended_8",
+        "Lock-protected increments, 8 threads",
+        Contended,
+        [
+            (Pythreading, "Lock", increments::<threading::Lock, 8>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 8>),
+            (
+                ParkingLot,
+                "Mutex<()>",
+                increments::<parking_lot::Mutex<()>, 8>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_2",
+        "RLock-protected increments, 2 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 2>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 2>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 2>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_4",
+        "RLock-protected increments, 4 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 4>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 4>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 4>
+            ),
+        ]
+    ),
+    workload!(
+        "rlock_contended_8",
+        "RLock-protected increments, 8 threads",
+        Contended,
+        [
+            (Pythreading, "RLock", increments::<threading::RLock, 8>),
+            (Std, "Mutex<()>", increments::<std::sync::Mutex<()>, 8>),
+            (
+                ParkingLot,
+                "ReentrantMutex<()>",
+                increments::<parking_lot::ReentrantMutex<()>, 8>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_1x1",
+        "Condition queue, 1 producer × 1 consumer (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 1, 1>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 1, 1>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 1, 1>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_1x3",
+        "Condition queue, 1 producer × 3 consumers (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 1, 3>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 1, 3>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 1, 3>
+            ),
+        ]
+    ),
+    workload!(
+        "condition_queue_3x3",
+        "Condition queue, 3 producers × 3 consumers (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 3, 3>
+            ),
+            (Std, "Mutex+Condvar", condition_queue::<StdQueue, 3, 3>),
+            (
+                ParkingLot,
+                "Mutex+Condvar",
+                condition_queue::<PlQueue, 3, 3>
+            ),
+        ]
+    ),
+    workload!(
+        "semaphore_contended",
+        "Semaphore(2) acquire+release, 4 threads",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Semaphore",
+                semaphore_contended::<threading::Semaphore>
+            ),
+            (
+                Std,
+                "Mutex<usize>+Condvar",
+                semaphore_contended::<StdSemaphore>
+            ),
+            (
+                ParkingLot,
+                "Mutex<usize>+Condvar",
+                semaphore_contended::<PlSemaphore>
+            ),
+        ]
+    ),
+    workload!(
+        "event_broadcast",
+        "Event set() to 4 waiters, until all run",
+        Contended,
+        [
+            (Pythreading, "Event", event_broadcast::<threading::Event>),
+            (Std, "Mutex<bool>+Condvar", event_broadcast::<StdEvent>),
+            (
+                ParkingLot,
+                "Mutex<bool>+Condvar",
+                event_broadcast::<PlEvent>
+            ),
+        ]
+    ),
+    workload!(
+        "barrier_4",
+        "Barrier cycle (4 threads)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Barrier",
+                barrier_cycle::<threading::Barrier, 4>
+            ),
+            (Std, "Barrier", barrier_cycle::<std::sync::Barrier, 4>),
+        ]
+    ),
+    workload!(
+        "condition_notify_all",
+        "Condition notify_all to 8 waiters, until all run",
+        Contended,
+        [
+            (Pythreading, "Condition", notify_all::<CondBroadcast>),
+            (Std, "Mutex+Condvar", notify_all::<StdBroadcast>),
+            (ParkingLot, "Mutex+Condvar", notify_all::<PlBroadcast>),
+        ]
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -719,4 +890,493 @@ pub fn thread_start_join_std(iters: u64) -> u64 {
         std::thread::spawn(|| {}).join().expect("join");
     }
     now_ns() - t0
+}
+
+// ---------------------------------------------------------------------------------------------
+// Contended workloads (issue 11). `gang` runs `body(i)` on `n` threads at once: the calling
+// thread is `i = 0`, the others are partners started (untimed) with pythreading. Every thread
+// waits at a start gate, the clock starts when the calling thread passes it, and stops when
+// every thread has reached the end gate, so the time is "until all of them are done". The
+// gates are std `Barrier`s for every column alike (they are not what is measured; their cost
+// is the same in each column of a row).
+
+/// Runs `body(0..n)` on `n` threads at once; the elapsed ns from the start gate until all are
+/// done.
+fn gang(n: usize, body: impl Fn(usize) + Send + Sync + 'static) -> u64 {
+    use std::sync::Barrier;
+    let body = Arc::new(body);
+    let gates = Arc::new((Barrier::new(n), Barrier::new(n)));
+    let partners: Vec<threading::Thread> = (1..n)
+        .map(|i| {
+            let (body, gates) = (body.clone(), gates.clone());
+            spawn_partner(move || {
+                gates.0.wait();
+                body(i);
+                gates.1.wait();
+            })
+        })
+        .collect();
+    gates.0.wait();
+    let t0 = now_ns();
+    body(0);
+    gates.1.wait();
+    let elapsed = now_ns() - t0;
+    partners.into_iter().for_each(join_partner);
+    elapsed
+}
+
+/// Thread `i`'s share of `total` operations split over `n` threads (the shares add up to
+/// `total`; each is at least `total / n`).
+fn share(total: u64, n: usize, i: usize) -> u64 {
+    let n = n as u64;
+    total / n + u64::from((i as u64) < total % n)
+}
+
+/// A lock around a critical section, for the increment workloads.
+pub trait LockLike: Send + Sync + 'static {
+    fn create() -> Self;
+    fn locked(&self, f: impl FnOnce());
+}
+
+impl LockLike for threading::Lock {
+    fn create() -> Self {
+        threading::Lock::new()
+    }
+    #[inline]
+    fn locked(&self, f: impl FnOnce()) {
+        self.acquire();
+        f();
+        self.release().expect("release");
+    }
+}
+
+impl LockLike for threading::RLock {
+    fn create() -> Self {
+        threading::RLock::new()
+    }
+    #[inline]
+    fn locked(&self, f: impl FnOnce()) {
+        self.acquire();
+        f();
+        self.release().expect("release");
+    }
+}
+
+impl LockLike for std::sync::Mutex<()> {
+    fn create() -> Self {
+        std::sync::Mutex::new(())
+    }
+    #[inline]
+    fn locked(&self, f: impl FnOnce()) {
+        let _g = self.lock().expect("lock");
+        f();
+    }
+}
+
+impl LockLike for parking_lot::Mutex<()> {
+    fn create() -> Self {
+        parking_lot::Mutex::new(())
+    }
+    #[inline]
+    fn locked(&self, f: impl FnOnce()) {
+        let _g = self.lock();
+        f();
+    }
+}
+
+impl LockLike for parking_lot::ReentrantMutex<()> {
+    fn create() -> Self {
+        parking_lot::ReentrantMutex::new(())
+    }
+    #[inline]
+    fn locked(&self, f: impl FnOnce()) {
+        let _g = self.lock();
+        f();
+    }
+}
+
+/// `N` threads increment one counter under one lock, `iters` increments in all (ns per
+/// increment). The counter is guarded by the lock; it is an atomic with Relaxed loads and
+/// stores only so that it can be shared without `unsafe` (no RMW: the lock does the work).
+/// The total is checked afterwards, so a broken lock fails the bench instead of timing it.
+pub fn increments<L: LockLike, const N: usize>(iters: u64) -> u64 {
+    let lock = Arc::new(L::create());
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let (l, c) = (lock.clone(), counter.clone());
+    let elapsed = gang(N, move |i| {
+        for _ in 0..share(iters, N, i) {
+            l.locked(|| c.store(c.load(Ordering::Relaxed) + 1, Ordering::Relaxed));
+        }
+    });
+    lock.locked(|| assert_eq!(counter.load(Ordering::Relaxed), iters, "lost increments"));
+    elapsed
+}
+
+/// A queue of indistinguishable items on a condition variable, as `queue.Queue` builds one
+/// (a `Condition` over a plain `Lock`, `notify(1)` per item put, consumers waiting while it is
+/// empty). Items are counted, not stored: the condition variable is what is measured.
+pub trait QueueLike: Send + Sync + 'static {
+    fn create(total: u64) -> Self;
+    /// Puts one item and notifies one consumer.
+    fn put(&self);
+    /// Takes one item, waiting while the queue is empty; `false` once all `total` items were
+    /// taken (by anyone).
+    fn take(&self) -> bool;
+}
+
+/// pythreading: a `Condition` over a `Lock`; the counts are guarded by the lock (Relaxed
+/// atomics only to share them without `unsafe`).
+pub struct CondQueue {
+    cond: threading::Condition,
+    total: u64,
+    queued: std::sync::atomic::AtomicU64,
+    taken: std::sync::atomic::AtomicU64,
+}
+
+impl QueueLike for CondQueue {
+    fn create(total: u64) -> Self {
+        CondQueue {
+            cond: threading::Condition::with_lock(threading::Lock::new()),
+            total,
+            queued: Default::default(),
+            taken: Default::default(),
+        }
+    }
+    fn put(&self) {
+        let _g = self.cond.guard();
+        self.queued
+            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.cond.notify(1).expect("notify");
+    }
+    fn take(&self) -> bool {
+        let _g = self.cond.guard();
+        loop {
+            let taken = self.taken.load(Ordering::Relaxed);
+            if taken == self.total {
+                return false;
+            }
+            let queued = self.queued.load(Ordering::Relaxed);
+            if queued > 0 {
+                self.queued.store(queued - 1, Ordering::Relaxed);
+                self.taken.store(taken + 1, Ordering::Relaxed);
+                if taken + 1 == self.total {
+                    self.cond.notify_all().expect("notify_all"); // the other consumers stop
+                }
+                return true;
+            }
+            self.cond.wait().expect("wait");
+        }
+    }
+}
+
+/// (queued, taken) in a mutex, with its condition variable.
+pub struct StdQueue {
+    state: std::sync::Mutex<(u64, u64)>,
+    cv: std::sync::Condvar,
+    total: u64,
+}
+
+impl QueueLike for StdQueue {
+    fn create(total: u64) -> Self {
+        StdQueue {
+            state: std::sync::Mutex::new((0, 0)),
+            cv: std::sync::Condvar::new(),
+            total,
+        }
+    }
+    fn put(&self) {
+        let mut s = self.state.lock().expect("lock");
+        s.0 += 1;
+        self.cv.notify_one();
+    }
+    fn take(&self) -> bool {
+        let mut s = self.state.lock().expect("lock");
+        loop {
+            if s.1 == self.total {
+                return false;
+            }
+            if s.0 > 0 {
+                s.0 -= 1;
+                s.1 += 1;
+                if s.1 == self.total {
+                    self.cv.notify_all();
+                }
+                return true;
+            }
+            s = self.cv.wait(s).expect("wait");
+        }
+    }
+}
+
+/// The same over parking_lot.
+pub struct PlQueue {
+    state: parking_lot::Mutex<(u64, u64)>,
+    cv: parking_lot::Condvar,
+    total: u64,
+}
+
+impl QueueLike for PlQueue {
+    fn create(total: u64) -> Self {
+        PlQueue {
+            state: parking_lot::Mutex::new((0, 0)),
+            cv: parking_lot::Condvar::new(),
+            total,
+        }
+    }
+    fn put(&self) {
+        let mut s = self.state.lock();
+        s.0 += 1;
+        self.cv.notify_one();
+    }
+    fn take(&self) -> bool {
+        let mut s = self.state.lock();
+        loop {
+            if s.1 == self.total {
+                return false;
+            }
+            if s.0 > 0 {
+                s.0 -= 1;
+                s.1 += 1;
+                if s.1 == self.total {
+                    self.cv.notify_all();
+                }
+                return true;
+            }
+            self.cv.wait(&mut s);
+        }
+    }
+}
+
+/// `P` producers put `iters` items in all, `C` consumers take them (ns per item, from the
+/// first put until the last item is taken and every consumer has stopped).
+pub fn condition_queue<Q: QueueLike, const P: usize, const C: usize>(iters: u64) -> u64 {
+    let q = Arc::new(Q::create(iters));
+    gang(P + C, move |i| {
+        if i < P {
+            for _ in 0..share(iters, P, i) {
+                q.put();
+            }
+        } else {
+            while q.take() {}
+        }
+    })
+}
+
+/// 4 threads share a `Semaphore(2)`: `iters` acquire+release pairs in all (ns per pair).
+pub fn semaphore_contended<S: SemaphoreLike + Send + Sync + 'static>(iters: u64) -> u64 {
+    const THREADS: usize = 4;
+    let sem = Arc::new(S::create(2));
+    gang(THREADS, move |i| {
+        for _ in 0..share(iters, THREADS, i) {
+            let s = black_box(&*sem);
+            s.acquire();
+            s.release();
+        }
+    })
+}
+
+/// One broadcast per iteration: the calling thread `set()`s an event that 4 waiters wait on,
+/// and the iteration ends when all 4 have returned from `wait()` (the last one sets `done`,
+/// which the setter waits on). Two events alternate so that each can be cleared while nobody
+/// waits on it: when iteration `k` starts, every waiter has passed event `(k + 1) % 2` (in
+/// iteration `k - 1`), and none reaches it again before event `k % 2` is set.
+pub fn event_broadcast<E: EventLike + Sync>(iters: u64) -> u64 {
+    const WAITERS: u64 = 4;
+    let evs = [E::create(), E::create()];
+    let done = E::create();
+    let ran = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let shared = Arc::new((evs, done));
+    gang(1 + WAITERS as usize, move |i| {
+        let ([a, b], done) = &*shared;
+        let ev = |k: u64| if k % 2 == 0 { a } else { b };
+        if i == 0 {
+            for k in 0..iters {
+                ev(k + 1).clear();
+                ev(k).set();
+                done.wait();
+                done.clear();
+            }
+        } else {
+            for k in 0..iters {
+                ev(k).wait();
+                // AcqRel: the last of the 4 sees the others' increments.
+                if ran.fetch_add(1, Ordering::AcqRel) % WAITERS == WAITERS - 1 {
+                    done.set();
+                }
+            }
+        }
+    })
+}
+
+/// The barrier operation the cycle workload needs.
+pub trait BarrierLike: Send + Sync + 'static {
+    fn create(parties: usize) -> Self;
+    fn wait(&self);
+}
+
+impl BarrierLike for threading::Barrier {
+    fn create(parties: usize) -> Self {
+        threading::Barrier::new(parties).expect("Barrier::new")
+    }
+    fn wait(&self) {
+        threading::Barrier::wait(self).expect("wait");
+    }
+}
+
+impl BarrierLike for std::sync::Barrier {
+    fn create(parties: usize) -> Self {
+        std::sync::Barrier::new(parties)
+    }
+    fn wait(&self) {
+        std::sync::Barrier::wait(self);
+    }
+}
+
+/// `N` threads pass a barrier of `N` parties `iters` times (ns per cycle).
+pub fn barrier_cycle<B: BarrierLike, const N: usize>(iters: u64) -> u64 {
+    let b = Arc::new(B::create(N));
+    gang(N, move |_| {
+        for _ in 0..iters {
+            b.wait();
+        }
+    })
+}
+
+/// A condition's `notify_all` to 8 waiters, timed until all of them ran: per iteration the
+/// calling thread bumps a generation number and notifies all; each waiter, woken, counts
+/// itself, and the last one notifies the caller on a second condition over the same lock.
+pub trait BroadcastLike: Send + Sync + 'static {
+    fn create() -> Self;
+    /// The notifier's side of one iteration: generation `gen`, `n` waiters.
+    fn broadcast(&self, gen: u64, n: u64);
+    /// A waiter's side: waits for generation `gen`, then counts itself (the `n`th wakes the
+    /// notifier).
+    fn receive(&self, gen: u64, n: u64);
+}
+
+/// pythreading: two `Condition`s over one RLock (Python's default `Condition()`); the counts
+/// are guarded by that lock.
+pub struct CondBroadcast {
+    cond: threading::Condition,
+    back: threading::Condition,
+    gen: std::sync::atomic::AtomicU64,
+    ran: std::sync::atomic::AtomicU64,
+}
+
+impl BroadcastLike for CondBroadcast {
+    fn create() -> Self {
+        let cond = threading::Condition::new();
+        let back = threading::Condition::with_lock(cond.lock().clone());
+        CondBroadcast {
+            cond,
+            back,
+            gen: Default::default(),
+            ran: Default::default(),
+        }
+    }
+    fn broadcast(&self, gen: u64, n: u64) {
+        let _g = self.cond.guard();
+        self.ran.store(0, Ordering::Relaxed);
+        self.gen.store(gen, Ordering::Relaxed);
+        self.cond.notify_all().expect("notify_all");
+        while self.ran.load(Ordering::Relaxed) != n {
+            self.back.wait().expect("wait");
+        }
+    }
+    fn receive(&self, gen: u64, n: u64) {
+        let _g = self.cond.guard();
+        while self.gen.load(Ordering::Relaxed) != gen {
+            self.cond.wait().expect("wait");
+        }
+        let ran = self.ran.load(Ordering::Relaxed) + 1;
+        self.ran.store(ran, Ordering::Relaxed);
+        if ran == n {
+            self.back.notify(1).expect("notify");
+        }
+    }
+}
+
+/// (generation, ran) in a mutex, with two condition variables.
+pub struct StdBroadcast {
+    state: std::sync::Mutex<(u64, u64)>,
+    cond: std::sync::Condvar,
+    back: std::sync::Condvar,
+}
+
+impl BroadcastLike for StdBroadcast {
+    fn create() -> Self {
+        StdBroadcast {
+            state: std::sync::Mutex::new((0, 0)),
+            cond: std::sync::Condvar::new(),
+            back: std::sync::Condvar::new(),
+        }
+    }
+    fn broadcast(&self, gen: u64, n: u64) {
+        let mut s = self.state.lock().expect("lock");
+        *s = (gen, 0);
+        self.cond.notify_all();
+        while s.1 != n {
+            s = self.back.wait(s).expect("wait");
+        }
+    }
+    fn receive(&self, gen: u64, n: u64) {
+        let mut s = self.state.lock().expect("lock");
+        while s.0 != gen {
+            s = self.cond.wait(s).expect("wait");
+        }
+        s.1 += 1;
+        if s.1 == n {
+            self.back.notify_one();
+        }
+    }
+}
+
+/// The same over parking_lot.
+pub struct PlBroadcast {
+    state: parking_lot::Mutex<(u64, u64)>,
+    cond: parking_lot::Condvar,
+    back: parking_lot::Condvar,
+}
+
+impl BroadcastLike for PlBroadcast {
+    fn create() -> Self {
+        PlBroadcast {
+            state: parking_lot::Mutex::new((0, 0)),
+            cond: parking_lot::Condvar::new(),
+            back: parking_lot::Condvar::new(),
+        }
+    }
+    fn broadcast(&self, gen: u64, n: u64) {
+        let mut s = self.state.lock();
+        *s = (gen, 0);
+        self.cond.notify_all();
+        while s.1 != n {
+            self.back.wait(&mut s);
+        }
+    }
+    fn receive(&self, gen: u64, n: u64) {
+        let mut s = self.state.lock();
+        while s.0 != gen {
+            self.cond.wait(&mut s);
+        }
+        s.1 += 1;
+        if s.1 == n {
+            self.back.notify_one();
+        }
+    }
+}
+
+/// One `notify_all` to 8 waiters per iteration, until all 8 ran (ns per broadcast).
+pub fn notify_all<B: BroadcastLike>(iters: u64) -> u64 {
+    const WAITERS: u64 = 8;
+    let b = Arc::new(B::create());
+    gang(1 + WAITERS as usize, move |i| {
+        for k in 1..=iters {
+            if i == 0 {
+                b.broadcast(k, WAITERS);
+            } else {
+                b.receive(k, WAITERS);
+            }
+        }
+    })
 }

@@ -280,43 +280,51 @@ fn split_opts(spec: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
         })
 }
 
-fn parse_wasi_opts(spec: &str) -> Result<Vec<WasiOpt>, String> {
+/// `-FLAG KEY[=VALUE],...`: each item through `one`, which returns `None` for a key it does not
+/// know; such a key is one error naming the flag's known keys.
+fn parse_opts<T>(
+    flag: char,
+    known: &str,
+    spec: &str,
+    one: impl Fn(&str, Option<&str>) -> Option<Result<T, String>>,
+) -> Result<Vec<T>, String> {
     split_opts(spec)
-        .map(|(key, value)| match key {
-            "inherit-env" => Ok(WasiOpt::InheritEnv(flag_value(key, value)?)),
-            "threads" => Ok(WasiOpt::Threads(flag_value(key, value)?)),
-            other => Err(format!(
-                "unknown -S option `{other}` (known: inherit-env, threads)"
-            )),
+        .map(|(key, value)| {
+            one(key, value)
+                .unwrap_or_else(|| Err(format!("unknown -{flag} option `{key}` (known: {known})")))
         })
         .collect()
+}
+
+fn parse_wasi_opts(spec: &str) -> Result<Vec<WasiOpt>, String> {
+    parse_opts('S', "inherit-env, threads", spec, |key, value| match key {
+        "inherit-env" => Some(flag_value(key, value).map(WasiOpt::InheritEnv)),
+        "threads" => Some(flag_value(key, value).map(WasiOpt::Threads)),
+        _ => None,
+    })
 }
 
 fn parse_wasm_opts(spec: &str) -> Result<Vec<WasmOpt>, String> {
-    split_opts(spec)
-        .map(|(key, value)| match key {
-            "threads" => Ok(WasmOpt::Threads(flag_value(key, value)?)),
-            "exceptions" => Ok(WasmOpt::Exceptions(flag_value(key, value)?)),
-            other => Err(format!(
-                "unknown -W option `{other}` (known: threads, exceptions)"
-            )),
-        })
-        .collect()
+    parse_opts('W', "threads, exceptions", spec, |key, value| match key {
+        "threads" => Some(flag_value(key, value).map(WasmOpt::Threads)),
+        "exceptions" => Some(flag_value(key, value).map(WasmOpt::Exceptions)),
+        _ => None,
+    })
 }
 
 fn parse_codegen_opts(spec: &str) -> Result<Vec<CodegenOpt>, String> {
-    split_opts(spec)
-        .map(|(key, value)| match (key, value) {
-            ("cache", _) => Ok(CodegenOpt::Cache(flag_value(key, value)?)),
+    parse_opts('C', "cache, cache-config", spec, |key, value| {
+        match (key, value) {
+            ("cache", _) => Some(flag_value(key, value).map(CodegenOpt::Cache)),
             ("cache-config", Some(file)) if !file.is_empty() => {
-                Ok(CodegenOpt::CacheConfig(PathBuf::from(file)))
+                Some(Ok(CodegenOpt::CacheConfig(PathBuf::from(file))))
             }
-            ("cache-config", _) => Err("`cache-config` needs a file: cache-config=FILE".into()),
-            (other, _) => Err(format!(
-                "unknown -C option `{other}` (known: cache, cache-config)"
-            )),
-        })
-        .collect()
+            ("cache-config", _) => {
+                Some(Err("`cache-config` needs a file: cache-config=FILE".into()))
+            }
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """Runs pythreading's benchmark workloads in a headless browser (scripts/browser/headless.py: Chromium by
 default, Firefox with --browser firefox or PYTHREADING_BROWSER=firefox): www/bench.html, whose
-worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`).
+worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`), or with
+--pkg bench-pkg-abort the panic=abort build www/bench-pkg-abort (`bash scripts/bench-web.sh
+--build --abort`).
 
-    python3 scripts/browser/bench_browser.py --serve    # sample server for `cargo bench --bench primitives
-                                            # -- --browser` (scripts/bench.sh --browser)
-    python3 scripts/browser/bench_browser.py --check [--rounds 3] [--screenshot target/www-bench.png]
+    python3 scripts/browser/bench_browser.py --serve [--pkg bench-pkg-abort]
+                                            # sample server for `cargo bench --bench primitives
+                                            # -- --browser` (scripts/bench.sh --browser), one
+                                            # per module
+    python3 scripts/browser/bench_browser.py --check [--pkg bench-pkg-abort] [--rounds 3]
+                                            [--screenshot target/www-bench.png]
                                             # the live view loads and produces every figure
 
---serve prints a greeting line `{"browser": "Chromium 156... (headless)"}` (the browser and its
-version) and then answers each stdin line
+--serve prints a greeting line `{"browser": "Chromium 156... (headless)", "pkg": "bench-pkg",
+"panic": "unwind"}` (the browser and its version, the module's directory and how its panics
+end, as the module itself reports it) and then answers each stdin line
 like the other sample servers of benches/primitives.rs: `run KEY IMPL N` -> the elapsed ns of
 one sample measured inside the browser (or `error: ...`); `figures` -> one line of JSON with
 the start+join, memory, fresh-Worker and timer figures. The round trip through WebDriver
@@ -33,13 +39,18 @@ sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # no www/__pycache__ from the import below
 from headless import BROWSER_VAR, BROWSERS, Browser  # noqa: E402  (www/ served, one session)
 
+# The modules bench.html can load (www/bench-worker.js's list): unwinding, and panic=abort.
+PKGS = ["bench-pkg", "bench-pkg-abort"]
+
 
 class BenchBrowser(Browser):
     """www/ served on a free port and one headless browser session on it, for bench.html."""
 
-    def __init__(self, browser=None):
-        if not os.path.exists(os.path.join(WWW, "bench-pkg", "pythreading_bench.js")):
-            raise RuntimeError("www/bench-pkg is missing: run bash scripts/bench-web.sh --build")
+    def __init__(self, browser=None, pkg="bench-pkg"):
+        if not os.path.exists(os.path.join(WWW, pkg, "pythreading_bench.js")):
+            build = "--build --abort" if pkg == "bench-pkg-abort" else "--build"
+            raise RuntimeError(f"www/{pkg} is missing: run bash scripts/bench-web.sh {build}")
+        self.pkg = pkg
         super().__init__(WWW, browser=browser, window="1200,1400")
         try:
             # execute/async waits for the benchmark calls (the 10,000-thread figures take seconds).
@@ -70,20 +81,22 @@ class BenchBrowser(Browser):
         raise RuntimeError(f"bench.html did not finish in {timeout} s: status {status!r}")
 
 
-def serve(browser):
+def serve(browser, pkg):
     """The sample server: greeting, then one answer line per request line."""
     try:
-        b = BenchBrowser(browser)
+        b = BenchBrowser(browser, pkg)
     except Exception as e:  # the bench reports the greeting it got
         print(json.dumps({"error": f"browser did not start: {e}"}), flush=True)
         return 1
     try:
-        b.open("bench.html?serve")
+        b.open(f"bench.html?serve&pkg={pkg}")
         state = b.wait_view(120)
         if state.get("error"):
             print(json.dumps({"error": state["error"]}), flush=True)
             return 1
-        print(json.dumps({"browser": b.label}), flush=True)
+        module = state.get("module") or {}
+        print(json.dumps({"browser": b.label, "pkg": module.get("pkg"),
+                          "panic": module.get("panic")}), flush=True)
         for line in sys.stdin:
             line = line.strip()
             try:
@@ -99,16 +112,20 @@ def serve(browser):
         b.close()
 
 
-def check(browser, rounds, screenshot):
+def check(browser, pkg, rounds, screenshot):
     """Loads the live view with a few rounds and checks that every figure is a number."""
-    b = BenchBrowser(browser)
+    b = BenchBrowser(browser, pkg)
     try:
-        b.open(f"bench.html?rounds={rounds}&threads=1000&fresh=3")
+        b.open(f"bench.html?rounds={rounds}&threads=1000&fresh=3&pkg={pkg}")
         state = b.wait_view(600)
         size = b.screenshot(screenshot)
         problems = []
         if state.get("error"):
             problems.append(state["error"])
+        module = state.get("module") or {}
+        want = "abort" if pkg == "bench-pkg-abort" else "unwind"
+        if module.get("pkg") != pkg or module.get("panic") != want:
+            problems.append(f"module: {module}, expected {pkg} with panic={want}")
         rows = {r["key"]: r for r in state.get("rows", [])}
         for key in ["lock", "rlock", "event_pingpong", "condition_pingpong", "semaphore",
                     "barrier", "thread_start_join"]:
@@ -137,7 +154,7 @@ def check(browser, rounds, screenshot):
         if problems:
             print("FAILED checks:\n  " + "\n  ".join(problems))
             return 1
-        print(f"bench view check passed in {b.label}")
+        print(f"bench view check passed in {b.label} (www/{pkg}, panics: {want})")
         return 0
     finally:
         b.close()
@@ -149,6 +166,8 @@ def main():
     mode = ap.add_mutually_exclusive_group(required=True)
     mode.add_argument("--serve", action="store_true", help="answer sample requests on stdin")
     mode.add_argument("--check", action="store_true", help="check the live view")
+    ap.add_argument("--pkg", choices=PKGS, default="bench-pkg",
+                    help="the module: bench-pkg (unwinding, default) or bench-pkg-abort")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--screenshot", default=os.path.join(ROOT, "target", "www-bench.png"))
     ap.add_argument("--browser", choices=BROWSERS, default=None,
@@ -157,8 +176,8 @@ def main():
     # A SIGTERM still closes the session, the browser and its driver (the `finally`s).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     if args.serve:
-        return serve(args.browser)
-    return check(args.browser, args.rounds, args.screenshot)
+        return serve(args.browser, args.pkg)
+    return check(args.browser, args.pkg, args.rounds, args.screenshot)
 
 
 if __name__ == "__main__":

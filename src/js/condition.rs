@@ -200,6 +200,15 @@ impl Default for JsCondition {
     }
 }
 
+// With panic=unwind, wasm-bindgen catches a panic of every exported method (and throws it to JS
+// as a `PanicError`), so it asks the exported types to be unwind-safe. The crate's primitives
+// keep their invariants when a panic unwinds through a call (their critical sections do not
+// panic, and guards release on unwinding, as std's `Mutex`/`Condvar`/`Barrier`, which are
+// unwind-safe), but their interior state (`UnsafeCell`, the barrier's action) hides that from
+// the auto traits.
+impl std::panic::UnwindSafe for JsCondition {}
+impl std::panic::RefUnwindSafe for JsCondition {}
+
 transferable!(JsCondition, crate::Condition, Condition);
 
 /// `predicate` of `waitFor`: a function, else `TypeError`.

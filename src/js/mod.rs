@@ -80,6 +80,7 @@ crate::sys::on_web! {
     mod init;
     mod lock;
     mod module;
+    mod queue;
     mod rlock;
     mod semaphore;
     mod thread;
@@ -91,6 +92,7 @@ crate::sys::on_web! {
     pub use condition::JsCondition as Condition;
     pub use event::JsEvent as Event;
     pub use lock::JsLock as Lock;
+    pub use queue::JsQueue as Queue;
     pub use rlock::JsRLock as RLock;
     pub use semaphore::JsSemaphore as Semaphore;
     pub use thread::JsThread as Thread;

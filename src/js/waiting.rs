@@ -82,7 +82,10 @@ pub(super) async fn drive<T>(mut step: impl FnMut() -> Poll<T>, timeout: Option<
 }
 
 pub(super) fn promise(f: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    wasm_bindgen_futures::future_to_promise(f)
+    // With panic=unwind a panic in the future rejects the promise (wasm-bindgen-futures catches
+    // it), which asks for an unwind-safe future. Ours only hold handles to the crate's
+    // primitives, which keep their invariants across a panic (see `JsBarrier`'s note).
+    wasm_bindgen_futures::future_to_promise(std::panic::AssertUnwindSafe(f))
 }
 
 /// `acquireAsync(timeout?)` of the lock types (Lock, RLock, a Condition's lock): takes `step`s

@@ -90,6 +90,21 @@ pub(crate) fn throw(msg: &str) -> ! {
     panic!("{msg}")
 }
 
+// ---- spinning -------------------------------------------------------------------------------
+
+/// How many times a bounded spin (`SpinWait`, above the seam) re-checks its word in place of
+/// one `core::hint::spin_loop()`, so that a spin lasts about as long on every platform. 1
+/// where the hint is a pause instruction (x86's `pause`: about 30 ns on this project's
+/// machines). wasm has none: `spin_loop` compiles to nothing there, and a spin round of 2, 4
+/// or 8 hints would end within nanoseconds, before a running holder could release (a woken
+/// Condition waiter then went to sleep on the lock it was about to get). A check of the word
+/// costs about 0.9 ns under wasmtime, so 32 of them stand for one pause.
+#[cfg(target_arch = "wasm32")]
+pub(crate) const SPIN_CHECKS_PER_HINT: u32 = 32;
+/// See the wasm definition: one check per pause instruction.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const SPIN_CHECKS_PER_HINT: u32 = 1;
+
 // ---- threads ------------------------------------------------------------------------------
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -112,9 +127,9 @@ mod thread;
 #[path = "thread_generic.rs"]
 mod thread;
 
-/// What to run on the instance of a crate thread whose panic aborted (wasm, where a panic is a
-/// trap): the layer above registers it ([`set_trap_handler`]) before it starts a thread, so the
-/// seam calls up without depending on what is above it.
+/// What to run on the instance of a crate thread that trapped (wasm: a panic under panic=abort,
+/// or an abort): the layer above registers it ([`set_trap_handler`]) before it starts a thread,
+/// so the seam calls up without depending on what is above it.
 static TRAP_HANDLER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
 /// Registers the trap handler (the first registration wins; later calls do nothing).
@@ -226,7 +241,8 @@ pub(crate) fn counter_native_id() -> u64 {
 /// A thread spawned through std (every backend but the browser's). `REAP`: whether `join`
 /// waits for the OS thread to be gone (natively), or only detaches it (wasi, where a thread
 /// that trapped never finishes its pthread, so `pthread_join` would block forever; the crate's
-/// own stopped state is what `Thread::join` waits on there).
+/// own stopped state is what `Thread::join` waits on there). A detached thread that returns,
+/// as an unwinding panic does, has its stack freed by wasi-libc when it exits.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub(crate) struct StdJoinHandle<const REAP: bool>(std::thread::JoinHandle<()>);
 

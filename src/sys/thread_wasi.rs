@@ -2,11 +2,16 @@
 //! `wasi::thread-spawn` import), a crate-assigned native id (wasi has no `gettid`), and
 //! wasi-libc's `atexit`, which `_start` runs before `proc_exit`.
 //!
-//! Panics abort on this target, and an abort is a trap. The project's host (`host/`) catches a
-//! trap in a spawned thread and then calls [`__pythreading_thread_trapped`] on the same instance,
-//! whose globals (stack pointer, TLS base) still belong to the dead thread: the library reports
-//! the panic through the excepthook, drops the thread's `Local` values, marks it stopped and
-//! wakes its joiners, exactly as it does after an unwinding panic natively.
+//! Built with `-Cpanic=unwind` (the pinned nightly, std rebuilt with `panic_unwind`), a panic
+//! unwinds as natively: the crate's bootstrap catches it, and the thread's stack, guards and
+//! captures are dropped on the way. With stable's panic=abort a panic is a trap, and so is,
+//! in an unwinding build, what Rust aborts on (a panic while panicking, a panic out of an
+//! `extern "C"` function). The project's host (`host/`) catches a trap in a spawned thread and
+//! then calls [`__pythreading_thread_trapped`] on the same instance, whose globals (stack
+//! pointer, TLS base) still belong to the dead thread: the library reports the panic through
+//! the excepthook, drops the thread's `Local` values, marks it stopped and wakes its joiners,
+//! as it does after an unwinding panic. Only that thread is lost (its stack is not unwound, so
+//! its captures are never dropped and its 2 MiB stack is not freed); the program carries on.
 
 pub(crate) use std::time::Instant;
 
@@ -37,8 +42,8 @@ pub(crate) fn at_exit(f: extern "C" fn()) -> bool {
     unsafe { atexit(f) == 0 }
 }
 
-/// Called by the project's host on the instance of a spawned thread that trapped (a panic,
-/// which aborts on this target). Not for use from Rust code.
+/// Called by the project's host on the instance of a spawned thread that trapped (a panic
+/// under panic=abort, or an abort). Not for use from Rust code.
 #[no_mangle]
 pub extern "C" fn __pythreading_thread_trapped() {
     super::thread_trapped();

@@ -47,8 +47,9 @@
 #[cfg(not(target_feature = "atomics"))]
 compile_error!(
     "pythreading on wasm32-unknown-unknown needs shared memory: build with nightly and \
-     RUSTFLAGS='-Ctarget-feature=+atomics,+bulk-memory,+mutable-globals' and \
-     -Zbuild-std=panic_abort,std (the repository's .cargo/config.toml sets these)"
+     RUSTFLAGS='-Cpanic=unwind -Ctarget-feature=+atomics,+bulk-memory,+mutable-globals' and \
+     -Zbuild-std=std,panic_unwind (the repository's .cargo/config.toml sets the flags; \
+     -Cpanic=abort with -Zbuild-std=panic_abort,std also works)"
 );
 
 #[path = "web/glue.rs"]

@@ -23,13 +23,15 @@
 //! - [`records`]: what threads record for the test to check afterwards: a shared list (the
 //!   Python lists CPython's tests append to), drop counters, and the lock that serialises tests
 //!   touching global state.
+//! - `js` (browsers only): the glue's URL and the failed-checks log of the JS-driven suites.
 //! - [`lock_suite`], [`sem_suite`]: the generic suites `BaseLockTests`, `RLockTests` and
 //!   `BaseSemaphoreTests`, written once and instantiated per type by macros.
 //!
 //! Portability: nothing here uses processes or the filesystem, so everything runs natively,
-//! under wasmtime and in browsers. Under `panic=abort` (every wasm target) a failing assertion
-//! in a helper thread aborts the process or traps the worker, which still fails the test run;
-//! natively (unwinding) the panic is collected and re-raised in the test's own thread.
+//! under wasmtime and in browsers. Where panics unwind (natively, and the project's wasm
+//! builds) a failing assertion in a helper thread is collected and re-raised in the test's own
+//! thread; under `panic=abort` (the stable wasm32-wasip1-threads build) it aborts the process
+//! or traps the worker, which still fails the test run.
 
 // Each test binary uses a different part of the harness.
 #![allow(dead_code, unused_imports, unused_macros)]
@@ -37,6 +39,8 @@
 pub mod bounded;
 pub mod bunch;
 pub mod checks;
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub mod js;
 pub mod lock_suite;
 pub mod platform;
 pub mod records;
@@ -48,7 +52,7 @@ pub use bunch::{wait_threads_blocked, Bunch};
 pub use checks::{
     assert_err, assert_lock_repr, assert_module_repr, auto_name, expected_repr, kind_of, Kind,
 };
-pub use platform::{helper_panicked, spawn_named, test, Instant, JoinHandle};
+pub use platform::{helper_panicked, reset_excepthook, spawn_named, test, Instant, JoinHandle};
 pub use records::{count, counter, serial, DropCount, Log};
 pub use timing::{
     assert_timeout, poll_until, recv_timeout, stress_iters, timed, wait_until, BOUND, LONG_TIMEOUT,

@@ -10,7 +10,8 @@
 //!   natively). `use common::platform as thread;` stands in for `use std::thread;`.
 //! - `spawn_named` in detail: a "foreign" helper thread. Natively a std thread; in browsers std
 //!   cannot spawn, so it is a crate `Thread` (a pool worker). A panic there aborts (traps): the
-//!   browser init installs an excepthook that records it, `join` reports it as `Err`, and
+//!   browser init installs an excepthook that records it (a test that sets
+//!   its own hook puts it back with `reset_excepthook`), `join` reports it as `Err`, and
 //!   `helper_panicked` tells a polling loop to stop waiting for a thread that will never finish.
 //! - `ONE_TEST_AT_A_TIME`: whether the runner runs one test at a time (browsers), so that
 //!   `records::serial` need not (and must not) hold a lock across tests.
@@ -25,16 +26,21 @@
 //!     T-07 and module.rs' two foreign-thread tests;
 //!   - "BL-11 is about foreign threads, which browsers do not have (std cannot spawn)":
 //!     `lock_suite`'s BL-11.
-//! - Every wasm target (`panic = "abort"`), `not(panic = "unwind")`: no unwinding.
+//! - Builds where panics abort, `not(panic = "unwind")`: stable Rust on wasm (its prebuilt std
+//!   is panic=abort). The project's own wasm builds unwind (the pinned nightly, `-Cpanic=unwind`,
+//!   std rebuilt with `panic_unwind`), and there these tests run.
 //!   - "needs unwinding: under panic=abort a dead thread's captures are never dropped":
 //!     thread.rs' two T-13 tests;
+//!   - "needs unwinding: under panic=abort a dead thread's guards never release their locks",
+//!     "... captures and stack values are never dropped", "... each dead thread's stack is never
+//!     freed ...": thread.rs' tests of a panicking thread;
 //!   - "needs unwinding: the thread catches a panic itself": excepthook.rs;
 //!   - "needs unwinding: the test catches a panic": local.rs.
 //!
 //! The tests that catch a panic in a generic suite or a `Barrier` action
 //! (`bl_10b_with_panic_propagates_and_releases`, `s_10b_with_panic_propagates_and_releases`,
 //! barrier.rs' `b_05_action_panic_breaks_barrier`) are compiled only under
-//! `cfg(panic = "unwind")` instead: absent, not ignored, on wasm. A whole file that cannot run
+//! `cfg(panic = "unwind")` instead: absent, not ignored, where panics abort. A whole file that cannot run
 //! on a platform holds one ignored test that says why (tests/exit.rs, tests/examples.rs), or is
 //! compiled for browsers only (tests/browser_*.rs).
 
@@ -50,9 +56,24 @@ mod imp {
     pub use std::thread::{sleep, spawn, yield_now, JoinHandle};
     pub use std::time::Instant;
 
+    /// The size of the wasm memory (under wasmtime), for checks that nothing per thread is left
+    /// behind in it; natively there is no one memory to measure.
+    pub fn memory_bytes() -> Option<usize> {
+        #[cfg(target_arch = "wasm32")]
+        return Some(core::arch::wasm32::memory_size(0) * 65536);
+        #[cfg(not(target_arch = "wasm32"))]
+        None
+    }
+
     /// Natively a panicking helper unwinds (and counts as finished): nothing to report early.
     pub fn helper_panicked() -> bool {
         false
+    }
+
+    /// Puts the default excepthook back after a test that set its own (browsers add the
+    /// harness's record of the panic to it).
+    pub fn reset_excepthook() {
+        pythreading::set_excepthook(pythreading::default_excepthook);
     }
 
     pub fn spawn_named(name: String, f: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
@@ -81,18 +102,24 @@ mod imp {
 
     fn record_panics() {
         static ONCE: Once = Once::new();
-        ONCE.call_once(|| {
-            pythreading::set_excepthook(|args| {
-                let report = args.render();
-                pythreading::default_excepthook(args);
-                if let Some(id) = args.thread.as_ref().and_then(|t| t.ident()) {
-                    PANICS
-                        .lock()
-                        .unwrap()
-                        .get_or_insert_with(HashMap::new)
-                        .insert(id, report);
-                }
-            });
+        ONCE.call_once(reset_excepthook);
+    }
+
+    /// Puts the harness's excepthook back (after a test that set its own): the default one,
+    /// which also records the panic for `join` and `helper_panicked`. A test that set the
+    /// crate's default instead would leave later helpers' panics unreported (their `join`
+    /// would find neither a result nor a panic).
+    pub fn reset_excepthook() {
+        pythreading::set_excepthook(|args| {
+            let report = args.render();
+            pythreading::default_excepthook(args);
+            if let Some(id) = args.thread.as_ref().and_then(|t| t.ident()) {
+                PANICS
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(HashMap::new)
+                    .insert(id, report);
+            }
         });
     }
 
@@ -118,6 +145,12 @@ mod imp {
             let value = self.result.lock().unwrap().take();
             Ok(value.expect("a helper thread ended without a result or a panic"))
         }
+    }
+
+    /// The size of the memory every worker shares, for checks that nothing per thread is left
+    /// behind in it.
+    pub fn memory_bytes() -> Option<usize> {
+        Some(core::arch::wasm32::memory_size(0) * 65536)
     }
 
     /// Whether a helper thread's panic (a trap here: it never counts as finished) was recorded.

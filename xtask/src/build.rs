@@ -98,14 +98,65 @@ pub fn host(root: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// The directory of the example binaries that `cargo build --examples [--target TARGET]`
-/// built, after checking that every seed example is there.
-fn examples(root: &Path, target: Option<&str>) -> Result<PathBuf> {
+/// How a wasm build handles panics.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Panic {
+    /// Unwinding: the pinned nightly, `-Cpanic=unwind`, std rebuilt with `panic_unwind` (for
+    /// [`pins::WASI_TARGET`] the nightly's sysroot completed first:
+    /// [`crate::wasi_sysroot::ensure`]). The main build.
+    Unwind,
+    /// A panic aborts (a trap, which the project's host and browser runtime recover from). For
+    /// [`pins::WASI_TARGET`]: stable Rust's prebuilt std (what stable users get). For
+    /// [`pins::WEB_TARGET`] (only [`bench_web`]), which rebuilds std in any case: as
+    /// [`Panic::AbortNightly`].
+    Abort,
+    /// A panic aborts, built as [`Panic::Unwind`] is but for the panic strategy: the pinned
+    /// nightly, `-Cpanic=abort`, std rebuilt with `panic_abort` ([`pins::BUILD_STD_ABORT`]),
+    /// so that a comparison with the unwinding build measures unwinding alone (the benchmark's
+    /// "unwinding against panic=abort" tables). Into a target directory of its own
+    /// (`target/wasi-abort-nightly`, `target/www-bench-abort`): the unwinding build's
+    /// artifacts would otherwise be rebuilt each time the other is built.
+    AbortNightly,
+}
+
+/// `RUSTFLAGS` (or the browser target's last rustflag) of the nightly panic=abort builds.
+const ABORT_RUSTFLAGS: &str = "-Cpanic=abort";
+
+/// `cargo build` for [`pins::WASI_TARGET`], set up for `panic`.
+pub fn wasi_cargo(root: &Path, panic: Panic) -> Result<Command> {
     let mut cmd = cargo(root);
-    cmd.args(["build", "--examples"]);
-    if let Some(target) = target {
-        cmd.args(["--target", target]);
+    match panic {
+        Panic::Unwind => {
+            let nightly = pins::nightly(root)?;
+            crate::wasi_sysroot::ensure(root)?;
+            cmd.arg(format!("+{nightly}"))
+                .args(["build", "--target", pins::WASI_TARGET, pins::BUILD_STD])
+                .env("RUSTFLAGS", pins::UNWIND_RUSTFLAGS);
+        }
+        Panic::Abort => {
+            cmd.args(["build", "--target", pins::WASI_TARGET]);
+        }
+        Panic::AbortNightly => {
+            let nightly = pins::nightly(root)?;
+            crate::wasi_sysroot::ensure(root)?; // wasi-libc's files, as for unwinding
+            cmd.arg(format!("+{nightly}"))
+                .args([
+                    "build",
+                    "--target",
+                    pins::WASI_TARGET,
+                    pins::BUILD_STD_ABORT,
+                ])
+                .env("RUSTFLAGS", ABORT_RUSTFLAGS)
+                .env("CARGO_TARGET_DIR", root.join("target/wasi-abort-nightly"));
+        }
     }
+    Ok(cmd)
+}
+
+/// The directory of the example binaries that `cmd` (a `cargo build`) built with
+/// `--examples`, after checking that every seed example is there.
+fn examples(mut cmd: Command) -> Result<PathBuf> {
+    cmd.arg("--examples");
     let built: Vec<PathBuf> = cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.kind.contains(&TargetKind::Example))
@@ -129,21 +180,24 @@ fn examples(root: &Path, target: Option<&str>) -> Result<PathBuf> {
 
 /// The native examples (`target/debug/examples`), as `cargo test` builds them.
 pub fn native_examples(root: &Path) -> Result<PathBuf> {
-    examples(root, None)
+    let mut cmd = cargo(root);
+    cmd.arg("build");
+    examples(cmd)
 }
 
 /// The seed examples built for wasmtime (`target/wasm32-wasip1-threads/debug/examples`, each
-/// `NAME.wasm`).
-pub fn wasi_examples(root: &Path) -> Result<PathBuf> {
-    examples(root, Some(pins::WASI_TARGET))
+/// `NAME.wasm`; `target/wasi-abort-nightly/...` for [`Panic::AbortNightly`]), with unwinding or
+/// aborting panics.
+pub fn wasi_examples(root: &Path, panic: Panic) -> Result<PathBuf> {
+    examples(wasi_cargo(root, panic)?)
 }
 
 /// The benchmark built for wasmtime (release), the module `benches/primitives.rs --wasmtime`
-/// serves its wasm samples from.
-pub fn bench_wasm(root: &Path) -> Result<PathBuf> {
-    let mut cmd = cargo(root);
-    cmd.args(["build", "--release", "--target", pins::WASI_TARGET])
-        .args(["--bench", "primitives"]);
+/// serves its wasm samples from (`scripts/bench.sh` builds it with [`Panic::Unwind`] and
+/// [`Panic::AbortNightly`] for that, and with [`Panic::Abort`] for `benches/runtimes.rs`).
+pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
+    let mut cmd = wasi_cargo(root, panic)?;
+    cmd.args(["--release", "--bench", "primitives"]);
     cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.name == "primitives")
@@ -153,20 +207,35 @@ pub fn bench_wasm(root: &Path) -> Result<PathBuf> {
 
 /// Builds a browser crate (`dir`, a cdylib with a workspace of its own) for [`pins::WEB_TARGET`]
 /// with the nightly and build-std, release, into `target/TARGET_DIR`, then runs `wasm-bindgen
-/// --target web` on it into `out_dir` (relative to the repository), which it returns.
-fn browser_crate(root: &Path, dir: &str, target_dir: &str, out_dir: &str) -> Result<PathBuf> {
+/// --target web` on it into `out_dir` (relative to the repository), which it returns. With
+/// [`Panic::Abort`] (or [`Panic::AbortNightly`], the same here), std is rebuilt with
+/// `panic_abort` and `-Cpanic=abort` goes after the
+/// repository's rustflags (`-Cpanic=unwind` among them: the last one wins), as in
+/// `scripts/test.sh`'s panic=abort check.
+fn browser_crate(
+    root: &Path,
+    dir: &str,
+    target_dir: &str,
+    out_dir: &str,
+    panic: Panic,
+) -> Result<PathBuf> {
     let nightly = pins::nightly(root)?;
     wasm_bindgen_cli(root, dir)?; // before the build, which takes minutes from scratch
     let mut cmd = cargo(&root.join(dir));
     cmd.arg(format!("+{nightly}"))
-        .args([
-            "build",
-            "--release",
-            "--target",
-            pins::WEB_TARGET,
-            pins::BUILD_STD,
-        ])
+        .args(["build", "--release", "--target", pins::WEB_TARGET])
         .env("CARGO_TARGET_DIR", root.join("target").join(target_dir));
+    match panic {
+        Panic::Unwind => {
+            cmd.arg(pins::BUILD_STD);
+        }
+        Panic::Abort | Panic::AbortNightly => {
+            cmd.arg(pins::BUILD_STD_ABORT).arg("--config").arg(format!(
+                "target.{}.rustflags=[\"{ABORT_RUSTFLAGS}\"]",
+                pins::WEB_TARGET
+            ));
+        }
+    }
     let wasm = cargo_build(&mut cmd)?
         .into_iter()
         .filter(|a| a.target.kind.contains(&TargetKind::CDyLib))
@@ -210,13 +279,25 @@ fn wasm_bindgen_cli(root: &Path, dir: &str) -> Result<()> {
 /// The browser demo's module, `www/pkg` (where `www/demo-worker.js` imports it from): `www/demo`
 /// (the seed examples over pythreading) built for browsers.
 pub fn demo(root: &Path) -> Result<PathBuf> {
-    browser_crate(root, "www/demo", "www-demo", "www/pkg")
+    browser_crate(root, "www/demo", "www-demo", "www/pkg", Panic::Unwind)
 }
 
-/// The benchmark workloads for browsers, `www/bench-pkg` (where `www/bench-worker.js` imports
-/// them from): `www/bench` built for browsers.
-pub fn bench_web(root: &Path) -> Result<PathBuf> {
-    browser_crate(root, "www/bench", "www-bench", "www/bench-pkg")
+/// The benchmark workloads for browsers: `www/bench` built for browsers into `www/bench-pkg`
+/// (unwinding), or with `panic=abort` (the nightly's; `abort` and `abort-nightly` are one build
+/// here) into `www/bench-pkg-abort` (with a target directory of its own, so that neither build
+/// invalidates the other); `www/bench-worker.js` imports the one the page names
+/// (`bench.html?pkg=bench-pkg-abort`).
+pub fn bench_web(root: &Path, panic: Panic) -> Result<PathBuf> {
+    match panic {
+        Panic::Unwind => browser_crate(root, "www/bench", "www-bench", "www/bench-pkg", panic),
+        Panic::Abort | Panic::AbortNightly => browser_crate(
+            root,
+            "www/bench",
+            "www-bench-abort",
+            "www/bench-pkg-abort",
+            panic,
+        ),
+    }
 }
 
 /// The package's own JS (`npm/js`), copied next to the wasm-bindgen glue: `index.js` wraps the

@@ -17,7 +17,9 @@
 //!   | `PYTHREADING_WASI_EXAMPLES_DIR` | `build wasi-examples` | `tests/examples.rs` (wasmtime) |
 //!   | `PYTHREADING_DEMO_DIR` | `build demo` | `tests/examples.rs` (browser) |
 //!   | `PYTHREADING_BENCH_WASM` | `build bench-wasm` | `benches/primitives.rs` (`--wasmtime`) |
+//!   | `PYTHREADING_BENCH_WASM_ABORT` | `build bench-wasm --panic abort-nightly` | `benches/primitives.rs` (`--wasmtime`) |
 //!   | `PYTHREADING_BENCH_WEB_DIR` | `build bench-web` | `benches/primitives.rs` (`--browser`) |
+//!   | `PYTHREADING_BENCH_WEB_ABORT_DIR` | `build bench-web --panic abort` | `benches/primitives.rs` (`--browser`) |
 //!
 //! Control flows one way: the scripts (`scripts/*.sh`, the README's entries, which install
 //! the toolchains first) call the xtask, which builds and then runs cargo's tests; the tests
@@ -25,6 +27,7 @@
 
 mod build;
 mod pins;
+mod wasi_sysroot;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -64,16 +67,29 @@ enum Cmd {
     Build {
         #[arg(value_enum)]
         artifact: Artifact,
+        /// How a wasm artifact handles panics: wasi-examples and bench-wasm (wasm32-wasip1-threads;
+        /// abort: stable Rust; abort-nightly: the nightly, std rebuilt with panic_abort), bench-web
+        /// (abort and abort-nightly: the nightly, std rebuilt with panic_abort, into
+        /// www/bench-pkg-abort); the other artifacts always unwind
+        #[arg(long, value_enum, default_value = "unwind")]
+        panic: PanicArg,
     },
     /// Build what `tests/examples.rs` runs on PLATFORM, then run it with their paths
     /// (`PYTHREADING_EXAMPLES_PLATFORM=PLATFORM cargo test --test examples [-- ARGS]`)
     TestExamples {
         #[arg(value_enum)]
         platform: Platform,
+        /// How the wasmtime examples handle panics
+        #[arg(long, value_enum, default_value = "unwind")]
+        panic: PanicArg,
         /// Arguments for the test binary (after `--`), e.g. `--nocapture` or a test name
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Make the pinned nightly able to link wasm32-wasip1-threads programs that unwind (the
+    /// target's self-contained libc and libunwind; see xtask/src/wasi_sysroot.rs); print the
+    /// directory
+    WasiSysroot,
 }
 
 #[derive(Subcommand)]
@@ -86,6 +102,12 @@ enum Pin {
     WasiTarget,
     /// The browser target (atomics; needs the nightly and build-std)
     WebTarget,
+    /// The RUSTFLAGS of an unwinding wasm32-wasip1-threads build (`-Cpanic=unwind`)
+    UnwindRustflags,
+    /// The build-std flag of the unwinding builds (`-Zbuild-std=std,panic_unwind`)
+    BuildStd,
+    /// The build-std flag of a panic=abort browser build
+    BuildStdAbort,
     /// The wasm-bindgen version in Cargo.lock (wasm-bindgen-cli must be this version)
     WasmBindgen {
         /// Another lockfile to read (default: the repository's Cargo.lock)
@@ -108,10 +130,32 @@ enum Artifact {
     Demo,
     /// The benchmark for wasmtime: one .wasm module
     BenchWasm,
-    /// The benchmark workloads for browsers, www/bench-pkg
+    /// The benchmark workloads for browsers, www/bench-pkg (--panic abort: www/bench-pkg-abort)
     BenchWeb,
     /// The npm package pythreading-web: its tarball in target/npm
     Npm,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum PanicArg {
+    /// The pinned nightly, -Cpanic=unwind, std rebuilt with panic_unwind
+    Unwind,
+    /// Panics abort: stable Rust's prebuilt std for wasm32-wasip1-threads (the host recovers
+    /// the trapped thread); for bench-web the nightly with std rebuilt with panic_abort
+    Abort,
+    /// Panics abort, built as `unwind` is but for the panic strategy: the pinned nightly,
+    /// -Cpanic=abort, std rebuilt with panic_abort (in a target directory of its own)
+    AbortNightly,
+}
+
+impl From<PanicArg> for build::Panic {
+    fn from(p: PanicArg) -> Self {
+        match p {
+            PanicArg::Unwind => build::Panic::Unwind,
+            PanicArg::Abort => build::Panic::Abort,
+            PanicArg::AbortNightly => build::Panic::AbortNightly,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -148,6 +192,9 @@ fn run(command: Cmd) -> Result<()> {
             Pin::Targets => println!("{}\n{}", pins::WASI_TARGET, pins::WEB_TARGET),
             Pin::WasiTarget => println!("{}", pins::WASI_TARGET),
             Pin::WebTarget => println!("{}", pins::WEB_TARGET),
+            Pin::UnwindRustflags => println!("{}", pins::UNWIND_RUSTFLAGS),
+            Pin::BuildStd => println!("{}", pins::BUILD_STD),
+            Pin::BuildStdAbort => println!("{}", pins::BUILD_STD_ABORT),
             Pin::WasmBindgen { lockfile } => {
                 let lockfile = lockfile.unwrap_or_else(|| root.join("Cargo.lock"));
                 println!("{}", pins::wasm_bindgen(&lockfile)?);
@@ -158,19 +205,24 @@ fn run(command: Cmd) -> Result<()> {
             }
         },
         Cmd::Examples => SEED_EXAMPLES.iter().for_each(|name| println!("{name}")),
-        Cmd::Build { artifact } => {
+        Cmd::Build { artifact, panic } => {
             let path = match artifact {
                 Artifact::Host => build::host(root)?,
                 Artifact::NativeExamples => build::native_examples(root)?,
-                Artifact::WasiExamples => build::wasi_examples(root)?,
+                Artifact::WasiExamples => build::wasi_examples(root, panic.into())?,
                 Artifact::Demo => build::demo(root)?,
-                Artifact::BenchWasm => build::bench_wasm(root)?,
-                Artifact::BenchWeb => build::bench_web(root)?,
+                Artifact::BenchWasm => build::bench_wasm(root, panic.into())?,
+                Artifact::BenchWeb => build::bench_web(root, panic.into())?,
                 Artifact::Npm => build::npm(root)?,
             };
             println!("{}", path.display());
         }
-        Cmd::TestExamples { platform, args } => {
+        Cmd::WasiSysroot => println!("{}", wasi_sysroot::ensure(root)?.display()),
+        Cmd::TestExamples {
+            platform,
+            panic,
+            args,
+        } => {
             let mut test = build::cargo(root);
             test.args(["test", "--test", "examples"]);
             let name = match platform {
@@ -181,7 +233,10 @@ fn run(command: Cmd) -> Result<()> {
                 }
                 Platform::Wasmtime => {
                     test.env("PYTHREADING_HOST", build::host(root)?);
-                    test.env("PYTHREADING_WASI_EXAMPLES_DIR", build::wasi_examples(root)?);
+                    test.env(
+                        "PYTHREADING_WASI_EXAMPLES_DIR",
+                        build::wasi_examples(root, panic.into())?,
+                    );
                     "wasmtime"
                 }
                 Platform::Browser => {

@@ -14,23 +14,38 @@ use anyhow::{bail, ensure, Context, Result};
 use serde::Deserialize;
 use std::path::Path;
 
-/// The nightly for `wasm32-unknown-unknown` (browsers): std is rebuilt with atomics
-/// (`-Zbuild-std`), which needs a nightly with `rust-src`. `PYTHREADING_NIGHTLY` overrides it
-/// (to try another nightly; the toolchain files are then not checked).
+/// The nightly for the unwinding wasm builds: `wasm32-unknown-unknown` (browsers), whose std is
+/// rebuilt with atomics, and `wasm32-wasip1-threads` with `-Cpanic=unwind`; both rebuild std
+/// (`-Zbuild-std`), which needs a nightly with `rust-src`, and this nightly emits the
+/// exception-handling proposal's exnref encoding by default (rust-lang/rust#156061).
+/// `PYTHREADING_NIGHTLY` overrides it (to try another nightly; the toolchain files are then
+/// not checked).
 const NIGHTLY: &str = "nightly-2026-05-19";
 
 /// The environment variable that overrides [`NIGHTLY`].
 const NIGHTLY_VAR: &str = "PYTHREADING_NIGHTLY";
 
-/// Threads under wasmtime (wasi-threads); stable Rust.
+/// Threads under wasmtime (wasi-threads). Built two ways: with unwinding ([`nightly`],
+/// [`UNWIND_RUSTFLAGS`], [`BUILD_STD`]; the project's main build, run under its host), and
+/// with stable Rust's prebuilt std, where panics abort (what stable users get).
 pub const WASI_TARGET: &str = "wasm32-wasip1-threads";
 
-/// Threads in browsers (Web Workers); its rustflags (atomics, a shared imported memory) are in
-/// `.cargo/config.toml`, and it needs [`nightly`] with [`BUILD_STD`].
+/// Threads in browsers (Web Workers); its rustflags (atomics, a shared imported memory,
+/// `-Cpanic=unwind`) are in `.cargo/config.toml`, and it needs [`nightly`] with [`BUILD_STD`].
 pub const WEB_TARGET: &str = "wasm32-unknown-unknown";
 
-/// Rebuilds std with the target's features (the prebuilt std of [`WEB_TARGET`] has no atomics).
-pub const BUILD_STD: &str = "-Zbuild-std=panic_abort,std";
+/// Panics unwind on wasm (std rebuilt with [`BUILD_STD`]): `RUSTFLAGS` for [`WASI_TARGET`],
+/// where stable's default is panic=abort; [`WEB_TARGET`]'s rustflags in `.cargo/config.toml`
+/// already carry it.
+pub const UNWIND_RUSTFLAGS: &str = "-Cpanic=unwind";
+
+/// Rebuilds std with unwinding (and, for [`WEB_TARGET`], with atomics, which its prebuilt std
+/// lacks).
+pub const BUILD_STD: &str = "-Zbuild-std=std,panic_unwind";
+
+/// Rebuilds std for a panic=abort build of [`WEB_TARGET`] (with `-Cpanic=abort` after the
+/// config's rustflags), the build whose panics are traps that the browser runtime recovers.
+pub const BUILD_STD_ABORT: &str = "-Zbuild-std=panic_abort,std";
 
 /// The crates (directories, relative to the repository) that build with the nightly and say so
 /// in their own `rust-toolchain.toml`.

@@ -363,9 +363,13 @@ async function runThread(wasm) {
         r = wasm.__pythreading_worker_continue() >>> 0;
       }
     } catch (e) {
-      // A panic aborts (panic=abort), which traps: report it on this worker's instance, whose
-      // globals still belong to the dead thread, so the thread is marked dead and joiners
-      // return. The worker then closes. If reporting traps too (a custom excepthook that
+      // A trap: a panic under panic=abort, or in an unwinding build what Rust aborts on (a
+      // panic in a Drop during unwinding). (An unwinding panic never gets here: the crate's
+      // bootstrap catches it and the loop goes on, reusing this worker.) Report it on this
+      // worker's instance, whose globals still belong to the dead thread, so the thread is
+      // marked dead and joiners return. The worker then closes. These calls go to the raw
+      // exports, not through wasm-bindgen's JS wrappers, so its module-wide "terminated" flag
+      // (__instance_terminated, in the shared memory) is not set and the other workers go on. If reporting traps too (a custom excepthook that
       // panics), call again: the crate's handler is re-entrant and goes on from the next stage
       // (reports the hook's failure, then only stops the thread).
       for (let attempt = 0; attempt < 3; attempt++) {

@@ -13,6 +13,7 @@
 //!   and memory figures and the clock's granularity.
 //! - [`fresh_worker_body`], [`bench_module`], [`bench_memory`]: what `bench-worker.js` needs to
 //!   time a fresh Worker per thread (it creates the Workers: only JS can).
+//! - [`panic_strategy`]: `unwind` or `abort`, which build this is (the bench samples both).
 //!
 //! Results are one-line JSON strings (serde_json), which `bench-worker.js` parses.
 
@@ -25,10 +26,10 @@ mod stats;
 use pythreading as threading;
 use serde::Serialize;
 use serde_json::json;
-use stats::{calibrate, median, quartiles, round_ratios};
+use stats::{calibrate, median, quartiles, round_ratios, sample_ns};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
-use workloads::{unsupported_in_browsers, Impl, Variant, Workload, WORKLOADS};
+use workloads::{unsupported_in_browsers, Goal, Impl, Variant, Workload, WORKLOADS};
 
 #[wasm_bindgen]
 extern "C" {
@@ -113,7 +114,8 @@ fn workloads_json() -> String {
 }
 
 /// One workload measured in this browser alone, the way the native bench does it: each
-/// variant that runs here is calibrated to ~2 ms per sample and warmed up, then `rounds`
+/// variant that runs here is calibrated to ~2 ms per sample (~20 ms for contended rows) and
+/// warmed up, then `rounds`
 /// rounds run every variant once, rotating which goes first. Returns
 /// `{"key", "ns": {"pythreading": {p25, median, p75}, "std": ...}, "ours_over_std": ...}`
 /// (ns per operation; the ratio is the median of the per-round ratios, `null` without std).
@@ -126,9 +128,10 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
         .iter()
         .filter(|v| unsupported_in_browsers(w.key, v.imp).is_none())
         .collect();
+    let target = sample_ns(w.goal == Goal::Contended);
     let iters: Vec<u64> = vars
         .iter()
-        .map(|v| calibrate(|n| Some((v.run)(n))).expect("Rust workloads always run"))
+        .map(|v| calibrate(target, |n| Some((v.run)(n))).expect("Rust workloads always run"))
         .collect();
     for (v, &n) in vars.iter().zip(&iters) {
         (v.run)(n); // warm-up (V8 tiers the code up during the first samples)
@@ -164,6 +167,14 @@ pub fn live_row(key: &str, rounds: u32) -> Result<String, JsError> {
         ours_over_std,
     };
     Ok(serde_json::to_string(&row).expect("JSON"))
+}
+
+/// How this build's panics end: `"unwind"` (`www/bench-pkg`, the project's build) or
+/// `"abort"` (`www/bench-pkg-abort`, `cargo xtask build bench-web --panic abort`), so that the
+/// bench can check it samples the module it means to.
+#[wasm_bindgen(js_name = panicStrategy)]
+pub fn panic_strategy() -> String {
+    if cfg!(panic = "unwind") { "unwind" } else { "abort" }.to_string()
 }
 
 /// The smallest non-zero step of `performance.now()` seen in a short loop, in ns (Chromium
