@@ -1,4 +1,4 @@
-//! JS threads (src/js/thread.rs, src/js/threads.js): `new Thread({ target, export, args, name,
+//! JS threads (src/js/thread.rs, src/js/exports.js): `new Thread({ target, export, args, name,
 //! daemon })` imports the module on a pool worker and calls its export with the arguments, the
 //! library's objects among them arriving as objects on the same state; `start()`,
 //! `join(timeout)` (in a worker), `joinAsync(timeout)`, `isAlive()`, `name`, `ident`,

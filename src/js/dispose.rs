@@ -15,7 +15,7 @@
 //! on a thread, a throwaway instance of each goes to `disposeReleases` in `exports.js`, which
 //! sets its prototype's `[Symbol.dispose]` and frees it. Once per thread (each thread has its
 //! own copy of the glue and its classes). The same pass names every class on its prototype
-//! (`brand` in `threads.js`), which is how a JS thread's arguments are recognised as the
+//! (`brand`, in the same file), which is how a JS thread's arguments are recognised as the
 //! library's objects (`thread.rs`).
 
 use super::barrier::JsBarrier;
@@ -33,10 +33,6 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_name = disposeReleases)]
     fn dispose_releases(instance: JsValue);
-}
-
-#[wasm_bindgen(module = "/src/js/threads.js")]
-extern "C" {
     /// Names the class on the prototype, so that a JS thread's arguments can be recognised as
     /// the library's objects (`thread.rs`).
     fn brand(instance: JsValue, name: &str);

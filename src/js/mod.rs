@@ -26,7 +26,7 @@
 //! JS code starts threads too: `new Thread({ target, export, args, name, daemon })` and
 //! `new Timer(interval, { target, export, args })` run a JS module's export on a pool worker,
 //! the library's objects among the arguments arriving as objects (`thread.rs`, `timer.rs`,
-//! and `threads.js` for the JS side).
+//! and the JS threads section of `exports.js` for the JS side).
 //!
 //! Python's module functions and constants are here too: `getNativeId()`, `stackSize(size?)`,
 //! `TIMEOUT_MAX` (`module.rs`), `setExcepthook(fn)` (`excepthook.rs`); and the lock types'

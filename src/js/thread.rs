@@ -135,7 +135,7 @@ transferable!(JsThread, crate::Thread, Thread);
 
 // ---- JS threads: `new Thread({ target, export, args, name, daemon })` -------------------------
 
-#[wasm_bindgen(module = "/src/js/threads.js")]
+#[wasm_bindgen(module = "/src/js/exports.js")]
 extern "C" {
     #[wasm_bindgen(js_name = postJob, catch)]
     fn post_job(

@@ -12,7 +12,7 @@
 // * `pythreading-thread`: a pool worker. It loads the same module and memory, then runs Rust's
 //   worker loop, which takes thread bodies from a queue in the shared memory. When the loop
 //   returns (or the thread's panic trapped), the worker frees its stack and TLS
-//   (`__wbindgen_thread_destroy`) and closes. A JS thread's job (src/js/threads.js) returns to
+//   (`__wbindgen_thread_destroy`) and closes. A JS thread's job (src/js/exports.js) returns to
 //   this event loop instead: the worker awaits the target, then goes back to Rust's loop; it
 //   gets the target and arguments from the spawner, which keeps what `start()` broadcast.
 //
@@ -253,7 +253,7 @@ function markReady(words, ready) {
   if (Atomics.compareExchange(words, ready, 0, 1) === 0) Atomics.notify(words, ready);
 }
 
-// JS threads (src/js/thread.rs, src/js/threads.js): `start()` broadcasts the thread's target
+// JS threads (src/js/thread.rs, src/js/exports.js): `start()` broadcasts the thread's target
 // and arguments on this instance's channel (any thread can, and it never waits); the pool
 // worker that takes the thread asks its creator, the spawner (which never blocks, so it always
 // answers), for them. The spawner keeps each until asked for (or cancelled).
@@ -341,7 +341,7 @@ async function runSpawner(data, wasm) {
 
 // What Rust's worker loop returns for a JS thread's job (src/sys/thread_web.rs, JS_JOB_CODE).
 const JS_JOB = 2;
-// Where the JS side of a JS thread's job (src/js/threads.js, a module of its own) leaves the
+// Where the JS side of a JS thread's job (src/js/exports.js, a module of its own) leaves the
 // promise of its end for this loop.
 const JS_JOB_KEY = Symbol.for('pythreading.jsThreadJob');
 
@@ -358,7 +358,7 @@ async function runThread(wasm) {
       while (r === JS_JOB) {
         const job = globalThis[JS_JOB_KEY];
         globalThis[JS_JOB_KEY] = null;
-        // The job's promise never rejects (src/js/threads.js reports a throw itself).
+        // The job's promise never rejects (src/js/exports.js reports a throw itself).
         if (job) await job;
         r = wasm.__pythreading_worker_continue() >>> 0;
       }
