@@ -97,7 +97,10 @@
 //! that file, the children's greetings and the browser's `figures` line.
 //!
 //! The workloads themselves live in `workloads/mod.rs` so the wasm ports can reuse them;
-//! `stats/mod.rs` holds the sampling arithmetic shared with the browser module.
+//! `stats/mod.rs` holds the sampling arithmetic shared with the browser module, and
+//! `harness/mod.rs` the rounds, the sample servers and the `run KEY IMPL N` protocol, shared
+//! with `benches/queue_futures.rs` (issue 12's rows, a second table of workloads that the same
+//! wasm modules serve: their servers answer the keys of both tables).
 
 #[path = "workloads/mod.rs"]
 mod workloads;
