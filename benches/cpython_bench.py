@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""CPython's threading on the workloads of benches/workloads/mod.rs.
+"""CPython's threading on the workloads of benches/workloads/mod.rs (and queue.Queue and
+ThreadPoolExecutor on those of benches/workloads/queue_futures.rs).
 
 Alone: `python3 benches/cpython_bench.py [KEY...]` prints one JSON object on stdout,
 
@@ -20,10 +21,12 @@ Python: CPython gets its best case.
 """
 
 import json
+import queue
 import statistics
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 SAMPLE_NS = 20_000_000
 SAMPLES = 15
@@ -309,6 +312,75 @@ def condition_notify_all(n):
     return _gang(1 + waiters, body)
 
 
+# Issue 12's rows (benches/workloads/queue_futures.rs): queue.Queue put->get and
+# ThreadPoolExecutor, the same workloads as the Rust ones.
+QUEUE_BOUND = 100
+EXECUTOR_WORKERS = 4
+EXECUTOR_BATCH = 10_000
+
+
+def _queue(producers, consumers, bounded):
+    def run(n):
+        q = queue.Queue(QUEUE_BOUND if bounded else 0)
+        sums = [0] * consumers
+
+        def body(i):
+            if i < producers:
+                put = q.put
+                for k in range(_share(n, producers, i)):
+                    put(k * producers + i)
+            else:
+                get = q.get
+                total = 0
+                for _ in range(_share(n, consumers, i - producers)):
+                    total += get()
+                sums[i - producers] = total
+
+        elapsed = _gang(producers + consumers, body)
+        assert sum(sums) == n * (n - 1) // 2, "items lost or duplicated"
+        return elapsed
+
+    return run
+
+
+_executor = None
+
+
+def _pool():
+    """The process's executor, made and warmed up (every worker started) by the first use."""
+    global _executor
+    if _executor is None:
+        _executor = ThreadPoolExecutor(EXECUTOR_WORKERS)
+        for f in [_executor.submit(_identity, i) for i in range(EXECUTOR_WORKERS * 64)]:
+            f.result()
+    return _executor
+
+
+def _identity(x):
+    return x
+
+
+def executor_round_trip(n):
+    submit = _pool().submit
+    t0 = now()
+    for i in range(n):
+        submit(_identity, i).result()
+    return now() - t0
+
+
+def executor_throughput(n):
+    submit = _pool().submit
+    t0 = now()
+    left = n
+    while left > 0:
+        batch = min(left, EXECUTOR_BATCH)
+        fs = [submit(_identity, i) for i in range(batch)]
+        for f in fs:
+            f.result()
+        left -= batch
+    return now() - t0
+
+
 WORKLOADS = {
     "lock": lock,
     "rlock": rlock,
@@ -324,6 +396,10 @@ WORKLOADS = {
     "event_broadcast": event_broadcast,
     "barrier_4": barrier_4,
     "condition_notify_all": condition_notify_all,
+    **{f"queue_{p}x{c}_{'bounded' if b else 'unbounded'}": _queue(p, c, b)
+       for p, c in ((1, 1), (4, 4)) for b in (True, False)},
+    "executor_round_trip": executor_round_trip,
+    "executor_throughput": executor_throughput,
 }
 
 

@@ -40,14 +40,25 @@
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
 # semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
 # rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
-# barrier_4, condition_notify_all); PYTHREADING_BENCH_ROUNDS=N changes the number of rounds
-# (201 by default: about a minute per runtime for the uncontended rows, and ~20 ms samples
-# make each contended row take ~1-2 minutes per runtime, each panic=abort build counting as one
-# more, plus the builds). Installs the toolchains and targets first (scripts/setup.sh).
+# barrier_4, condition_notify_all; and issue 12's rows below: queue_{1x1,4x4}_{bounded,unbounded},
+# executor_round_trip, executor_throughput); PYTHREADING_BENCH_ROUNDS=N changes the number of
+# rounds (201 by default for the primitives: about a minute per runtime for the uncontended rows,
+# and ~20 ms samples make each contended row take ~1-2 minutes per runtime, each panic=abort build
+# counting as one more, plus the builds; 101 for the queue/futures rows, ~4 minutes for all six
+# on three platforms). Installs the toolchains and targets first (scripts/setup.sh).
+# After the primitives, `cargo bench --bench queue_futures -- --wasmtime [--browser]
+# [--no-cpython]` samples issue 12's rows (Queue against std's channels, crossbeam-channel and
+# CPython's queue.Queue; ThreadPoolExecutor against rayon and CPython's) natively, under
+# wasmtime and in headless Chromium in one run of interleaved rounds, served by the same
+# modules (the unwinding builds: the panic=abort comparison is the primitives'), prints each
+# platform's table with issue 12's goals and adds its rows to www/bench-results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 args=()
+# KEY arguments: the queue/futures bench's (queue_*, executor_*) and the primitives bench's.
+pkeys=()
+qkeys=()
 wasmtime=1
 browser=0
 abort=1
@@ -56,7 +67,9 @@ for a in "$@"; do
     --no-wasmtime) wasmtime=0 ;;
     --no-abort) abort=0 ;;
     --browser) browser=1; args+=("$a") ;;
-    *) args+=("$a") ;;
+    --*) args+=("$a") ;;
+    queue_*|executor_*) qkeys+=("$a") ;;
+    *) pkeys+=("$a") ;;
   esac
 done
 if [ "$browser" = 1 ]; then
@@ -88,7 +101,20 @@ fi
 if [ "$abort" = 0 ]; then
   unset PYTHREADING_BENCH_WASM_ABORT PYTHREADING_BENCH_WEB_ABORT_DIR
 fi
-cargo bench --bench primitives -- "${args[@]}"
+# Each bench runs unless KEYs were given for the other one only.
+if [ "${#pkeys[@]}" -gt 0 ] || [ "${#qkeys[@]}" = 0 ]; then
+  cargo bench --bench primitives -- "${args[@]}" ${pkeys[@]+"${pkeys[@]}"}
+fi
+if [ "${#qkeys[@]}" -gt 0 ] || [ "${#pkeys[@]}" = 0 ]; then
+  # Issue 12's rows on the same modules, unwinding builds only (see above).
+  qargs=()
+  for a in "${args[@]}"; do
+    case "$a" in
+      --wasmtime|--browser|--no-cpython) qargs+=("$a") ;;
+    esac
+  done
+  cargo bench --bench queue_futures -- ${qargs[@]+"${qargs[@]}"} ${qkeys[@]+"${qkeys[@]}"}
+fi
 if [ "$wasmtime" = 1 ]; then
   # The host beside stock wasmtime 36 LTS on the same module (benches/runtimes.rs).
   # Stock 36 cannot load the exception-handling proposal, so both run the panic=abort module.

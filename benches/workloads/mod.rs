@@ -19,7 +19,9 @@
 //! - Every [`Variant`] carries an [`Impl`] tag so a port can skip what its target lacks (for
 //!   example the `std::thread::spawn` peer of `thread_start_join` in browsers).
 //! - Workload keys equal the keys printed by `benches/cpython_bench.py`, which runs the same
-//!   workloads with CPython's `threading`.
+//!   workloads with CPython's `threading` (and `queue`, `concurrent.futures`).
+//! - Two tables: [`WORKLOADS`] (`benches/primitives.rs`) and [`queue_futures::QUEUE_FUTURES`]
+//!   (`benches/queue_futures.rs`); [`find`] looks a key up in both.
 //!
 //! A port drives it like this (calibration, interleaving and medians are the harness's job;
 //! see `benches/primitives.rs` for the native one):
@@ -48,15 +50,22 @@ pub enum Impl {
     Pythreading,
     Std,
     ParkingLot,
+    /// crossbeam-channel (the queue rows of [`queue_futures`]).
+    Crossbeam,
+    /// A rayon `ThreadPool` (the executor rows of [`queue_futures`]).
+    Rayon,
 }
 
 impl Impl {
-    /// The name used in requests and tables: `pythreading`, `std`, `parking_lot`.
+    /// The name used in requests and tables: `pythreading`, `std`, `parking_lot`,
+    /// `crossbeam`, `rayon`.
     pub fn name(self) -> &'static str {
         match self {
             Impl::Pythreading => "pythreading",
             Impl::Std => "std",
             Impl::ParkingLot => "parking_lot",
+            Impl::Crossbeam => "crossbeam",
+            Impl::Rayon => "rayon",
         }
     }
 }
@@ -67,6 +76,8 @@ impl Impl {
 /// - std's `thread::spawn` (the start+join peer): unsupported on wasm32-unknown-unknown (std
 ///   cannot create a Web Worker). Browsers have no std peer for start+join; the browser
 ///   figures set pythreading's pool workers against a fresh Worker per thread instead.
+///
+/// crossbeam-channel and rayon run there (see [`queue_futures`] for rayon's workers).
 pub fn unsupported_in_browsers(key: &str, imp: Impl) -> Option<&'static str> {
     match (key, imp) {
         (_, Impl::ParkingLot) => Some("parking_lot's wasm parker needs its `nightly` feature"),
@@ -106,7 +117,8 @@ pub enum Goal {
     /// Several threads contending: at most 1.0× parking_lot natively (std where parking_lot
     /// has no such primitive), at most 1.0× std on both wasm platforms.
     Contended,
-    /// Rows with goals of their own (ping-pong, start+join: issue 1's and issue 4's).
+    /// Rows with goals of their own (ping-pong, start+join: issue 1's and issue 4's; the
+    /// queue/futures rows: issue 12's, which `benches/queue_futures.rs` prints).
     Other,
 }
 
@@ -127,7 +139,20 @@ macro_rules! workload {
     };
 }
 
-/// Every workload, in table order.
+/// The queue and executor rows of `benches/queue_futures.rs` (issue 12): a second table.
+pub mod queue_futures;
+
+/// The workload `key` of either table ([`WORKLOADS`], [`queue_futures::QUEUE_FUTURES`]): each
+/// sample server (the wasmtime module, the browser module) answers for both, so one build of
+/// each serves both benches.
+pub fn find(key: &str) -> Option<&'static Workload> {
+    WORKLOADS
+        .iter()
+        .chain(queue_futures::QUEUE_FUTURES)
+        .find(|w| w.key == key)
+}
+
+/// Every workload of `benches/primitives.rs`, in table order.
 pub const WORKLOADS: &[Workload] = &[
     workload!(
         "lock",

@@ -7,8 +7,9 @@ worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`), or wit
 
     python3 scripts/browser/bench_browser.py --serve [--pkg bench-pkg-abort]
                                             # sample server for `cargo bench --bench primitives
-                                            # -- --browser` (scripts/bench.sh --browser), one
-                                            # per module
+                                            # -- --browser` and `cargo bench --bench
+                                            # queue_futures -- --browser` (scripts/bench.sh
+                                            # --browser), one per module
     python3 scripts/browser/bench_browser.py --check [--pkg bench-pkg-abort] [--rounds 3]
                                             [--screenshot target/www-bench.png]
                                             # the live view loads and produces every figure
@@ -16,7 +17,7 @@ worker runs www/bench-pkg (built by `bash scripts/bench-web.sh --build`), or wit
 --serve prints a greeting line `{"browser": "Chromium 156... (headless)", "pkg": "bench-pkg",
 "panic": "unwind"}` (the browser and its version, the module's directory and how its panics
 end, as the module itself reports it) and then answers each stdin line
-like the other sample servers of benches/primitives.rs: `run KEY IMPL N` -> the elapsed ns of
+like the other sample servers of benches/harness/mod.rs (both benches' keys): `run KEY IMPL N` -> the elapsed ns of
 one sample measured inside the browser (or `error: ...`); `figures` -> one line of JSON with
 the start+join, memory, fresh-Worker and timer figures. The round trip through WebDriver
 (a few ms) is outside the measurement: the ns are timed by the worker itself.

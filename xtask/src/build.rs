@@ -193,7 +193,8 @@ pub fn wasi_examples(root: &Path, panic: Panic) -> Result<PathBuf> {
 }
 
 /// The benchmark built for wasmtime (release), the module `benches/primitives.rs --wasmtime`
-/// serves its wasm samples from (`scripts/bench.sh` builds it with [`Panic::Unwind`] and
+/// serves its wasm samples from, and `benches/queue_futures.rs --wasmtime` too (its server
+/// answers both benches' workloads; `scripts/bench.sh` builds it with [`Panic::Unwind`] and
 /// [`Panic::AbortNightly`] for that, and with [`Panic::Abort`] for `benches/runtimes.rs`).
 pub fn bench_wasm(root: &Path, panic: Panic) -> Result<PathBuf> {
     let mut cmd = wasi_cargo(root, panic)?;

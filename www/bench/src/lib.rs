@@ -4,9 +4,10 @@
 //! on pythreading's pool workers).
 //!
 //! Exports (all blocking: call them from the worker, never from the page):
-//! - [`request`]: the sample protocol of `benches/primitives.rs` (`run KEY IMPL N` → elapsed
-//!   ns, or `error: ...`), so the native bench samples the browser in its own interleaved
-//!   rounds (`--browser`, through `scripts/browser/bench_browser.py`).
+//! - [`request`]: the sample protocol of `benches/harness/mod.rs` (`run KEY IMPL N` → elapsed
+//!   ns, or `error: ...`), so the native benches (`benches/primitives.rs` and
+//!   `benches/queue_futures.rs`, whose workloads this module includes too) sample the browser
+//!   in their own interleaved rounds (`--browser`, through `scripts/browser/bench_browser.py`).
 //! - [`live_row`]: one workload measured here alone (calibrated, interleaved rounds,
 //!   medians), for the live view `www/bench.html`.
 //! - [`start_join_figures`], [`memory_figures`], [`timer_resolution_ns`]: issue 4's start+join
@@ -50,11 +51,10 @@ pub fn setup() {
     workloads::set_clock(now_ns);
 }
 
+/// A workload of either table (the primitives' and the queue/futures bench's: the `run`
+/// requests of both benches come here; the live view and `workloads` list the primitives').
 fn find(key: &str) -> Result<&'static Workload, String> {
-    WORKLOADS
-        .iter()
-        .find(|w| w.key == key)
-        .ok_or_else(|| format!("no workload {key:?}"))
+    workloads::find(key).ok_or_else(|| format!("no workload {key:?}"))
 }
 
 fn variant(key: &str, imp: &str) -> Result<&'static Variant, String> {
