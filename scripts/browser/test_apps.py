@@ -22,6 +22,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -139,6 +140,12 @@ class DevServer:
         wait_port(self.port, timeout=60)
 
     def close(self):
+        # `npx` runs vite as its child: end the whole session (start_new_session above), else
+        # vite outlives npx and keeps serving.
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         stop(self.proc)
 
 
