@@ -19,6 +19,14 @@
 # CHROMEDRIVER, CHROMIUM, GECKODRIVER and FIREFOX
 # override the paths, as in scripts/browser/headless.py.
 #
+# The runner's page server (tiny_http 0.12) answers at most 4 connections opened at once
+# reliably: its pool starts 4 threads, a connection is a thread for as long as the browser keeps
+# it alive, and one accepted in a burst beyond the idle threads can wait in the pool's queue
+# until another connection closes (minutes, in Chromium). A test page fetches its glue's
+# snippets all at once, so it needs as many connections at start as there are snippets: more
+# than 4 and the page may never print "Loading Wasm module". The crate keeps its JS in two
+# snippets (src/js/exports.js, src/sys/web/worker.js) and a suite adds at most two inline_js.
+#
 # WebKit (opt-in: PYTHREADING_BROWSERS="chromium firefox webkit"): Debian's WebKitWebDriver
 # (apt-get install webkit2gtk-driver xvfb; $WEBKITWEBDRIVER overrides the path) with its default
 # browser, WebKitGTK's MiniBrowser, on an Xvfb display this script starts, and
@@ -46,7 +54,7 @@ BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 SUITES=("$@")
 if [ ${#SUITES[@]} -eq 0 ]; then
-  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args browser_js_parity rayon)
+  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args browser_js_parity browser_js_thread browser_js_thread_ui rayon)
   # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then

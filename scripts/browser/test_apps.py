@@ -22,6 +22,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -51,6 +52,7 @@ EXPECTED = [
     "page: the worker says: found the lock held: true; acquired it once released, released 2 slots, "
     "set the event",
     "page: lock free again: true",
+    "page: JS thread js-thread ran: true, alive=false",
 ]
 
 BUNDLERS = ["plain", "vite-dev", "vite-build", "webpack"]
@@ -90,7 +92,7 @@ def build(app, bundler):
     """Builds `bundler`'s variant; returns the directory to serve (None: the dev server)."""
     if bundler == "plain":
         # No bundler: the page and worker import the package's entry by its path.
-        for name in ("index.html", "main.js", "app-worker.js"):
+        for name in ("index.html", "main.js", "app-worker.js", "js-thread.js"):
             with open(os.path.join(app, "src", name)) as f:
                 text = f.read()
             text = text.replace("from 'pythreading-web'",
@@ -138,6 +140,12 @@ class DevServer:
         wait_port(self.port, timeout=60)
 
     def close(self):
+        # `npx` runs vite as its child: end the whole session (start_new_session above), else
+        # vite outlives npx and keeps serving.
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         stop(self.proc)
 
 

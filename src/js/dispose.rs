@@ -14,13 +14,18 @@
 //! reachable from Rust, but their instances are: the first time a lock type is made or taken
 //! on a thread, a throwaway instance of each goes to `disposeReleases` in `exports.js`, which
 //! sets its prototype's `[Symbol.dispose]` and frees it. Once per thread (each thread has its
-//! own copy of the glue and its classes).
+//! own copy of the glue and its classes). The same pass names every class on its prototype
+//! (`brand`, in the same file), which is how a JS thread's arguments are recognised as the
+//! library's objects (`thread.rs`).
 
+use super::barrier::JsBarrier;
 use super::bounded_semaphore::JsBoundedSemaphore;
 use super::condition::JsCondition;
+use super::event::JsEvent;
 use super::lock::JsLock;
 use super::rlock::JsRLock;
 use super::semaphore::JsSemaphore;
+use super::thread::JsThread;
 use std::cell::Cell;
 use wasm_bindgen::prelude::*;
 
@@ -28,6 +33,9 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_name = disposeReleases)]
     fn dispose_releases(instance: JsValue);
+    /// Names the class on the prototype, so that a JS thread's arguments can be recognised as
+    /// the library's objects (`thread.rs`).
+    fn brand(instance: JsValue, name: &str);
 }
 
 thread_local! {
@@ -44,4 +52,17 @@ pub(super) fn ensure() {
     dispose_releases(JsCondition(crate::Condition::new()).into());
     dispose_releases(JsSemaphore(crate::Semaphore::new(0)).into());
     dispose_releases(JsBoundedSemaphore(crate::BoundedSemaphore::new(0)).into());
+    brand(JsLock(crate::Lock::new()).into(), "Lock");
+    brand(JsRLock(crate::RLock::new()).into(), "RLock");
+    brand(JsCondition(crate::Condition::new()).into(), "Condition");
+    brand(JsSemaphore(crate::Semaphore::new(0)).into(), "Semaphore");
+    brand(
+        JsBoundedSemaphore(crate::BoundedSemaphore::new(0)).into(),
+        "BoundedSemaphore",
+    );
+    brand(JsEvent(crate::Event::new()).into(), "Event");
+    if let Ok(b) = crate::Barrier::new(1) {
+        brand(JsBarrier(b).into(), "Barrier");
+    }
+    brand(JsThread(crate::current_thread()).into(), "Thread");
 }

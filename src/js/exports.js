@@ -1,7 +1,15 @@
 // What pythreading's JS API defines in JS rather than in Rust: the error classes (Python's
-// exceptions as subclasses of `Error`), `TIMEOUT_MAX`, and `[Symbol.dispose]` of the locks.
+// exceptions as subclasses of `Error`), `TIMEOUT_MAX`, `[Symbol.dispose]` of the locks, and
+// the JS side of JS threads (the section at the end).
 //
-// A wasm-bindgen snippet (src/js/error.rs and src/js/module.rs import it): the glue imports
+// One snippet for all of src/js on purpose: every snippet is one more module the page fetches
+// at start, at the same time as the others, and wasm-bindgen-test-runner's server (tiny_http
+// 0.12) answers at most 4 connections opened at once reliably (its pool starts 4 threads, and
+// a connection accepted in a burst beyond them can wait in its queue until another connection
+// closes: the page never loads). The test pages already fetch 4 modules at start (this file,
+// src/sys/web/worker.js and the test's inline snippets). See scripts/test-browser.sh.
+//
+// A wasm-bindgen snippet (src/js/error.rs, module.rs, dispose.rs, thread.rs import it): the glue imports
 // this file and re-exports its classes and constants (`reexport`), so `import { RuntimeError } from 'pythreading-web'` (or
 // from the glue itself, unbundled) gives the very classes the library throws, and
 // `e instanceof RuntimeError`, `e instanceof Error` both hold. The hierarchy is Python's:
@@ -91,4 +99,158 @@ export function disposeReleases(instance) {
     });
   }
   instance.free();
+}
+
+// ---- JS threads (src/js/thread.rs): the JS side of `new Thread({ target, export, args })` ----
+//
+// On the thread that starts one, `postJob` broadcasts the target (an absolute module URL), the
+// export's name and the arguments on this module instance's BroadcastChannel, with the
+// library's objects (Lock, Event, ..., Thread) among the arguments replaced by a tag naming
+// their class and a handle (`x.handle()`). The spawner keeps the message (src/sys/web/worker.js)
+// until the pool worker that takes the thread asks for it.
+//
+// On that pool worker, `runJob` asks the spawner for the message, imports the module, rebuilds
+// the tagged objects from their handles (`rebuild(class, handle)`, in Rust: `X.fromHandle`),
+// calls the export and awaits what it returns, then reports the end (`done(null)` or
+// `done(thrown)`). Its promise is left under a global symbol for the worker loop, which awaits
+// it before the worker takes its next job.
+
+const BRAND = Symbol.for('pythreading.class');
+const TAG = '__pythreading_handle';
+const JOB = Symbol.for('pythreading.jsThreadJob');
+
+/// Names the class of `instance` (a throwaway instance of one of the library's classes) on
+/// its prototype, so that arguments can be recognised as the library's objects (class names
+/// do not survive minifiers), and frees it.
+export function brand(instance, name) {
+  Object.defineProperty(Object.getPrototypeOf(instance), BRAND, {
+    value: name,
+    configurable: true,
+    enumerable: false,
+  });
+  instance.free();
+}
+
+// What a BroadcastChannel cannot carry (it reaches other agent clusters, so the receiver gets
+// a `messageerror` instead of the message): refused at `start()` instead of lost.
+function unsendable(v) {
+  const shared = (b) => typeof SharedArrayBuffer !== 'undefined' && b instanceof SharedArrayBuffer;
+  if (shared(v) || (ArrayBuffer.isView(v) && shared(v.buffer))) return 'a SharedArrayBuffer';
+  if (typeof WebAssembly !== 'undefined' && (v instanceof WebAssembly.Module || v instanceof WebAssembly.Memory)) {
+    return `a WebAssembly.${v instanceof WebAssembly.Module ? 'Module' : 'Memory'}`;
+  }
+  return null;
+}
+
+// Arrays and plain objects are walked (each object once); the library's objects become tags.
+function tag(v, seen) {
+  if (v === null || typeof v !== 'object') return v;
+  if (v[BRAND]) return { [TAG]: v[BRAND], handle: v.handle() };
+  const bad = unsendable(v);
+  if (bad) {
+    throw new classes.TypeError(
+      `a JS thread's args cannot hold ${bad} (they travel by BroadcastChannel): share state ` +
+        'through the library\'s objects (Lock, Event, Semaphore, ...) instead',
+    );
+  }
+  if (seen.has(v)) return seen.get(v);
+  if (Array.isArray(v)) {
+    const out = [];
+    seen.set(v, out);
+    for (const x of v) out.push(tag(x, seen));
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    const out = {};
+    seen.set(v, out);
+    for (const k of Object.keys(v)) out[k] = tag(v[k], seen);
+    return out;
+  }
+  return v; // Map, Date, typed arrays, ...: structured clone as they are
+}
+
+function untag(v, rebuild, seen) {
+  if (v === null || typeof v !== 'object') return v;
+  if (typeof v[TAG] === 'string' && typeof v.handle === 'number') return rebuild(v[TAG], v.handle);
+  if (seen.has(v)) return v;
+  seen.add(v);
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = untag(v[i], rebuild, seen);
+  } else {
+    const proto = Object.getPrototypeOf(v);
+    if (proto === Object.prototype || proto === null) {
+      for (const k of Object.keys(v)) v[k] = untag(v[k], rebuild, seen);
+    }
+  }
+  return v;
+}
+
+let channels = new Map();
+function channel(name) {
+  let bc = channels.get(name);
+  if (!bc) {
+    bc = new BroadcastChannel(name);
+    channels.set(name, bc);
+  }
+  return bc;
+}
+
+/// Publishes a thread's target and arguments. Throws (a `DataCloneError`) if an argument
+/// cannot be cloned; then nothing was sent.
+export function postJob(channelName, id, target, exportName, args) {
+  channel(channelName).postMessage({ id, target, export: exportName, args: tag(args, new Map()) });
+}
+
+/// Withdraws a published job whose thread did not start.
+export function cancelJob(channelName, id) {
+  channel(channelName).postMessage({ id, cancel: true });
+}
+
+/// An absolute URL for a module target: a `URL` or a string, resolved against this thread's
+/// location (the page's, or the worker script's); `null` if it is neither.
+export function moduleUrl(target) {
+  if (target instanceof URL) return target.href;
+  if (typeof target !== 'string') return null;
+  try {
+    return new URL(target, globalThis.location && globalThis.location.href).href;
+  } catch (e) {
+    return undefined;
+  }
+}
+
+function ask(id) {
+  return new Promise((resolve) => {
+    const on = ({ data }) => {
+      if (data && data.jsThreadJob && data.jsThreadJob.id === id) {
+        self.removeEventListener('message', on);
+        resolve(data.jsThreadJob);
+      }
+    };
+    self.addEventListener('message', on);
+    self.postMessage({ jsThreadAsk: id });
+  });
+}
+
+/// Runs job `id` on this pool worker once the current wasm call has returned (see the top).
+export function runJob(id, rebuild, done) {
+  globalThis[JOB] = (async () => {
+    try {
+      const job = await ask(id);
+      const mod = await import(/* webpackIgnore: true */ /* @vite-ignore */ job.target);
+      const fn = mod[job.export];
+      if (typeof fn !== 'function') {
+        throw new globalThis.TypeError(`the module ${job.target} has no exported function '${job.export}'`);
+      }
+      const args = untag(job.args, rebuild, new Set());
+      await fn(...args);
+      done(null);
+    } catch (e) {
+      try {
+        done(e === null || e === undefined ? new Error(String(e)) : e);
+      } catch (e2) {
+        console.error('pythreading: ending a JS thread failed:', e2);
+      }
+    }
+  })();
 }

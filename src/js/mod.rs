@@ -23,6 +23,11 @@
 //! so `e instanceof BrokenBarrierError` works, with Python's `message` where Python has one
 //! (`release unlocked lock`, ...); the async methods reject with them.
 //!
+//! JS code starts threads too: `new Thread({ target, export, args, name, daemon })` and
+//! `new Timer(interval, { target, export, args })` run a JS module's export on a pool worker,
+//! the library's objects among the arguments arriving as objects (`thread.rs`, `timer.rs`,
+//! and the JS threads section of `exports.js` for the JS side).
+//!
 //! Python's module functions and constants are here too: `getNativeId()`, `stackSize(size?)`,
 //! `TIMEOUT_MAX` (`module.rs`), `setExcepthook(fn)` (`excepthook.rs`); and the lock types'
 //! `[Symbol.dispose]` releases, so JS's `using` is Python's `with` (`dispose.rs`).
@@ -79,6 +84,7 @@ crate::sys::on_web! {
     mod rlock;
     mod semaphore;
     mod thread;
+    mod timer;
     mod waiting;
 
     pub use barrier::JsBarrier as Barrier;
@@ -90,4 +96,5 @@ crate::sys::on_web! {
     pub use rlock::JsRLock as RLock;
     pub use semaphore::JsSemaphore as Semaphore;
     pub use thread::JsThread as Thread;
+    pub use timer::JsTimer as Timer;
 }

@@ -132,3 +132,261 @@ pub fn get_ident() -> f64 {
 }
 
 transferable!(JsThread, crate::Thread, Thread);
+
+// ---- JS threads: `new Thread({ target, export, args, name, daemon })` -------------------------
+
+#[wasm_bindgen(module = "/src/js/exports.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = postJob, catch)]
+    fn post_job(
+        channel: &str,
+        id: u32,
+        target: &str,
+        export: &str,
+        args: &JsValue,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = cancelJob)]
+    fn cancel_job(channel: &str, id: u32);
+    #[wasm_bindgen(js_name = moduleUrl)]
+    fn module_url(target: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = runJob)]
+    fn run_job(id: u32, rebuild: JsValue, done: JsValue);
+}
+
+/// A JS thread not started yet: what `start()` publishes for the pool worker that runs it.
+struct Pending {
+    id: u32,
+    target: String,
+    export: String,
+    args: JsValue,
+}
+
+thread_local! {
+    /// The JS threads made on this thread and not yet started, by thread (their arguments are
+    /// JS values of this thread, so they stay here until `start()` sends them).
+    static PENDING: std::cell::RefCell<std::collections::HashMap<crate::Thread, Pending>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// A field of the options object (`undefined` if missing).
+fn field(o: &JsValue, k: &str) -> JsValue {
+    js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The object that `rebuild(class, handle)` gives for a tagged argument: `X.fromHandle`.
+fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
+    use super::{barrier::*, bounded_semaphore::*, condition::*, event::*, lock::*, rlock::*};
+    use super::semaphore::*;
+    match class.as_str() {
+        "Lock" => JsLock::from_handle(handle).map(Into::into),
+        "RLock" => JsRLock::from_handle(handle).map(Into::into),
+        "Condition" => JsCondition::from_handle(handle).map(Into::into),
+        "Semaphore" => JsSemaphore::from_handle(handle).map(Into::into),
+        "BoundedSemaphore" => JsBoundedSemaphore::from_handle(handle).map(Into::into),
+        "Event" => JsEvent::from_handle(handle).map(Into::into),
+        "Barrier" => JsBarrier::from_handle(handle).map(Into::into),
+        "Thread" => JsThread::from_handle(handle).map(Into::into),
+        other => Err(py_err(crate::Error::Value(format!(
+            "{other} is not a class of pythreading"
+        )))),
+    }
+}
+
+/// What escaped a JS thread's target, for the excepthook: the error's `name`, `message` and
+/// `stack` (or the thrown value, for a non-Error).
+fn thrown_args(e: &JsValue) -> crate::ExceptHookArgs {
+    let text = |k: &str| field(e, k).as_string();
+    let (exc_type, exc_value) = match (text("name"), text("message")) {
+        (Some(n), m) if e.is_object() => (n, m),
+        _ => (
+            "Error".to_string(),
+            e.as_string()
+                .or_else(|| js_sys::JSON::stringify(e).ok().and_then(|s| s.as_string())),
+        ),
+    };
+    crate::ExceptHookArgs {
+        exc_type,
+        exc_value,
+        exc_traceback: text("stack"),
+        thread: None,
+    }
+}
+
+/// The target closure of a JS thread (or a JS `Timer`'s function), run on the pool worker:
+/// it hands over to JS (`runJob`), and the thread ends when the export's promise settles.
+pub(super) fn js_job(id: u32) -> impl FnOnce() + Send + 'static {
+    move || {
+        crate::thread::defer_finish();
+        crate::sys::defer_to_js();
+        let rebuild = Closure::<dyn FnMut(String, u32) -> Result<JsValue, JsValue>>::new(rebuild)
+            .into_js_value();
+        let done = Closure::once_into_js(move |e: JsValue| {
+            let exception = (!e.is_null()).then(|| thrown_args(&e));
+            crate::thread::finish_deferred(exception);
+        });
+        run_job(id, rebuild, done);
+    }
+}
+
+/// The parts of `{ target, export, args }` (also a JS `Timer`'s function), checked.
+pub(super) fn job_options(options: &JsValue, call: &str) -> Result<(String, String, JsValue), JsValue> {
+    let target = field(options, "target");
+    required(&target, call, "target")?;
+    let url = module_url(&target);
+    let url = match url.as_string() {
+        Some(u) => u,
+        None if url.is_null() => {
+            return Err(type_err(format!(
+                "target must be a module URL (a string or a URL), not {}",
+                type_name(&target)
+            )))
+        }
+        None => {
+            return Err(py_err(crate::Error::Value(format!(
+                "target is not a valid URL: {}",
+                target.as_string().unwrap_or_default()
+            ))))
+        }
+    };
+    let export = field(options, "export");
+    let export = if omitted(&export) {
+        "default".to_string()
+    } else {
+        export.as_string().ok_or_else(|| {
+            type_err(format!("export must be a string, not {}", type_name(&export)))
+        })?
+    };
+    let args = field(options, "args");
+    let args = if omitted(&args) {
+        js_sys::Array::new().into()
+    } else if js_sys::Array::is_array(&args) {
+        args
+    } else {
+        return Err(type_err(format!(
+            "args must be an array, not {}",
+            type_name(&args)
+        )));
+    };
+    Ok((url, export, args))
+}
+
+/// A fresh id for a JS thread's job.
+pub(super) fn next_job_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    // Relaxed: only uniqueness matters.
+    NEXT.fetch_add(1, Relaxed) + 1
+}
+
+/// Publishes the job of a JS thread made on this thread (if `t` is one), then starts `t`.
+pub(super) fn start_js(t: &crate::Thread) -> Result<(), JsValue> {
+    let pending = PENDING.with(|p| p.borrow_mut().remove(t));
+    let Some(p) = pending else {
+        return t.start().map_err(py_err);
+    };
+    let keep = |p: Pending| PENDING.with(|m| m.borrow_mut().insert(t.clone(), p));
+    if t.ident().is_some() {
+        keep(p);
+        return t.start().map_err(py_err); // "threads can only be started once"
+    }
+    if !crate::sys::pool_ready() {
+        keep(p);
+        return Err(py_err(crate::Error::Runtime(
+            "a JS thread needs the thread pool running: await initThreads(n) first".into(),
+        )));
+    }
+    super::dispose::ensure();
+    let channel = crate::sys::js_channel();
+    if let Err(e) = post_job(&channel, p.id, &p.target, &p.export, &p.args) {
+        keep(p);
+        return Err(e);
+    }
+    t.start().map_err(|e| {
+        cancel_job(&channel, p.id);
+        py_err(e)
+    })
+}
+
+/// Registers a JS thread's job for `start()`.
+pub(super) fn pending(t: &crate::Thread, id: u32, target: String, export: String, args: JsValue) {
+    PENDING.with(|p| {
+        p.borrow_mut().insert(
+            t.clone(),
+            Pending {
+                id,
+                target,
+                export,
+                args,
+            },
+        )
+    });
+}
+
+#[wasm_bindgen(js_class = Thread)]
+impl JsThread {
+    /// `new Thread({ target, export, args, name, daemon })`: a thread that imports the module
+    /// `target` (a URL, or a string resolved against this thread's location; under a bundler,
+    /// `new URL('./t.js', import.meta.url)`) on a pool worker and calls its export `export`
+    /// (default `'default'`) with `args` (an array, structured-cloned at `start()`; the
+    /// library's objects among them, `Lock`, `Event`, ..., arrive as objects on the same
+    /// state). The thread ends when the function returns, or when the promise it returns
+    /// settles; a throw (or a rejection) goes to the excepthook. `TypeError` for a missing or
+    /// wrong-typed option.
+    ///
+    /// ```js
+    /// // worker-task.js: export default function (lock, n) { lock.acquire(); ...; lock.release(); }
+    /// const t = new Thread({ target: new URL('./worker-task.js', import.meta.url), args: [lock, 5] });
+    /// t.start();
+    /// await t.joinAsync();
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(
+            unchecked_param_type = "{ target: string | URL, export?: string, args?: unknown[], name?: string, daemon?: boolean }"
+        )]
+        options: JsValue,
+    ) -> Result<JsThread, JsValue> {
+        required(&options, "Thread", "options")?;
+        if !options.is_object() {
+            return Err(type_err(format!(
+                "Thread options must be an object, not {}",
+                type_name(&options)
+            )));
+        }
+        let (target, export, args) = job_options(&options, "Thread")?;
+        let name = field(&options, "name");
+        let name = if omitted(&name) {
+            None
+        } else {
+            Some(name.as_string().ok_or_else(|| {
+                type_err(format!("name must be a string, not {}", type_name(&name)))
+            })?)
+        };
+        let daemon = field(&options, "daemon");
+        let daemon = if omitted(&daemon) {
+            None
+        } else {
+            Some(daemon.as_bool().ok_or_else(|| {
+                type_err(format!("daemon must be a boolean, not {}", type_name(&daemon)))
+            })?)
+        };
+        let id = next_job_id();
+        let mut b = crate::Thread::builder().target(js_job(id));
+        if let Some(n) = name {
+            b = b.name(n);
+        }
+        if let Some(d) = daemon {
+            b = b.daemon(d);
+        }
+        let t = b.build();
+        pending(&t, id, target, export, args);
+        Ok(JsThread(t))
+    }
+
+    /// Starts the thread (once: again is `RuntimeError`). A JS thread needs the pool running
+    /// (`await initThreads(n)` first, else `RuntimeError`), and its arguments must be
+    /// structured-cloneable (else the `DataCloneError`, and it is not started).
+    pub fn start(&self) -> Result<(), JsValue> {
+        start_js(&self.0)
+    }
+}

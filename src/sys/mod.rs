@@ -201,6 +201,11 @@ pub(crate) use on_web;
 #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
 pub(crate) use thread::word_index;
 
+/// JS threads in browsers (src/js/thread.rs): a job that goes on in JS, the pool's readiness
+/// and the channel of their arguments.
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+pub(crate) use thread::{defer_to_js, js_channel, pool_ready};
+
 // ---- diagnostics -------------------------------------------------------------------------
 
 /// Writes a report (the excepthook's) where the platform shows errors, in one piece so that

@@ -29,6 +29,9 @@
 //!   [`worker_trapped`] on the same instance, which runs the trap handler the thread layer registered (`super::thread_trapped`): the
 //!   excepthook reports, `Local` values are dropped, the thread is marked stopped and joiners
 //!   return. The worker then closes like any other.
+//! * **JS threads** (`src/js/thread.rs`): a job may go on in JS ([`defer_to_js`]): the worker
+//!   loop returns to `worker.js`, which awaits the JS target in the worker's event loop and
+//!   comes back through [`worker_continue`]; the worker counts as busy meanwhile.
 //! * **Starting without `initThreads`.** `worker.js` creates a spawner as soon as the glue
 //!   is imported on a thread outside the pool; the first `start()` hands it the module and memory
 //!   ([`lazy_init`]) and waits until the pool runs. That works when the importing thread has
@@ -295,6 +298,7 @@ fn start_pool(spares: u32) {
     let timeout_ms = start_timeout().map_or(f64::INFINITY, |d| d.as_millis() as f64);
     let fail = wasm_bindgen::closure::Closure::once_into_js(fail_pool);
     glue::start_spawner(
+        &js_channel(),
         &glue::glue_url(),
         wasm_bindgen::module(),
         wasm_bindgen::memory(),
@@ -430,6 +434,11 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
             }
         };
         (job.run)();
+        if JS_JOB.with(|j| j.replace(false)) {
+            // The thread goes on in JS ([`defer_to_js`]): the worker stays busy until JS
+            // comes back through [`worker_continue`].
+            return JS_JOB_CODE;
+        }
         let mut p = POOL.lock();
         done_finishing(&mut p);
         match AFTER_JOB {
@@ -442,6 +451,52 @@ fn worker_loop(mut first: Option<Job>) -> u32 {
             AfterJob::Close => return 0,
         }
     }
+}
+
+thread_local! {
+    /// Set by [`defer_to_js`] during a job.
+    static JS_JOB: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What [`worker_main`] returns when the job went on in JS: never the address of a job (those
+/// are aligned) nor 0 or 1.
+const JS_JOB_CODE: u32 = 2;
+
+/// Called by a job that goes on in JS once its worker is back in its event loop (a JS
+/// thread's target: its module is imported and its export called there): the worker loop
+/// returns [`JS_JOB_CODE`] to `worker.js`, which awaits the JS side's promise and then calls
+/// [`worker_continue`]. The thread itself stays alive until the JS layer ends it.
+pub(crate) fn defer_to_js() {
+    JS_JOB.with(|j| j.set(true));
+}
+
+/// Back from a JS job ([`defer_to_js`]): the worker is idle again and takes the next job.
+/// Returns as [`worker_main`] does.
+pub(crate) fn worker_continue() -> u32 {
+    let mut p = POOL.lock();
+    p.idle += 1;
+    drop(p);
+    worker_loop(None)
+}
+
+/// True once the pool runs (JS threads need it: their arguments go through the spawner).
+pub(crate) fn pool_ready() -> bool {
+    READY.load(Acquire) == READY_OK
+}
+
+/// A name for this module instance's `BroadcastChannel` of JS thread arguments: random per
+/// instance, so that two pages of one origin do not read each other's.
+pub(crate) fn js_channel() -> String {
+    static TOKEN: AtomicU64 = AtomicU64::new(0);
+    let mut t = TOKEN.load(Acquire);
+    if t == 0 {
+        let fresh = (js_sys::Math::random() * 9.0e15) as u64 + 1;
+        t = match TOKEN.compare_exchange(0, fresh, AcqRel, Acquire) {
+            Ok(_) => fresh,
+            Err(existing) => existing,
+        };
+    }
+    format!("pythreading-js-threads-{t}")
 }
 
 /// The job of this worker trapped (a panic aborts on this target). The worker then closes: if

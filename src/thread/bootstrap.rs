@@ -19,6 +19,35 @@ thread_local! {
     static EXITING: Cell<bool> = const { Cell::new(false) };
     /// How many times the host's trap handler entered `after_trap` on this thread.
     static TRAP_STAGE: Cell<u8> = const { Cell::new(0) };
+    /// Set by [`defer_finish`]: the target went on asynchronously (a JS target in a browser),
+    /// so the thread ends later, in [`finish_deferred`].
+    static DEFERRED: Cell<bool> = const { Cell::new(false) };
+}
+
+// Only the JS binding layer (browsers) defers a thread's end.
+crate::sys::on_web! {
+    /// Called by a target that goes on after it returns (a JS thread's target, which runs once its
+    /// worker is back in its event loop): the bootstrap then leaves the thread alive and current
+    /// on this OS thread, and [`finish_deferred`] ends it.
+    pub(crate) fn defer_finish() {
+        DEFERRED.with(|d| d.set(true));
+    }
+
+    /// Ends the deferred crate thread current on this OS thread, first handing `exception` (what
+    /// escaped its target) to the excepthook. Does nothing if no thread was deferred here.
+    pub(crate) fn finish_deferred(exception: Option<ExceptHookArgs>) {
+        if !DEFERRED.with(|d| d.replace(false)) {
+            return;
+        }
+        let Some(me) = current_slot() else { return };
+        if let Some(mut args) = exception {
+            args.thread = Some(me.clone());
+            IN_RUN.with(|f| f.set(true));
+            excepthook::excepthook(&args);
+            IN_RUN.with(|f| f.set(false));
+        }
+        finish(&me);
+    }
 }
 
 /// Marker payload of `exit_thread()`.
@@ -34,6 +63,7 @@ pub(super) fn bootstrap(me: Thread) {
     }
     set_current(Some(me.clone()));
     EXITING.with(|e| e.set(false));
+    DEFERRED.with(|d| d.set(false));
     TRAP_STAGE.with(|s| s.set(0));
     IN_RUN.with(|f| f.set(true));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -46,6 +76,8 @@ pub(super) fn bootstrap(me: Thread) {
         me.run();
     }));
     if let Err(payload) = outcome {
+        // A panic ends the thread now, deferred or not.
+        DEFERRED.with(|d| d.set(false));
         if !payload.is::<ExitThread>() {
             excepthook::excepthook(&ExceptHookArgs::from_panic(
                 Some(me.clone()),
@@ -54,7 +86,15 @@ pub(super) fn bootstrap(me: Thread) {
         }
     }
     IN_RUN.with(|f| f.set(false));
+    if outcome_deferred() {
+        return;
+    }
     finish(&me);
+}
+
+/// True if the target deferred its end ([`defer_finish`]) and did not panic.
+fn outcome_deferred() -> bool {
+    DEFERRED.with(Cell::get)
 }
 
 fn finish(me: &Thread) {
@@ -89,6 +129,7 @@ pub(super) fn after_trap() {
         1 => excepthook::report_hook_failure(None),
         _ => {}
     }
+    DEFERRED.with(|d| d.set(false));
     IN_RUN.with(|f| f.set(false));
     finish(&me);
 }

@@ -34,6 +34,9 @@ use stack_size::STACK_SIZE;
 
 pub use bootstrap::exit_thread;
 pub(crate) use bootstrap::{in_run, IN_RUN};
+crate::sys::on_web! {
+    pub(crate) use bootstrap::{defer_finish, finish_deferred};
+}
 pub use builder::{Builder, Run};
 pub use hooks::{clear_profile, clear_trace, getprofile, gettrace, setprofile, settrace, Hook};
 pub use registry::{

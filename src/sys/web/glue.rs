@@ -18,6 +18,7 @@ extern "C" {
     #[wasm_bindgen(js_name = startSpawner)]
     #[allow(clippy::too_many_arguments)]
     pub(super) fn start_spawner(
+        channel: &str,
         glue_url: &str,
         module: JsValue,
         memory: JsValue,
@@ -106,6 +107,12 @@ pub fn __pythreading_job_stack(job: u32) -> u32 {
 #[wasm_bindgen(skip_typescript)]
 pub fn __pythreading_worker_resume(job: u32) -> u32 {
     super::worker_resume(job)
+}
+
+#[doc(hidden)]
+#[wasm_bindgen(skip_typescript)]
+pub fn __pythreading_worker_continue() -> u32 {
+    super::worker_continue()
 }
 
 #[doc(hidden)]

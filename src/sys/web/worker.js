@@ -12,7 +12,9 @@
 // * `pythreading-thread`: a pool worker. It loads the same module and memory, then runs Rust's
 //   worker loop, which takes thread bodies from a queue in the shared memory. When the loop
 //   returns (or the thread's panic trapped), the worker frees its stack and TLS
-//   (`__wbindgen_thread_destroy`) and closes.
+//   (`__wbindgen_thread_destroy`) and closes. A JS thread's job (src/js/exports.js) returns to
+//   this event loop instead: the worker awaits the target, then goes back to Rust's loop; it
+//   gets the target and arguments from the spawner, which keeps what `start()` broadcast.
 //
 // How a new worker gets the glue, in one of two ways:
 //
@@ -176,7 +178,7 @@ function describeLoadError(e) {
 /// `ready` the index of the word set to 1 once the spawner and the first pool workers run;
 /// `fail(reason)` marks the pool failed (the word becomes 2). `timeoutMs` bounds the wait for
 /// the pool (Infinity: none).
-export function startSpawner(glueUrl, module, memory, ctl, ready, timeoutMs, fail) {
+export function startSpawner(channel, glueUrl, module, memory, ctl, ready, timeoutMs, fail) {
   const words = new Int32Array(memory.buffer);
   let settled = false;
   const failOnce = (reason) => {
@@ -220,7 +222,7 @@ export function startSpawner(glueUrl, module, memory, ctl, ready, timeoutMs, fai
       timeoutMs,
     );
   }
-  w.postMessage({ role: SPAWNER, glueUrl: createWorkerFn ? null : glueUrl, module, memory, ctl, ready });
+  w.postMessage({ role: SPAWNER, channel, glueUrl: createWorkerFn ? null : glueUrl, module, memory, ctl, ready });
 }
 
 /// Wakes the spawner after Rust asked for more workers.
@@ -251,9 +253,43 @@ function markReady(words, ready) {
   if (Atomics.compareExchange(words, ready, 0, 1) === 0) Atomics.notify(words, ready);
 }
 
+// JS threads (src/js/thread.rs, src/js/exports.js): `start()` broadcasts the thread's target
+// and arguments on this instance's channel (any thread can, and it never waits); the pool
+// worker that takes the thread asks its creator, the spawner (which never blocks, so it always
+// answers), for them. The spawner keeps each until asked for (or cancelled).
+function jsThreadArgs(channel) {
+  const held = new Map(); // id -> the broadcast message
+  const asked = new Map(); // id -> the worker waiting for it
+  const bc = new BroadcastChannel(channel);
+  bc.onmessage = ({ data }) => {
+    if (!data || typeof data.id !== 'number') return;
+    if (data.cancel) {
+      held.delete(data.id);
+      return;
+    }
+    const w = asked.get(data.id);
+    if (w) {
+      asked.delete(data.id);
+      w.postMessage({ jsThreadJob: data });
+    } else {
+      held.set(data.id, data);
+    }
+  };
+  return (w, id) => {
+    const job = held.get(id);
+    if (job) {
+      held.delete(id);
+      w.postMessage({ jsThreadJob: job });
+    } else {
+      asked.set(id, w);
+    }
+  };
+}
+
 async function runSpawner(data, wasm) {
   const { glueUrl, module, memory, ctl, ready } = data;
   const words = new Int32Array(memory.buffer);
+  const giveJsJob = data.channel ? jsThreadArgs(data.channel) : () => {};
   // The first pool workers: the spawner reports ready once all of them have started.
   let initial = -1;
   const start = () => {
@@ -272,6 +308,8 @@ async function runSpawner(data, wasm) {
         if (initial > 0 && --initial === 0) markReady(words, ready);
       } else if (msg === 'exit') {
         live.delete(w);
+      } else if (msg && typeof msg.jsThreadAsk === 'number') {
+        giveJsJob(w, msg.jsThreadAsk);
       } else if (msg && msg.lost) {
         // The worker could not load the module: give its slot back so that Rust asks again;
         // while the pool is starting, that is the pool's failure.
@@ -301,15 +339,29 @@ async function runSpawner(data, wasm) {
   }
 }
 
-function runThread(wasm) {
+// What Rust's worker loop returns for a JS thread's job (src/sys/thread_web.rs, JS_JOB_CODE).
+const JS_JOB = 2;
+// Where the JS side of a JS thread's job (src/js/exports.js, a module of its own) leaves the
+// promise of its end for this loop.
+const JS_JOB_KEY = Symbol.for('pythreading.jsThreadJob');
+
+async function runThread(wasm) {
   postMessage('ready');
-  // What Rust's worker loop returns: 0 close, 1 fresh stack and TLS then loop again, or else
-  // the address of a job that needs a stack of another size (`threading.stack_size()`).
+  // What Rust's worker loop returns: 0 close, 1 fresh stack and TLS then loop again, 2 a JS
+  // thread's job (its target runs in this event loop: await it, then take the next job), or
+  // else the address of a job that needs a stack of another size (`threading.stack_size()`).
   let next = () => wasm.__pythreading_worker_main() >>> 0;
   for (;;) {
     let r = 0;
     try {
       r = next();
+      while (r === JS_JOB) {
+        const job = globalThis[JS_JOB_KEY];
+        globalThis[JS_JOB_KEY] = null;
+        // The job's promise never rejects (src/js/exports.js reports a throw itself).
+        if (job) await job;
+        r = wasm.__pythreading_worker_continue() >>> 0;
+      }
     } catch (e) {
       // A trap: a panic under panic=abort, or in an unwinding build what Rust aborts on (a
       // panic in a Drop during unwinding). (An unwinding panic never gets here: the crate's
@@ -358,7 +410,7 @@ export function serve(data, factory, wasm) {
       if (data.role === SPAWNER) {
         runSpawner(data, wasm).catch((err) => postMessage({ failed: `the spawner failed: ${err}` }));
       } else {
-        runThread(wasm);
+        runThread(wasm).catch((err) => console.error('pythreading: a thread worker failed:', err));
       }
     } catch (err) {
       console.error(`pythreading: ${data.role} worker failed:`, err);

@@ -3,7 +3,7 @@
 // thread started in Rust. Bundlers resolve the package name; without one, the test that builds
 // this app replaces it by the file './node_modules/pythreading-web/index.js' (browsers do not
 // resolve package names, and import maps do not reach workers).
-import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore, RuntimeError } from 'pythreading-web';
+import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore, RuntimeError, Thread } from 'pythreading-web';
 
 const lines = [];
 const log = (line) => {
@@ -63,6 +63,13 @@ async function main() {
   log(`page: the worker says: ${await fromWorker}`);
   log(`page: lock free again: ${await lock.acquireAsync(5)}`);
   lock.release();
+  // A JS thread: a module of the app, imported and called on a pool worker, with the page's
+  // Lock and an Event among its arguments (see js-thread.js).
+  const ran = new Event();
+  const jsThread = new Thread({ target: new URL('./js-thread.js', import.meta.url), args: [lock, ran, 42], name: 'js-thread' });
+  jsThread.start();
+  await jsThread.joinAsync(30);
+  log(`page: JS thread ${jsThread.name} ran: ${ran.isSet()}, alive=${jsThread.isAlive()}`);
   window.appResult = { ok: true, lines, startMs };
 }
 

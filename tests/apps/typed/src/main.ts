@@ -13,6 +13,7 @@ import init, {
   Event,
   Barrier,
   Thread,
+  Timer,
   currentThread,
   mainThread,
   enumerate,
@@ -78,6 +79,17 @@ export async function main(): Promise<string[]> {
   const ident: number | undefined = t.ident;
   const nativeId: number | undefined = t.nativeId;
   out.push(`thread ${t.name} ${t.isAlive()} ${t.daemon} ${ident !== undefined} ${nativeId !== undefined}`);
+  // A JS thread and a Timer: a module's export run on a pool worker.
+  const js = new Thread({ target: new URL('./task.ts', import.meta.url), export: 'task', args: [lock, ev, 5], name: 'task', daemon: true });
+  js.start();
+  js.join(1);
+  await js.joinAsync(5);
+  const timer = new Timer(0.1, { target: 'task.js', args: [ev] });
+  timer.start();
+  timer.cancel();
+  await timer.joinAsync();
+  const timerThread: Thread = timer.thread;
+  out.push(`js ${js.isAlive()} ${timer.isAlive()} ${timer.name} ${timerThread.name}`);
   const all: Thread[] = enumerate();
   out.push(`threads ${all.length} ${activeCount()} ${currentThread().name} ${mainThread().name}`);
   out.push(`ids ${getIdent()} ${getNativeId()} ${stackSize()} ${stackSize(0)}`);

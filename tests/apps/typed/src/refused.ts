@@ -1,6 +1,6 @@
 // What the types must refuse: each line below is a type error, and `@ts-expect-error` makes
 // tsc fail if it is not (types that decayed to `any` or `unknown` would accept everything).
-import { Lock, Barrier, Condition, TIMEOUT_MAX, RuntimeError, setExcepthook } from 'pythreading-web';
+import { Lock, Barrier, Condition, TIMEOUT_MAX, RuntimeError, setExcepthook, Thread, Timer } from 'pythreading-web';
 
 export function refused(): void {
   // @ts-expect-error: a string is not a timeout
@@ -17,4 +17,8 @@ export function refused(): void {
   void m;
   // @ts-expect-error: the hook takes a function
   setExcepthook(42);
+  // @ts-expect-error: a Thread made in JS needs options with a target
+  new Thread({ args: [] });
+  // @ts-expect-error: a Timer's interval is a number
+  new Timer('1', { target: 'x.js' });
 }
