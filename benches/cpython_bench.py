@@ -80,6 +80,35 @@ def event_pingpong(n):
     return elapsed
 
 
+def wake_latency(n):
+    """The Rust workload of the same key: set() to a waiter asleep for 100 µs, until it runs;
+    returns the sum of the waiter's latencies."""
+    ev = threading.Event()
+    ready = [0]
+    stamp = [0]
+    total = [0]
+
+    def partner():
+        for r in range(1, n + 1):
+            ready[0] = r
+            ev.wait()
+            total[0] += now() - stamp[0]
+            ev.clear()
+
+    t = threading.Thread(target=partner)
+    t.start()
+    for r in range(1, n + 1):
+        while ready[0] != r:
+            time.sleep(0)  # lets the partner take the GIL
+        t1 = now()
+        while now() - t1 < 100_000:
+            pass
+        stamp[0] = now()
+        ev.set()
+    t.join()
+    return total[0]
+
+
 def condition_pingpong(n):
     cond = threading.Condition()  # over an RLock, Python's default
     turn = [0]  # guarded by cond's lock
@@ -386,6 +415,7 @@ WORKLOADS = {
     "rlock": rlock,
     "event_pingpong": event_pingpong,
     "condition_pingpong": condition_pingpong,
+    "wake_latency": wake_latency,
     "semaphore": semaphore,
     "barrier": barrier,
     "thread_start_join": thread_start_join,

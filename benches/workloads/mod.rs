@@ -195,6 +195,20 @@ pub const WORKLOADS: &[Workload] = &[
         ]
     ),
     workload!(
+        "wake_latency",
+        "Wake-up of a sleeping Event waiter, set() until it runs",
+        Other,
+        [
+            (Pythreading, "Event", event_wake_latency::<threading::Event>),
+            (Std, "Mutex<bool>+Condvar", event_wake_latency::<StdEvent>),
+            (
+                ParkingLot,
+                "Mutex<bool>+Condvar",
+                event_wake_latency::<PlEvent>
+            ),
+        ]
+    ),
+    workload!(
         "semaphore",
         "Semaphore acquire+release (uncontended)",
         Uncontended,
@@ -634,6 +648,59 @@ pub fn event_pingpong<E: EventLike>(iters: u64) -> u64 {
     let elapsed = now_ns() - t0;
     join_partner(partner);
     elapsed
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wake-up latency: what a sleep costs the thread that is woken, the price spinning avoids (see
+// `sys::YIELDS_BEFORE_SLEEP` in the crate). The partner announces that it is about to wait,
+// then waits; the main thread lets `ASLEEP_NS` pass, busy (longer than any bounded spin, so
+// the partner is asleep in the platform's wait), stamps the time and sets the event; the
+// partner adds the time from the stamp until its wait returned. Returns that sum (not the
+// elapsed time, which is mostly the main thread's delay).
+
+/// How long the main thread lets the partner wait before setting the event: beyond the
+/// crate's spin (16 µs of yields at most, under wasmtime) and std's and parking_lot's (none).
+const ASLEEP_NS: u64 = 100_000;
+
+pub fn event_wake_latency<E: EventLike>(iters: u64) -> u64 {
+    use std::sync::atomic::AtomicU64;
+    let ev = E::create();
+    // `ready` = the round the partner is about to wait in; `stamp` = when `set()` was called;
+    // `total` = the partner's sum of latencies. Release/Acquire: the stamp is written before
+    // `set()`, whose own Release/Acquire (the event's lock or word) orders it for the partner.
+    let (ready, stamp, total) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicU64::new(0)),
+    );
+    let partner = {
+        let (ev, ready, stamp, total) = (ev.clone(), ready.clone(), stamp.clone(), total.clone());
+        spawn_partner(move || {
+            for round in 1..=iters {
+                ready.store(round, Ordering::Release);
+                ev.wait();
+                let woke = now_ns();
+                total.fetch_add(
+                    woke.saturating_sub(stamp.load(Ordering::Relaxed)),
+                    Ordering::Relaxed,
+                );
+                ev.clear();
+            }
+        })
+    };
+    for round in 1..=iters {
+        while ready.load(Ordering::Acquire) != round {
+            std::hint::spin_loop();
+        }
+        let t = now_ns();
+        while now_ns() - t < ASLEEP_NS {
+            std::hint::spin_loop();
+        }
+        stamp.store(now_ns(), Ordering::Relaxed);
+        ev.set();
+    }
+    join_partner(partner);
+    total.load(Ordering::Relaxed)
 }
 
 // ---------------------------------------------------------------------------------------------
