@@ -37,7 +37,7 @@
 # --no-wasmtime leaves the wasmtime columns out; with them, benches/runtimes.rs then puts the
 # host beside stock wasmtime 36 LTS on the same module (start-up, cached and not; thread
 # start+join), stable Rust's panic=abort module (stock 36 cannot load the unwinding one).
-# KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong,
+# KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong, wake_latency,
 # semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
 # rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
 # barrier_4, condition_notify_all; and issue 12's rows below: queue_{1x1,4x4}_{bounded,unbounded},
