@@ -7,6 +7,9 @@
 //! - a Semaphore(k) never admits more than k at once;
 //! - Event set/clear storms lose no waiter (every waiter blocked at a `set()` returns True);
 //! - a Barrier runs many cycles with distinct indices and its action once per cycle.
+//! - a `queue::Queue` (bounded and unbounded) passes every item exactly once between 4 × 4
+//!   threads mixing blocking, timed and polling calls; a `ThreadPoolExecutor`'s futures, waited
+//!   on while another thread cancels some, each end cancelled (never run) or with their value.
 //!
 //! Iteration counts are `base * PYTHREADING_STRESS_SCALE` (default 1 in release builds, 0.25 in
 //! debug builds, see `common::stress_iters`), so `cargo test` stays fast and
@@ -444,5 +447,155 @@ fn stress_barrier_many_cycles() {
         assert_eq!(actions.load(Ordering::SeqCst), cycles);
         assert_eq!(barrier.n_waiting(), 0);
         assert!(!barrier.broken());
+    })
+}
+
+/// `queue::Queue` with 4 producers × 4 consumers, bounded (a small `maxsize`, so putters wait
+/// too) and unbounded, consumers mixing `get`, `get(timeout)` and polling `get_nowait`: every
+/// item arrives exactly once. Exercises the queue's lock-free spin for an item before a
+/// condition wait and its counts of waiting getters and putters (`src/queue/base.rs`): a
+/// notification skipped while somebody waits would starve a consumer (the timeouts then fail
+/// the test instead of hanging it).
+#[crate::common::test]
+fn stress_queue_mpmc_every_item_once() {
+    use pythreading::queue::Queue;
+    with_timeout(STRESS_SECS, || {
+        const SIDE: usize = 4;
+        let total = stress_iters(100_000);
+        for maxsize in [3, 0] {
+            let q: Queue<usize> = Queue::new(maxsize);
+            let producers: Vec<_> = (0..SIDE)
+                .map(|p| {
+                    let q = q.clone();
+                    thread::spawn(move || {
+                        for item in (p..total).step_by(SIDE) {
+                            let r = if item % 2 == 0 {
+                                q.put(item)
+                            } else {
+                                q.put_timeout(item, LONG_TIMEOUT)
+                            };
+                            assert!(r.is_ok(), "put failed: {:?}", r.err().map(|e| e.error));
+                        }
+                    })
+                })
+                .collect();
+            let consumers: Vec<_> = (0..SIDE)
+                .map(|c| {
+                    let q = q.clone();
+                    thread::spawn(move || {
+                        let mut got = Vec::new();
+                        for k in 0..total / SIDE + usize::from(c < total % SIDE) {
+                            let item = match k % 3 {
+                                0 => q.get().unwrap(),
+                                1 => q.get_timeout(LONG_TIMEOUT).expect("consumer starved"),
+                                _ => loop {
+                                    match q.get_nowait() {
+                                        Ok(item) => break item,
+                                        Err(_) => std::thread::yield_now(),
+                                    }
+                                },
+                            };
+                            got.push(item);
+                        }
+                        got
+                    })
+                })
+                .collect();
+            for p in producers {
+                p.join().expect("producer panicked");
+            }
+            let mut all: Vec<usize> = Vec::with_capacity(total);
+            for c in consumers {
+                all.extend(c.join().expect("consumer panicked"));
+            }
+            assert!(q.empty(), "maxsize {maxsize}: items left over");
+            all.sort_unstable();
+            assert_eq!(
+                all.len(),
+                total,
+                "maxsize {maxsize}: items lost or duplicated"
+            );
+            assert!(
+                all.iter().enumerate().all(|(i, &v)| i == v),
+                "maxsize {maxsize}: items lost or duplicated"
+            );
+        }
+    })
+}
+
+/// `ThreadPoolExecutor` under two submitting threads, each waiting on its futures with
+/// `result()` and `result(timeout)` while a third cancels some of them: every future ends
+/// either cancelled (its task never ran) or finished with its own value, and the tasks that
+/// ran are exactly the futures that finished. Exercises a `Future`'s lazily made done-`Event`
+/// (`src/futures/future.rs`) racing with `finish` and `cancel`.
+#[crate::common::test]
+fn stress_executor_results_and_cancels() {
+    use pythreading::futures::ThreadPoolExecutor;
+    use pythreading::Error;
+    with_timeout(STRESS_SECS, || {
+        let n = stress_iters(20_000);
+        let ex = Arc::new(ThreadPoolExecutor::new(Some(THREADS)).unwrap());
+        let ran = Arc::new(AtomicUsize::new(0));
+        let submitters: Vec<_> = (0..2)
+            .map(|s| {
+                let (ex, ran) = (ex.clone(), ran.clone());
+                thread::spawn(move || {
+                    let (cancel_tx, cancel_rx) = std::sync::mpsc::channel();
+                    let canceller = thread::spawn(move || {
+                        for (k, f) in cancel_rx.into_iter().enumerate() {
+                            let f: pythreading::futures::Future<usize> = f;
+                            if k % 3 == 0 {
+                                f.cancel();
+                            }
+                        }
+                    });
+                    let mut finished = 0;
+                    for batch in 0..n / 100 {
+                        let fs: Vec<_> = (0..100)
+                            .map(|i| {
+                                let v = (s * n + batch * 100 + i) * 2;
+                                let ran = ran.clone();
+                                let f = ex
+                                    .submit(move || {
+                                        ran.fetch_add(1, Ordering::Relaxed);
+                                        v
+                                    })
+                                    .unwrap();
+                                cancel_tx.send(f.clone()).unwrap();
+                                (v, f)
+                            })
+                            .collect();
+                        for (k, (v, f)) in fs.into_iter().enumerate() {
+                            let r = if k % 2 == 0 {
+                                f.result()
+                            } else {
+                                f.result_timeout(LONG_TIMEOUT)
+                            };
+                            match r {
+                                Ok(got) => {
+                                    assert_eq!(got, v);
+                                    finished += 1;
+                                }
+                                Err(Error::Cancelled) => assert!(f.cancelled()),
+                                Err(e) => panic!("unexpected {e:?}"),
+                            }
+                        }
+                    }
+                    drop(cancel_tx);
+                    canceller.join().expect("canceller panicked");
+                    finished
+                })
+            })
+            .collect();
+        let finished: usize = submitters
+            .into_iter()
+            .map(|s| s.join().expect("submitter panicked"))
+            .sum();
+        ex.shutdown(true, false);
+        assert_eq!(
+            ran.load(Ordering::Relaxed),
+            finished,
+            "a cancelled task ran"
+        );
     })
 }

@@ -37,8 +37,10 @@
 //! [`SimpleQueue`](crate::queue::SimpleQueue); each worker is a crate [`Thread`](crate::Thread)
 //! (named, in `enumerate()`) that takes work items until it finds the `None` sentinel; an idle
 //! [`Semaphore`](crate::Semaphore) lets `submit` reuse an idle worker before it starts another.
-//! A [`Future`] is a [`Lock`](crate::Lock) and a [`Condition`](crate::Condition) over its
-//! state; `as_completed` and `wait` hang a waiter (a queue of finished futures) on each future.
+//! A [`Future`] is a lock over its state; a caller of `result()` that has to wait sleeps on an
+//! [`Event`](crate::Event) set when the future is done (see `future.rs` for why not a
+//! `Condition`); `as_completed` and `wait` hang a waiter (a queue of finished futures) on each
+//! future.
 
 mod future;
 mod thread_pool_executor;

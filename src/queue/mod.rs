@@ -59,6 +59,10 @@
 //! and three [`Condition`](crate::Condition)s over it (`not_empty`, `not_full`,
 //! `all_tasks_done`) carry the wake-ups. The classes differ only in their container (a
 //! `VecDeque`, a `Vec`, a `BinaryHeap`), which is what `Queue._put`/`_get` select in Python.
+//! Two departures, for speed, that change no behaviour (measured in `base.rs`): `put` and
+//! `get` notify only when a thread is counted as waiting, and a blocking `get` that finds the
+//! queue empty first spins briefly without the lock for an item about to come, before it
+//! waits on `not_empty`.
 //!
 //! # Browsers
 //!
