@@ -207,6 +207,25 @@ export function cancelJob(channelName, id) {
   channel(channelName).postMessage({ id, cancel: true });
 }
 
+/// Debugging aid (`__pythreadingHeldJsJobs`, src/js/thread.rs): resolves with how many posted
+/// jobs the spawner keeps, not yet asked for by a pool worker. The spawner answers on the
+/// channel; messages from one sender arrive in order, so jobs posted or cancelled on this
+/// thread before the query are counted as they stand.
+export function heldJobs(channelName) {
+  const bc = channel(channelName);
+  const query = Math.random();
+  return new Promise((resolve) => {
+    const on = ({ data }) => {
+      if (data && data.heldReply === query) {
+        bc.removeEventListener('message', on);
+        resolve(data.held);
+      }
+    };
+    bc.addEventListener('message', on);
+    bc.postMessage({ heldQuery: query });
+  });
+}
+
 /// An absolute URL for a module target: a `URL` or a string, resolved against this thread's
 /// location (the page's, or the worker script's); `null` if it is neither.
 export function moduleUrl(target) {
