@@ -107,7 +107,8 @@ export function disposeReleases(instance) {
 // export's name and the arguments on this module instance's BroadcastChannel, with the
 // library's objects (Lock, Event, ..., Thread) among the arguments replaced by a tag naming
 // their class and a handle (`x.handle()`). The spawner keeps the message (src/sys/web/worker.js)
-// until the pool worker that takes the thread asks for it.
+// until the pool worker that takes the thread asks for it, or until `cancelJob` withdraws it
+// (a start that failed after posting, or a JS `Timer` cancelled before its function ran).
 //
 // On that pool worker, `runJob` asks the spawner for the message, imports the module, rebuilds
 // the tagged objects from their handles (`rebuild(class, handle)`, in Rust: `X.fromHandle`),

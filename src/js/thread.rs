@@ -375,7 +375,9 @@ pub(super) fn next_job_id() -> u32 {
     NEXT.fetch_add(1, Relaxed) + 1
 }
 
-/// Publishes the job of a JS thread made on this thread (if `t` is one), then starts `t`.
+/// Publishes the job of a JS thread made on this thread (if `t` is one), then starts `t`. A
+/// JS thread made on another thread is refused (`RuntimeError`, `t` left unstarted): its job
+/// is that thread's to send, and a pool worker taking `t` would wait for it forever.
 pub(super) fn start_js(t: &crate::Thread) -> Result<(), JsValue> {
     use std::sync::atomic::Ordering::{Relaxed, Release};
     let pending = PENDING.with(|p| p.borrow_mut().remove(t));
