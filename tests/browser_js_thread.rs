@@ -5,7 +5,9 @@
 //! `nativeId`, `daemon`; `Timer(interval, { target, export, args })` and `cancel()`; an async
 //! target's thread lives until its promise settles; a throw goes
 //! to the excepthook and joiners return; bad options are `TypeError`s, a second `start()` a
-//! `RuntimeError`, arguments that cannot be cloned leave the thread unstarted. In a dedicated
+//! `RuntimeError`, arguments that cannot be cloned leave the thread unstarted; `start()` on a
+//! thread other than the creator is a `RuntimeError`; an unstarted thread freed and a cancelled
+//! timer leave nothing behind (the hidden debugging exports count). In a dedicated
 //! worker; the targets are exports of this file's own JS module (`here()` is its URL).
 //!
 //! Run with `bash scripts/test-browser.sh browser_js_thread`.
@@ -43,6 +45,22 @@ export function boom() {
 
 export default function (ev) {
   ev.set();
+}
+
+// A JS thread made on another thread cannot be started here: RuntimeError, and it stays
+// unstarted (its creator starts it afterwards).
+export function startOther(t, ok) {
+  try {
+    t.start();
+  } catch (e) {
+    if (!(e instanceof Error) || e.name !== 'RuntimeError' || !e.message.includes('only the thread that made it can start it')) {
+      throw new Error(`refused with ${e.name}: ${e.message}`);
+    }
+    if (t.isAlive() || t.ident !== undefined) throw new Error('the refused thread started');
+    ok.set();
+    return;
+  }
+  throw new Error('start() of a JS thread made on another thread did not throw');
 }
 
 // ---- the checks: run on the test's worker ------------------------------------------------------
@@ -156,6 +174,67 @@ export async function jsThreadJs(url) {
   const t6 = new g.Thread({ target: here(), args: [() => 1] });
   check('uncloneable args', caught(() => t6.start()).split(':')[0], 'DataCloneError');
   check('not started', t6.isAlive() || t6.ident !== undefined, false);
+  t6.free();
+
+  // start() of a JS thread (or a timer's thread) on a thread other than its creator: refused.
+  for (const [what, make] of [
+    ['thread', () => new g.Thread({ target: here(), args: [new g.Event()] })],
+    ['timer', () => new g.Timer(0, { target: here(), args: [new g.Event()] }).thread],
+  ]) {
+    const other = make(), ok = new g.Event();
+    const starter = new g.Thread({ target: here(), export: 'startOther', args: [other, ok] });
+    starter.start();
+    await starter.joinAsync(30);
+    check(`${what} started elsewhere: refused there`, ok.isSet(), true);
+    check(`${what} started elsewhere: still unstarted`, other.isAlive() || other.ident !== undefined, false);
+    other.start(); // its creator can
+    await other.joinAsync(30);
+    check(`${what} started by its creator afterwards`, other.isAlive() === false && other.ident !== undefined, true);
+  }
+
+  // An unstarted JS thread freed: its target and args are dropped, unless a handle (or a
+  // Timer, or its thread) can still start it.
+  const kept = () => g.__pythreadingUnstartedJsThreads();
+  const n0 = kept();
+  const u = new g.Thread({ target: here(), args: [new g.Event()] });
+  check('kept while unstarted', kept(), n0 + 1);
+  u.free();
+  check('forgotten when freed unstarted', kept(), n0);
+  const ev6 = new g.Event();
+  const v = new g.Thread({ target: here(), args: [ev6] });
+  const h = v.handle();
+  v.free();
+  check('kept while a handle is out', kept(), n0 + 1);
+  const v2 = g.Thread.fromHandle(h);
+  v2.start();
+  await v2.joinAsync(30);
+  check('started from the handle', ev6.isSet(), true);
+  check('forgotten once started', kept(), n0);
+  const tm3 = new g.Timer(1, { target: here(), args: [new g.Event()] });
+  const th3 = tm3.thread;
+  tm3.free();
+  check("kept while the timer's thread is referenced", kept(), n0 + 1);
+  th3.free();
+  check('timer forgotten when freed unstarted', kept(), n0);
+
+  // A cancelled timer's job does not stay in the spawner (tm2 above was cancelled too).
+  check('no job held after the runs above', await g.__pythreadingHeldJsJobs(), 0);
+  const ev7 = new g.Event();
+  const tm4 = new g.Timer(60, { target: here(), args: [ev7] });
+  tm4.start();
+  check('held while the timer waits', await g.__pythreadingHeldJsJobs(), 1);
+  tm4.cancel();
+  check('withdrawn by cancel()', await g.__pythreadingHeldJsJobs(), 0);
+  await tm4.joinAsync(30);
+  check('cancelled timer ended', tm4.isAlive(), false);
+  check('cancelled timer never ran', ev7.isSet(), false);
+  const ev8 = new g.Event();
+  const tm5 = new g.Timer(0, { target: here(), args: [ev8] });
+  tm5.cancel();
+  tm5.start();
+  await tm5.joinAsync(30);
+  check('cancelled before start: never ran', ev8.isSet(), false);
+  check('cancelled before start: nothing posted', await g.__pythreadingHeldJsJobs(), 0);
   return done();
 }
 "#)]

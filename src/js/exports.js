@@ -107,7 +107,8 @@ export function disposeReleases(instance) {
 // export's name and the arguments on this module instance's BroadcastChannel, with the
 // library's objects (Lock, Event, ..., Thread) among the arguments replaced by a tag naming
 // their class and a handle (`x.handle()`). The spawner keeps the message (src/sys/web/worker.js)
-// until the pool worker that takes the thread asks for it.
+// until the pool worker that takes the thread asks for it, or until `cancelJob` withdraws it
+// (a start that failed after posting, or a JS `Timer` cancelled before its function ran).
 //
 // On that pool worker, `runJob` asks the spawner for the message, imports the module, rebuilds
 // the tagged objects from their handles (`rebuild(class, handle)`, in Rust: `X.fromHandle`),
@@ -205,6 +206,25 @@ export function postJob(channelName, id, target, exportName, args) {
 /// Withdraws a published job whose thread did not start.
 export function cancelJob(channelName, id) {
   channel(channelName).postMessage({ id, cancel: true });
+}
+
+/// Debugging aid (`__pythreadingHeldJsJobs`, src/js/thread.rs): resolves with how many posted
+/// jobs the spawner keeps, not yet asked for by a pool worker. The spawner answers on the
+/// channel; messages from one sender arrive in order, so jobs posted or cancelled on this
+/// thread before the query are counted as they stand.
+export function heldJobs(channelName) {
+  const bc = channel(channelName);
+  const query = Math.random();
+  return new Promise((resolve) => {
+    const on = ({ data }) => {
+      if (data && data.heldReply === query) {
+        bc.removeEventListener('message', on);
+        resolve(data.held);
+      }
+    };
+    bc.addEventListener('message', on);
+    bc.postMessage({ heldQuery: query });
+  });
 }
 
 /// An absolute URL for a module target: a `URL` or a string, resolved against this thread's

@@ -120,7 +120,7 @@ macro_rules! transferable {
 
         impl From<$js> for $rust {
             fn from(v: $js) -> $rust {
-                v.0
+                v.0.clone() // a clone: `Thread` has a `Drop` (it forgets an unstarted JS thread)
             }
         }
     };

@@ -26,7 +26,10 @@
 //! JS code starts threads too: `new Thread({ target, export, args, name, daemon })` and
 //! `new Timer(interval, { target, export, args })` run a JS module's export on a pool worker,
 //! the library's objects among the arguments arriving as objects (`thread.rs`, `timer.rs`,
-//! and the JS threads section of `exports.js` for the JS side).
+//! and the JS threads section of `exports.js` for the JS side). Only the thread that made a
+//! JS thread can start it (its target and arguments are that thread's JS values; elsewhere
+//! `start()` is a `RuntimeError`); one freed unstarted, or a timer cancelled, leaves nothing
+//! behind.
 //!
 //! Python's module functions and constants are here too: `getNativeId()`, `stackSize(size?)`,
 //! `TIMEOUT_MAX` (`module.rs`), `setExcepthook(fn)` (`excepthook.rs`); and the lock types'

@@ -14,6 +14,14 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = Thread)]
 pub struct JsThread(pub(super) crate::Thread);
 
+impl Drop for JsThread {
+    /// A JS thread freed unstarted (`free()`, or collected) takes its target and arguments
+    /// with it, unless something else can still start it (`forget_if_unreachable`).
+    fn drop(&mut self) {
+        forget_if_unreachable(&self.0);
+    }
+}
+
 #[wasm_bindgen(js_class = Thread)]
 impl JsThread {
     /// The thread's name.
@@ -146,7 +154,9 @@ extern "C" {
         args: &JsValue,
     ) -> Result<(), JsValue>;
     #[wasm_bindgen(js_name = cancelJob)]
-    fn cancel_job(channel: &str, id: u32);
+    pub(super) fn cancel_job(channel: &str, id: u32);
+    #[wasm_bindgen(js_name = heldJobs)]
+    fn held_jobs(channel: &str) -> Promise;
     #[wasm_bindgen(js_name = moduleUrl)]
     fn module_url(target: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = runJob)]
@@ -159,13 +169,92 @@ struct Pending {
     target: String,
     export: String,
     args: JsValue,
+    /// A JS `Timer`'s job state (`JobGate`), `None` for a `Thread`.
+    gate: Option<JobGate>,
 }
 
 thread_local! {
     /// The JS threads made on this thread and not yet started, by thread (their arguments are
-    /// JS values of this thread, so they stay here until `start()` sends them).
+    /// JS values of this thread, so they stay here until `start()` sends them, or until the
+    /// last object that could start the thread is freed).
     static PENDING: std::cell::RefCell<std::collections::HashMap<crate::Thread, Pending>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The JS threads not started yet, made on any thread: the addresses of their shared state
+/// (`Arc::as_ptr`). A thread's entry is here exactly while it is in its creator's `PENDING`,
+/// whose key keeps the state alive, so an address here never names a freed (or reused)
+/// allocation. `start()` on any other thread finds the thread here and refuses: the target and
+/// arguments are JS values of the creator, which only it can send.
+static UNSTARTED: std::sync::Mutex<std::collections::BTreeSet<usize>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// `UNSTARTED`, without ever blocking (the UI thread cannot `Atomics.wait`): the critical
+/// sections are a few instructions.
+fn unstarted() -> std::sync::MutexGuard<'static, std::collections::BTreeSet<usize>> {
+    use std::sync::TryLockError;
+    loop {
+        match UNSTARTED.try_lock() {
+            Ok(g) => return g,
+            Err(TryLockError::Poisoned(p)) => return p.into_inner(),
+            Err(TryLockError::WouldBlock) => core::hint::spin_loop(),
+        }
+    }
+}
+
+fn address(t: &crate::Thread) -> usize {
+    std::sync::Arc::as_ptr(&t.inner) as *const () as usize
+}
+
+/// Drops the target and arguments of an unstarted JS thread made on this thread once nothing
+/// but the entry itself and the object being freed holds the thread (the strong count is 2):
+/// no JS object, handle (`handle()`), `Timer` or Rust code can start it any more. Called by
+/// the `Drop` of `Thread` and `Timer` (for a `Timer`, its thread is the one counted).
+pub(super) fn forget_if_unreachable(t: &crate::Thread) {
+    // `try_with`: never during this thread's TLS teardown.
+    let _ = PENDING.try_with(|p| {
+        let Ok(mut p) = p.try_borrow_mut() else {
+            return;
+        };
+        if p.contains_key(t) && std::sync::Arc::strong_count(&t.inner) == 2 {
+            unstarted().remove(&address(t));
+            p.remove(t);
+        }
+    });
+}
+
+/// A JS `Timer`'s job, between `start()` and its function: whether the job was posted to the
+/// spawner (which keeps it until the pool worker that runs the function asks for it), ran, or
+/// was cancelled. The one who moves it out of `POSTED` owns the message: the function (it asks
+/// for it) or `cancel()` (it withdraws it), never both.
+pub(super) type JobGate = std::sync::Arc<std::sync::atomic::AtomicU8>;
+/// Not posted (the timer not started).
+pub(super) const UNPOSTED: u8 = 0;
+/// Posted, the function not run.
+pub(super) const POSTED: u8 = 1;
+/// The function runs (or ran).
+pub(super) const RAN: u8 = 2;
+/// Cancelled: the function will not run (and the job, if posted, was withdrawn).
+pub(super) const CANCELLED: u8 = 3;
+
+/// Debugging aid (also what the tests of the two leaks above read): how many unstarted JS
+/// threads (and timers) this thread keeps the target and arguments of.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __pythreadingUnstartedJsThreads)]
+pub fn unstarted_js_threads() -> u32 {
+    PENDING.with(|p| p.borrow().len() as u32)
+}
+
+/// Debugging aid: resolves with how many started JS threads' jobs the spawner keeps, not yet
+/// taken by their pool worker (0 when every started JS thread has begun and no cancelled
+/// timer left its job behind). Needs the pool (else resolves with 0).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __pythreadingHeldJsJobs, unchecked_return_type = "Promise<number>")]
+pub fn held_js_jobs() -> Promise {
+    if !crate::sys::pool_ready() {
+        return Promise::resolve(&JsValue::from(0));
+    }
+    held_jobs(&crate::sys::js_channel())
 }
 
 /// A field of the options object (`undefined` if missing).
@@ -214,8 +303,16 @@ fn thrown_args(e: &JsValue) -> crate::ExceptHookArgs {
 
 /// The target closure of a JS thread (or a JS `Timer`'s function), run on the pool worker:
 /// it hands over to JS (`runJob`), and the thread ends when the export's promise settles.
-pub(super) fn js_job(id: u32) -> impl FnOnce() + Send + 'static {
+pub(super) fn js_job(id: u32, gate: Option<JobGate>) -> impl FnOnce() + Send + 'static {
+    use std::sync::atomic::Ordering::{AcqRel, Acquire};
     move || {
+        // AcqRel/Acquire: the gate only decides who owns the posted job (see `JobGate`); the
+        // job itself travels by message, so no other memory is published through it.
+        if let Some(g) = gate {
+            if g.compare_exchange(POSTED, RAN, AcqRel, Acquire).is_err() {
+                return; // cancelled (the job withdrawn, or never posted)
+            }
+        }
         crate::thread::defer_finish();
         crate::sys::defer_to_js();
         let rebuild = Closure::<dyn FnMut(String, u32) -> Result<JsValue, JsValue>>::new(rebuild)
@@ -278,10 +375,20 @@ pub(super) fn next_job_id() -> u32 {
     NEXT.fetch_add(1, Relaxed) + 1
 }
 
-/// Publishes the job of a JS thread made on this thread (if `t` is one), then starts `t`.
+/// Publishes the job of a JS thread made on this thread (if `t` is one), then starts `t`. A
+/// JS thread made on another thread is refused (`RuntimeError`, `t` left unstarted): its job
+/// is that thread's to send, and a pool worker taking `t` would wait for it forever.
 pub(super) fn start_js(t: &crate::Thread) -> Result<(), JsValue> {
+    use std::sync::atomic::Ordering::{Relaxed, Release};
     let pending = PENDING.with(|p| p.borrow_mut().remove(t));
     let Some(p) = pending else {
+        if unstarted().contains(&address(t)) {
+            return Err(py_err(crate::Error::Runtime(format!(
+                "{} is a JS thread made on another thread: only the thread that made it can \
+                 start it (its target and args are that thread's JS values)",
+                t.name()
+            ))));
+        }
         return t.start().map_err(py_err);
     };
     let keep = |p: Pending| PENDING.with(|m| m.borrow_mut().insert(t.clone(), p));
@@ -296,19 +403,49 @@ pub(super) fn start_js(t: &crate::Thread) -> Result<(), JsValue> {
         )));
     }
     super::dispose::ensure();
+    // A timer cancelled before `start()`: its thread starts and ends without running the
+    // function, so the job is not posted (nobody would take it).
+    // Relaxed: the gate changes only on this thread before the job is posted.
+    let post = p.gate.as_ref().is_none_or(|g| g.load(Relaxed) != CANCELLED);
     let channel = crate::sys::js_channel();
-    if let Err(e) = post_job(&channel, p.id, &p.target, &p.export, &p.args) {
-        keep(p);
-        return Err(e);
+    if post {
+        if let Err(e) = post_job(&channel, p.id, &p.target, &p.export, &p.args) {
+            keep(p);
+            return Err(e);
+        }
+        if let Some(g) = &p.gate {
+            // Release: before the thread starts, so its function sees POSTED.
+            g.store(POSTED, Release);
+        }
     }
-    t.start().map_err(|e| {
-        cancel_job(&channel, p.id);
-        py_err(e)
-    })
+    match t.start() {
+        Ok(()) => {
+            unstarted().remove(&address(t));
+            Ok(())
+        }
+        Err(e) => {
+            if post {
+                cancel_job(&channel, p.id);
+                if let Some(g) = &p.gate {
+                    g.store(UNPOSTED, Relaxed);
+                }
+            }
+            keep(p);
+            Err(py_err(e))
+        }
+    }
 }
 
 /// Registers a JS thread's job for `start()`.
-pub(super) fn pending(t: &crate::Thread, id: u32, target: String, export: String, args: JsValue) {
+pub(super) fn pending(
+    t: &crate::Thread,
+    id: u32,
+    target: String,
+    export: String,
+    args: JsValue,
+    gate: Option<JobGate>,
+) {
+    unstarted().insert(address(t));
     PENDING.with(|p| {
         p.borrow_mut().insert(
             t.clone(),
@@ -317,6 +454,7 @@ pub(super) fn pending(t: &crate::Thread, id: u32, target: String, export: String
                 target,
                 export,
                 args,
+                gate,
             },
         )
     });
@@ -371,7 +509,7 @@ impl JsThread {
             })?)
         };
         let id = next_job_id();
-        let mut b = crate::Thread::builder().target(js_job(id));
+        let mut b = crate::Thread::builder().target(js_job(id, None));
         if let Some(n) = name {
             b = b.name(n);
         }
@@ -379,13 +517,15 @@ impl JsThread {
             b = b.daemon(d);
         }
         let t = b.build();
-        pending(&t, id, target, export, args);
+        pending(&t, id, target, export, args, None);
         Ok(JsThread(t))
     }
 
     /// Starts the thread (once: again is `RuntimeError`). A JS thread needs the pool running
     /// (`await initThreads(n)` first, else `RuntimeError`), and its arguments must be
-    /// structured-cloneable (else the `DataCloneError`, and it is not started).
+    /// structured-cloneable (else the `DataCloneError`, and it is not started). Only the
+    /// thread that made a JS thread can start it (`RuntimeError` elsewhere, e.g. on a worker
+    /// that got it among a thread's arguments or by `fromHandle`; it stays unstarted).
     pub fn start(&self) -> Result<(), JsValue> {
         start_js(&self.0)
     }

@@ -3,7 +3,10 @@
 //! like a JS thread's target (`thread.rs`).
 
 use super::args::*;
-use super::thread::{job_options, js_job, next_job_id, pending, start_js, JsThread};
+use super::thread::{
+    cancel_job, forget_if_unreachable, job_options, js_job, next_job_id, pending, start_js,
+    JobGate, JsThread, CANCELLED, POSTED, UNPOSTED,
+};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
@@ -19,7 +22,14 @@ use wasm_bindgen::prelude::*;
 /// await t.joinAsync();
 /// ```
 #[wasm_bindgen(js_name = Timer)]
-pub struct JsTimer(crate::Timer);
+pub struct JsTimer(crate::Timer, JobGate, u32);
+
+impl Drop for JsTimer {
+    /// A timer freed unstarted drops its function's arguments (as a `Thread` does).
+    fn drop(&mut self) {
+        forget_if_unreachable(&self.0);
+    }
+}
 
 #[wasm_bindgen(js_class = Timer)]
 impl JsTimer {
@@ -45,9 +55,10 @@ impl JsTimer {
         }
         let (target, export, args) = job_options(&function, "Timer")?;
         let id = next_job_id();
-        let timer = crate::Timer::new(interval, js_job(id));
-        pending(&timer, id, target, export, args);
-        Ok(JsTimer(timer))
+        let gate = JobGate::default();
+        let timer = crate::Timer::new(interval, js_job(id, Some(gate.clone())));
+        pending(&timer, id, target, export, args, Some(gate.clone()));
+        Ok(JsTimer(timer, gate, id))
     }
 
     /// Starts the timer (once: again is `RuntimeError`; the pool must be running).
@@ -55,9 +66,22 @@ impl JsTimer {
         start_js(&self.0)
     }
 
-    /// Stops the timer if it is still waiting: its function will not run.
+    /// Stops the timer if it is still waiting: its function will not run (and the job that
+    /// `start()` posted for it is withdrawn).
     pub fn cancel(&self) {
-        self.0.cancel()
+        use std::sync::atomic::Ordering::{AcqRel, Acquire};
+        self.0.cancel();
+        // AcqRel/Acquire: see `JobGate` (whoever leaves POSTED owns the posted job).
+        if self
+            .1
+            .compare_exchange(POSTED, CANCELLED, AcqRel, Acquire)
+            .is_ok()
+        {
+            cancel_job(&crate::sys::js_channel(), self.2);
+        } else {
+            // Not started yet: `start()` will not post the job. (RAN stays RAN.)
+            let _ = self.1.compare_exchange(UNPOSTED, CANCELLED, AcqRel, Acquire);
+        }
     }
 
     /// The timer's thread (`name`, `ident`, `join`, `joinAsync`, ... as a `Thread`).

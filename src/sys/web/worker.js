@@ -262,6 +262,11 @@ function jsThreadArgs(channel) {
   const asked = new Map(); // id -> the worker waiting for it
   const bc = new BroadcastChannel(channel);
   bc.onmessage = ({ data }) => {
+    // A debugging query (src/js/exports.js, heldJobs): how many jobs are kept.
+    if (data && typeof data.heldQuery === 'number') {
+      bc.postMessage({ heldReply: data.heldQuery, held: held.size });
+      return;
+    }
     if (!data || typeof data.id !== 'number') return;
     if (data.cancel) {
       held.delete(data.id);
