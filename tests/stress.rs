@@ -226,13 +226,7 @@ fn stress_condition_producer_consumer() {
                 })
             })
             .collect();
-        for p in producers {
-            p.join().expect("producer panicked");
-        }
-        let mut all: Vec<usize> = Vec::with_capacity(total);
-        for c in consumers {
-            all.extend(c.join().expect("consumer panicked"));
-        }
+        let mut all = join_producers_consumers(producers, consumers);
         assert_eq!(all.len(), total, "items lost or duplicated");
         all.sort_unstable();
         assert!(
@@ -501,13 +495,7 @@ fn stress_queue_mpmc_every_item_once() {
                     })
                 })
                 .collect();
-            for p in producers {
-                p.join().expect("producer panicked");
-            }
-            let mut all: Vec<usize> = Vec::with_capacity(total);
-            for c in consumers {
-                all.extend(c.join().expect("consumer panicked"));
-            }
+            let mut all = join_producers_consumers(producers, consumers);
             assert!(q.empty(), "maxsize {maxsize}: items left over");
             all.sort_unstable();
             assert_eq!(
@@ -598,4 +586,19 @@ fn stress_executor_results_and_cancels() {
             "a cancelled task ran"
         );
     })
+}
+
+/// Joins the producers, then the consumers, and returns every item the consumers got.
+fn join_producers_consumers(
+    producers: Vec<thread::JoinHandle<()>>,
+    consumers: Vec<thread::JoinHandle<Vec<usize>>>,
+) -> Vec<usize> {
+    for p in producers {
+        p.join().expect("producer panicked");
+    }
+    let mut all = Vec::new();
+    for c in consumers {
+        all.extend(c.join().expect("consumer panicked"));
+    }
+    all
 }
