@@ -932,17 +932,9 @@ fn results_json(
 /// that a tie within noise reads as one (n/a when its workload or CPython did not run).
 fn print_goals(rows: &[Row]) {
     let find = |key: &str| rows.iter().find(|r| r.workload.key == key);
-    let vs_std =
-        |key: &str, title: &str, max: f64| match find(key).and_then(|r| r.ours_over(Impl::Std)) {
-            Some(q) => format!(
-                "{title} {:.3}× [{:.3}–{:.3}] {}",
-                q.median,
-                q.p25,
-                q.p75,
-                verdict(q.median <= max)
-            ),
-            None => format!("{title} n/a"),
-        };
+    let vs_std = |key: &str, title: &str, max: f64| {
+        goal(find(key).and_then(|r| r.ours_over(Impl::Std)), title, max)
+    };
     let vs_cpython = |key: &str, title: &str| match find(key).and_then(Row::cpython_over_ours) {
         Some(q) => format!(
             "{title} {:.1}× [{:.1}–{:.1}] {}",
