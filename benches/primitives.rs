@@ -113,7 +113,7 @@ mod harness;
 
 use harness::{
     cell_ratio, cell_time, check_greeting, fmt_ns, goal, info, measure, remote, remote_mut,
-    runs_here, runs_in_browser, serve, verdict, Col, Panic, Remote, Row, Server,
+    runs_here, runs_in_browser, serve, verdict, Cli, Col, Panic, Remote, Row, Server,
 };
 use serde::{Deserialize, Serialize};
 use stats::{median, quartiles, sample_ns, Quartiles, SAMPLE_NS};
@@ -124,26 +124,14 @@ use workloads::{Goal, Impl, Workload, WORKLOADS};
 const ROUNDS: usize = 201;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--serve") {
-        // The wasm side of `--wasmtime` (works natively too, for debugging the protocol).
-        let stdin = std::io::stdin();
-        serve(stdin.lock(), std::io::stdout().lock()).expect("serve: stdin/stdout failed");
-        return;
-    }
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let no_cpython = args.iter().any(|a| a == "--no-cpython");
-    let wasmtime = args.iter().any(|a| a == "--wasmtime");
-    let browser = args.iter().any(|a| a == "--browser");
-    let filters: Vec<&str> = args
-        .iter()
-        .filter(|a| !a.starts_with("--"))
-        .map(|a| a.as_str())
-        .collect();
-    let selected: Vec<&'static Workload> = WORKLOADS
-        .iter()
-        .filter(|w| filters.is_empty() || filters.contains(&w.key))
-        .collect();
+    let Some(cli) = Cli::parse() else {
+        return; // --serve: the wasm side of `--wasmtime`
+    };
+    let bench_mode = cli.flag("--bench");
+    let no_cpython = cli.flag("--no-cpython");
+    let wasmtime = cli.flag("--wasmtime");
+    let browser = cli.flag("--browser");
+    let selected = cli.select(WORKLOADS);
 
     if !bench_mode {
         smoke(&selected);
@@ -218,7 +206,7 @@ fn main() {
             print_unwind_report(&rows, web, abort);
         }
     }
-    let results = results_json(&rows, rounds, &args, &remotes, figures);
+    let results = results_json(&rows, rounds, &cli.args, &remotes, figures);
     match std::fs::write(RESULTS, results) {
         Ok(()) => eprintln!("bench: wrote {RESULTS} (for www/bench.html)"),
         Err(e) => eprintln!("bench: could not write {RESULTS}: {e}"),

@@ -60,7 +60,7 @@ mod stats;
 mod harness;
 
 use harness::{
-    cell_ratio, cell_time, fmt_ratio, measure, remote, runs_here, serve, verdict, Col, Panic,
+    cell_ratio, cell_time, fmt_ratio, measure, remote, runs_here, serve, verdict, Cli, Col, Panic,
     Remote, Row, Server,
 };
 use stats::{round_ratios, sample_ns, Quartiles, CONTENDED_SAMPLE_NS};
@@ -74,24 +74,12 @@ const ROUNDS: usize = 101;
 const CPYTHON_GOAL: f64 = 30.0;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--serve") {
-        // The same sample server as the primitives bench's (it answers both tables).
-        let stdin = std::io::stdin();
-        serve(stdin.lock(), std::io::stdout().lock()).expect("serve: stdin/stdout failed");
-        return;
-    }
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let flag = |f: &str| args.iter().any(|a| a == f);
-    let filters: Vec<&str> = args
-        .iter()
-        .filter(|a| !a.starts_with("--"))
-        .map(|a| a.as_str())
-        .collect();
-    let selected: Vec<&'static Workload> = QUEUE_FUTURES
-        .iter()
-        .filter(|w| filters.is_empty() || filters.contains(&w.key))
-        .collect();
+    let Some(cli) = Cli::parse() else {
+        return; // --serve: the same sample server as the primitives bench's (both tables)
+    };
+    let bench_mode = cli.flag("--bench");
+    let flag = |f: &str| cli.flag(f);
+    let selected = cli.select(QUEUE_FUTURES);
     let mut remotes: Vec<Remote> = Vec::new();
     if flag("--wasmtime") {
         remotes.push(Remote::wasmtime(Panic::Unwind));
@@ -125,7 +113,8 @@ fn main() {
         .collect();
 
     print_report(&rows, &cpython, &remotes, rounds);
-    let flags: Vec<&str> = args
+    let flags: Vec<&str> = cli
+        .args
         .iter()
         .map(String::as_str)
         .filter(|a| *a != "--bench")

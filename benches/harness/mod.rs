@@ -40,6 +40,50 @@ pub fn runs_in_browser(key: &str, imp: Impl) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Serving samples (the wasm module's side of `--wasmtime`)
 
+/// The command line both benches share: `--serve` (answer sample requests on stdin/stdout,
+/// the wasm side of `--wasmtime`, and natively for debugging the protocol), flags such as
+/// `--bench`, `--wasmtime`, `--browser` and `--no-cpython`, and workload keys that limit the
+/// run.
+pub struct Cli {
+    /// The arguments after the program name.
+    pub args: Vec<String>,
+}
+
+impl Cli {
+    /// Reads the arguments. With `--serve` it serves sample requests until stdin ends and
+    /// returns `None`: the caller has nothing left to do.
+    pub fn parse() -> Option<Cli> {
+        let cli = Cli {
+            args: std::env::args().skip(1).collect(),
+        };
+        if cli.flag("--serve") {
+            let stdin = std::io::stdin();
+            serve(stdin.lock(), std::io::stdout().lock()).expect("serve: stdin/stdout failed");
+            return None;
+        }
+        Some(cli)
+    }
+
+    /// True if `f` was given.
+    pub fn flag(&self, f: &str) -> bool {
+        self.args.iter().any(|a| a == f)
+    }
+
+    /// The workloads of `table` the keys name (all of them when no key is given).
+    pub fn select(&self, table: &'static [Workload]) -> Vec<&'static Workload> {
+        let keys: Vec<&str> = self
+            .args
+            .iter()
+            .filter(|a| !a.starts_with("--"))
+            .map(String::as_str)
+            .collect();
+        table
+            .iter()
+            .filter(|w| keys.is_empty() || keys.contains(&w.key))
+            .collect()
+    }
+}
+
 /// Prints `{"target": "ARCH-OS", "panic": "unwind", "toolchain": "nightly-..."}` (how this
 /// build's panics end, `unwind` or `abort`, and the rustup toolchain that compiled it, when
 /// rustup did), then answers each line `run KEY IMPL N` with the elapsed ns of one sample of N
