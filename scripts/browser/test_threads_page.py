@@ -11,7 +11,6 @@ Needs www/pkg (bash scripts/demo-web.sh --build).
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
@@ -31,13 +30,11 @@ def main():
     browser = choose(args.browser)
     with Browser(WWW, browser=browser, window="1100,1400") as b:
         b.open("threads.html")
-        deadline = time.time() + TIMEOUT_S
         result = None
-        while time.time() < deadline:
-            result = b.js("return window.demoResult || null")
-            if result:
-                break
-            time.sleep(0.25)
+        try:
+            result = b.wait_for("return window.demoResult || null", TIMEOUT_S)
+        except RuntimeError:
+            pass  # reported below, after the screenshot
         shot = os.path.join(ROOT, "target", f"www-threads-{browser}.png")
         b.screenshot(shot)
         print(f"browser: {b.label}; screenshot: {shot}", file=sys.stderr)
