@@ -262,6 +262,23 @@ fn field(o: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The optional field `k` of `o`: `None` when omitted (undefined or null), else what `get`
+/// reads from it, or a `TypeError` saying it must be `what` (e.g. "a string").
+fn opt_field<T>(
+    o: &JsValue,
+    k: &str,
+    what: &str,
+    get: impl FnOnce(&JsValue) -> Option<T>,
+) -> Result<Option<T>, JsValue> {
+    let v = field(o, k);
+    if omitted(&v) {
+        return Ok(None);
+    }
+    get(&v)
+        .map(Some)
+        .ok_or_else(|| type_err(format!("{k} must be {what}, not {}", type_name(&v))))
+}
+
 /// The object that `rebuild(class, handle)` gives for a tagged argument: `X.fromHandle`.
 fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
     use super::{barrier::*, bounded_semaphore::*, condition::*, event::*, lock::*, rlock::*};
@@ -345,14 +362,8 @@ pub(super) fn job_options(options: &JsValue, call: &str) -> Result<(String, Stri
             ))))
         }
     };
-    let export = field(options, "export");
-    let export = if omitted(&export) {
-        "default".to_string()
-    } else {
-        export.as_string().ok_or_else(|| {
-            type_err(format!("export must be a string, not {}", type_name(&export)))
-        })?
-    };
+    let export = opt_field(options, "export", "a string", JsValue::as_string)?
+        .unwrap_or_else(|| "default".to_string());
     let args = field(options, "args");
     let args = if omitted(&args) {
         js_sys::Array::new().into()
@@ -492,22 +503,8 @@ impl JsThread {
             )));
         }
         let (target, export, args) = job_options(&options, "Thread")?;
-        let name = field(&options, "name");
-        let name = if omitted(&name) {
-            None
-        } else {
-            Some(name.as_string().ok_or_else(|| {
-                type_err(format!("name must be a string, not {}", type_name(&name)))
-            })?)
-        };
-        let daemon = field(&options, "daemon");
-        let daemon = if omitted(&daemon) {
-            None
-        } else {
-            Some(daemon.as_bool().ok_or_else(|| {
-                type_err(format!("daemon must be a boolean, not {}", type_name(&daemon)))
-            })?)
-        };
+        let name = opt_field(&options, "name", "a string", JsValue::as_string)?;
+        let daemon = opt_field(&options, "daemon", "a boolean", JsValue::as_bool)?;
         let id = next_job_id();
         let mut b = crate::Thread::builder().target(js_job(id, None));
         if let Some(n) = name {
