@@ -54,7 +54,7 @@ BROWSERS="${PYTHREADING_BROWSERS:-chromium firefox}"
 
 SUITES=("$@")
 if [ ${#SUITES[@]} -eq 0 ]; then
-  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args browser_js_parity browser_js_thread browser_js_thread_ui rayon)
+  SUITES=(browser_smoke browser_lazy browser_ui browser_pool browser_js_args browser_js_parity browser_js_thread browser_js_thread_ui browser_js_executor rayon)
   # The core suites, once the shared harness can run in browsers (tests/common/platform.rs:
   # the test attribute, clock and helper threads per platform).
   if [ -f tests/common/platform.rs ]; then

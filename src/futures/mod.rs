@@ -48,6 +48,8 @@ mod wait;
 
 pub use future::Future;
 pub use thread_pool_executor::{Map, ThreadPoolExecutor, ThreadPoolExecutorBuilder};
+#[allow(unused_imports)] // the browser binding's (src/js/thread_pool_executor.rs)
+pub(crate) use thread_pool_executor::{Work, Worker};
 pub use wait::{as_completed, wait, AsCompleted, Wait};
 
 /// The message of a caught panic: the `&str` or `String` it carries, like std's own report.

@@ -23,12 +23,20 @@ use std::sync::Arc;
 /// cancels its future (`shutdown(cancel_futures=True)`), `abort(Some(e))` fails it with `e` (a
 /// broken pool). One box per task holding the future and the function, not a box per method:
 /// the profile of the 10,000-task benchmark had the allocator at about 40%.
-trait Work: Send {
+///
+/// Crate-visible so that a binding can queue work items of its own (the JS executor's tasks,
+/// `src/js/thread_pool_executor.rs`, are JS module exports whose `run` hands the task over to
+/// the worker's JS loop).
+pub(crate) trait Work: Send {
     fn run(self: Box<Self>);
     fn abort(self: Box<Self>, e: Option<Error>);
 }
 
-type WorkItem = Box<dyn Work>;
+pub(crate) type WorkItem = Box<dyn Work>;
+
+/// What a worker thread runs, given its [`Worker`]: [`native_worker`] unless a binding sets
+/// its own ([`ThreadPoolExecutorBuilder::runner`]).
+pub(crate) type Runner = fn(Worker);
 
 struct Task<R, F> {
     future: Future<R>,
@@ -74,6 +82,7 @@ struct Shared {
     max_workers: usize,
     prefix: String,
     initializer: Option<Initializer>,
+    runner: Runner,
     /// Python's `_shutdown_lock`: guards `state`.
     lock: Lock,
     state: UnsafeCell<PoolState>,
@@ -118,6 +127,9 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// ```
 pub struct ThreadPoolExecutor {
     shared: Arc<Shared>,
+    /// Whether dropping waits for the workers (Python's `with`); a binding whose objects are
+    /// dropped by a garbage collector turns it off ([`set_wait_on_drop`](Self::set_wait_on_drop)).
+    wait_on_drop: bool,
 }
 
 /// Keyword arguments of [`ThreadPoolExecutor`]: `max_workers`, `thread_name_prefix`,
@@ -147,6 +159,7 @@ pub struct ThreadPoolExecutorBuilder {
     max_workers: Option<usize>,
     prefix: Option<String>,
     initializer: Option<Initializer>,
+    runner: Option<Runner>,
 }
 
 impl ThreadPoolExecutorBuilder {
@@ -172,6 +185,14 @@ impl ThreadPoolExecutorBuilder {
         self
     }
 
+    /// What each worker thread runs instead of [`native_worker`] (a binding's own loop over
+    /// [`Worker::next`]).
+    #[allow(dead_code)] // only the browser binding has its own (src/js/thread_pool_executor.rs)
+    pub(crate) fn runner(mut self, r: Runner) -> Self {
+        self.runner = Some(r);
+        self
+    }
+
     /// The executor. `max_workers(0)`: `Err(Value)` ("max_workers must be greater than 0").
     pub fn build(self) -> Result<ThreadPoolExecutor> {
         let max_workers = match self.max_workers {
@@ -190,6 +211,7 @@ impl ThreadPoolExecutorBuilder {
                 max_workers,
                 prefix,
                 initializer: self.initializer,
+                runner: self.runner.unwrap_or(native_worker),
                 lock: Lock::new(),
                 state: UnsafeCell::new(PoolState {
                     threads: Vec::new(),
@@ -197,6 +219,7 @@ impl ThreadPoolExecutorBuilder {
                     broken: None,
                 }),
             }),
+            wait_on_drop: true,
         })
     }
 }
@@ -211,35 +234,51 @@ fn broken_error(why: &str) -> Error {
     Error::runtime(format!("BrokenThreadPool: {why}"))
 }
 
-/// A worker: Python's `_worker`.
-fn worker(shared: Arc<Shared>) {
-    if let Some(init) = &shared.initializer {
-        if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| init())) {
-            eprintln!("Exception in initializer:\n{}", panic_message(&*p));
-            initializer_failed(&shared);
-            return;
+/// A worker thread's view of its pool: the next work item, Python's `_worker` loop body.
+pub(crate) struct Worker(Arc<Shared>);
+
+impl Worker {
+    /// Runs the initializer, if any. `false` if it panicked: the pool is broken, and the worker
+    /// ends without taking work.
+    pub(crate) fn initialize(&self) -> bool {
+        if let Some(init) = &self.0.initializer {
+            if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| init())) {
+                eprintln!("Exception in initializer:\n{}", panic_message(&*p));
+                initializer_failed(&self.0);
+                return false;
+            }
         }
+        true
     }
-    loop {
+
+    /// The next work item, waiting for one; `None` once the worker should end (it found the
+    /// sentinel, which it put back for the next worker).
+    #[inline]
+    pub(crate) fn next(&self) -> Option<WorkItem> {
+        let shared = &self.0;
         let item = match shared.work.get_nowait() {
             Ok(item) => item,
             Err(_) => {
                 // Idle: let `submit` know it need not start a thread.
                 let _ = shared.idle.release(1);
-                match shared.work.get() {
-                    Ok(item) => item,
-                    Err(_) => return,
-                }
+                shared.work.get().ok()?
             }
         };
-        match item {
-            Some(item) => item.run(),
-            None => {
-                // The sentinel: pass it on to the next worker and end.
-                shared.work.put(None);
-                return;
-            }
+        if item.is_none() {
+            // The sentinel: pass it on to the next worker and end.
+            shared.work.put(None);
         }
+        item
+    }
+}
+
+/// A worker: Python's `_worker`, running each item in turn.
+fn native_worker(w: Worker) {
+    if !w.initialize() {
+        return;
+    }
+    while let Some(item) = w.next() {
+        item.run();
     }
 }
 
@@ -331,10 +370,16 @@ impl ThreadPoolExecutor {
         f: impl FnOnce() -> R + Send + 'static,
     ) -> Result<Future<R>> {
         let future = Future::new();
-        let item: WorkItem = Box::new(Task {
+        self.submit_work(Box::new(Task {
             future: future.clone(),
             f,
-        });
+        }))?;
+        Ok(future)
+    }
+
+    /// Queues `item` (what `submit` does with a task): `Err` after shutdown or on a broken
+    /// pool, the item dropped unrun.
+    pub(crate) fn submit_work(&self, item: WorkItem) -> Result<()> {
         let shared = &self.shared;
         let _g = shared.lock.guard();
         let st = shared.state();
@@ -345,8 +390,7 @@ impl ThreadPoolExecutor {
             return Err(Error::runtime("cannot schedule new futures after shutdown"));
         }
         shared.work.put(Some(item));
-        self.adjust_thread_count()?;
-        Ok(future)
+        self.adjust_thread_count()
     }
 
     /// Python's `_adjust_thread_count` (with the lock held): reuse an idle worker, else start
@@ -365,7 +409,10 @@ impl ThreadPoolExecutor {
             let t = Thread::builder()
                 .name(name)
                 .daemon(true)
-                .target(move || worker(s2))
+                .target(move || {
+                    let run = s2.runner;
+                    run(Worker(s2))
+                })
                 .build();
             t.start()?;
             st.threads.push(t);
@@ -493,10 +540,21 @@ impl ThreadPoolExecutor {
     }
 }
 
+impl ThreadPoolExecutor {
+    /// Whether dropping the executor waits for its workers (default `true`, Python's `with`).
+    /// `false` is Python's executor collected without `shutdown()`: the workers end once the
+    /// queued work is done, and nobody waits (what a binding wants whose objects a garbage
+    /// collector drops, on any thread).
+    #[allow(dead_code)] // only the browser binding's objects are collected
+    pub(crate) fn set_wait_on_drop(&mut self, wait: bool) {
+        self.wait_on_drop = wait;
+    }
+}
+
 /// Shuts down like Python's leaving `with`: `shutdown(wait=true, cancel_futures=false)`.
 impl Drop for ThreadPoolExecutor {
     fn drop(&mut self) {
-        self.shutdown(true, false);
+        self.shutdown(self.wait_on_drop, false);
     }
 }
 

@@ -97,6 +97,14 @@ pub(super) const PARTIES: Count = Count {
     above: "parties is too large",
 };
 
+/// `ThreadPoolExecutor({ maxWorkers })`: Python's message below 1.
+pub(super) const MAX_WORKERS: Count = Count {
+    what: "maxWorkers",
+    min: 1,
+    below: "max_workers must be greater than 0",
+    above: "maxWorkers is too large",
+};
+
 /// A count argument with `c`'s rules: `TypeError` for a value that is not a number,
 /// `ValueError` below the least value, `OverflowError` above `u32::MAX` (`Infinity` too),
 /// `ValueError` for NaN or a fraction.
@@ -140,11 +148,7 @@ pub(super) fn timeout_arg(v: &JsValue) -> Result<Option<f64>, JsValue> {
 
 /// `blocking` (default true): a boolean, else `TypeError` (no truthiness).
 pub(super) fn blocking_arg(v: &JsValue) -> Result<bool, JsValue> {
-    if omitted(v) {
-        return Ok(true);
-    }
-    v.as_bool()
-        .ok_or_else(|| type_err(format!("blocking must be a boolean, not {}", type_name(v))))
+    opt_bool(v, "blocking", true)
 }
 
 /// A wait's timeout in seconds with the wait rules (`None`: no limit; negative: no wait).
@@ -167,4 +171,38 @@ pub(super) fn sem_timeout(t: Option<f64>) -> Result<Option<Duration>, JsValue> {
     Ok(crate::semaphore::sem_acquire_args(true, t)
         .map_err(py_err)?
         .flatten())
+}
+
+/// `JSON.stringify(v)` for a value that crosses workers as JSON text (a `Queue` item, a
+/// task's result): `TypeError` naming `what` for anything JSON cannot hold (`undefined`, a
+/// function, a symbol, a BigInt, a cyclic object), nothing stringified.
+pub(super) fn json_encode(v: &JsValue, what: &str) -> Result<String, JsValue> {
+    if v.is_bigint() || v.is_symbol() || v.is_function() || v.is_undefined() {
+        return Err(type_err(format!(
+            "{what} must be a JSON value, not {}",
+            type_name(v)
+        )));
+    }
+    match js_sys::JSON::stringify(v) {
+        Ok(s) => s
+            .as_string()
+            .ok_or_else(|| type_err(format!("{what} must be a JSON value"))),
+        Err(e) => {
+            let why = js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default();
+            Err(type_err(format!("{what} must be a JSON value ({why})")))
+        }
+    }
+}
+
+/// An optional boolean argument (`shutdown(wait, cancelFutures)`): omitted, `default`;
+/// `TypeError` for a value that is not a boolean (not JS truthiness, as for `blocking`).
+pub(super) fn opt_bool(v: &JsValue, what: &str, default: bool) -> Result<bool, JsValue> {
+    if omitted(v) {
+        return Ok(default);
+    }
+    v.as_bool()
+        .ok_or_else(|| type_err(format!("{what} must be a boolean, not {}", type_name(v))))
 }

@@ -16,12 +16,16 @@
 //! sets its prototype's `[Symbol.dispose]` and frees it. Once per thread (each thread has its
 //! own copy of the glue and its classes). The same pass names every class on its prototype
 //! (`brand`, in the same file), which is how a JS thread's arguments are recognised as the
-//! library's objects (`thread.rs`).
+//! library's objects (`thread.rs`), and makes `ThreadPoolExecutor.submit` variadic
+//! (`variadicSubmit`).
 
 use super::barrier::JsBarrier;
 use super::bounded_semaphore::JsBoundedSemaphore;
 use super::condition::JsCondition;
 use super::event::JsEvent;
+use super::future::JsFuture;
+use super::queue::JsQueue;
+use super::thread_pool_executor::JsThreadPoolExecutor;
 use super::lock::JsLock;
 use super::rlock::JsRLock;
 use super::semaphore::JsSemaphore;
@@ -36,6 +40,9 @@ extern "C" {
     /// Names the class on the prototype, so that a JS thread's arguments can be recognised as
     /// the library's objects (`thread.rs`).
     fn brand(instance: JsValue, name: &str);
+    /// Makes `submit(target, ...args)` variadic (`thread_pool_executor.rs`).
+    #[wasm_bindgen(js_name = variadicSubmit)]
+    fn variadic_submit(instance: JsValue);
 }
 
 thread_local! {
@@ -65,4 +72,10 @@ pub(super) fn ensure() {
         brand(JsBarrier(b).into(), "Barrier");
     }
     brand(JsThread(crate::current_thread()).into(), "Thread");
+    brand(JsQueue(crate::queue::Queue::new(0)).into(), "Queue");
+    brand(JsFuture(crate::futures::Future::new()).into(), "Future");
+    if let Ok(mut ex) = crate::futures::ThreadPoolExecutor::new(Some(1)) {
+        ex.set_wait_on_drop(false);
+        variadic_submit(JsThreadPoolExecutor(ex).into());
+    }
 }

@@ -1,6 +1,7 @@
 //! Errors as JS sees them: Python's exceptions as exported subclasses of `Error`
 //! (`RuntimeError`, `BrokenBarrierError` (a `RuntimeError`), `ValueError`, `OverflowError`,
-//! `TypeError` (a JS `TypeError`), and the queue module's `Full`, `Empty`, `ShutDown`), with
+//! `TypeError` (a JS `TypeError`), the queue module's `Full`, `Empty`, `ShutDown`, and
+//! `concurrent.futures`' `CancelledError` and `TimeoutError`), with
 //! Python's messages.
 //!
 //! The classes are defined in `exports.js` beside this file, a wasm-bindgen snippet: the glue
@@ -48,6 +49,10 @@ extern "C" {
     fn empty_class();
     #[wasm_bindgen(reexport, skip_typescript, js_name = ShutDown)]
     fn shut_down_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = CancelledError)]
+    fn cancelled_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = TimeoutError)]
+    fn timeout_error_class();
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -68,6 +73,10 @@ export class Full extends Error {}
 export class Empty extends Error {}
 /** Python's `queue.ShutDown`. */
 export class ShutDown extends Error {}
+/** Python's `concurrent.futures.CancelledError`: the result of a cancelled `Future`. */
+export class CancelledError extends Error {}
+/** Python's `TimeoutError`: a `Future`'s `result(timeout)` ran out of time. */
+export class TimeoutError extends Error {}
 "#;
 
 /// The JS error for `e`: an instance of the class of Python's exception, Python's message.

@@ -20,6 +20,7 @@
 //   ├── ValueError
 //   ├── OverflowError
 //   ├── Full, Empty, ShutDown       (the queue module's)
+//   ├── CancelledError, TimeoutError (concurrent.futures': a cancelled Future, a timed wait)
 //   └── TypeError (JS's own TypeError: an argument of the wrong type; pythreading's class
 //                  extends it, so `e instanceof globalThis.TypeError` holds too)
 //
@@ -52,6 +53,8 @@ function make() {
     Full: define('Full', Error),
     Empty: define('Empty', Error),
     ShutDown: define('ShutDown', Error),
+    CancelledError: define('CancelledError', Error),
+    TimeoutError: define('TimeoutError', Error),
   };
 }
 
@@ -65,6 +68,8 @@ export const TypeError = classes.TypeError;
 export const Full = classes.Full;
 export const Empty = classes.Empty;
 export const ShutDown = classes.ShutDown;
+export const CancelledError = classes.CancelledError;
+export const TimeoutError = classes.TimeoutError;
 
 /// An instance of the class named `name` (Python's exception name) with `message`; a name
 /// without a class of its own (a future error kind) gives an `Error` with that `name`.
@@ -73,6 +78,24 @@ export function pyError(name, message) {
   if (C) return new C(message);
   const e = new Error(message);
   e.name = name;
+  return e;
+}
+
+/// What a JS executor's task threw, rebuilt on the thread that asks its Future (the thrown
+/// value itself belongs to the worker that ran the task): the library's class for its name,
+/// else JS's own error class of that name (`RangeError`, ...), else an `Error` with that
+/// `name`; the task's `message` and `stack`.
+export function rebuildError(name, message, stack) {
+  let e;
+  if (Object.prototype.hasOwnProperty.call(classes, name)) {
+    e = new classes[name](message);
+  } else {
+    const C = globalThis[name];
+    const builtin = typeof C === 'function' && (C === Error || C.prototype instanceof Error);
+    e = builtin ? new C(message) : new Error(message);
+    if (!builtin) e.name = name;
+  }
+  if (typeof stack === 'string') e.stack = stack;
   return e;
 }
 
@@ -252,18 +275,22 @@ function ask(id) {
   });
 }
 
+// Imports a job's module and calls its export with its arguments (the library's objects
+// rebuilt), awaiting what it returns.
+async function callJob(job, rebuild) {
+  const mod = await import(/* webpackIgnore: true */ /* @vite-ignore */ job.target);
+  const fn = mod[job.export];
+  if (typeof fn !== 'function') {
+    throw new globalThis.TypeError(`the module ${job.target} has no exported function '${job.export}'`);
+  }
+  return await fn(...untag(job.args, rebuild, new Set()));
+}
+
 /// Runs job `id` on this pool worker once the current wasm call has returned (see the top).
 export function runJob(id, rebuild, done) {
   globalThis[JOB] = (async () => {
     try {
-      const job = await ask(id);
-      const mod = await import(/* webpackIgnore: true */ /* @vite-ignore */ job.target);
-      const fn = mod[job.export];
-      if (typeof fn !== 'function') {
-        throw new globalThis.TypeError(`the module ${job.target} has no exported function '${job.export}'`);
-      }
-      const args = untag(job.args, rebuild, new Set());
-      await fn(...args);
+      await callJob(await ask(id), rebuild);
       done(null);
     } catch (e) {
       try {
@@ -273,4 +300,60 @@ export function runJob(id, rebuild, done) {
       }
     }
   })();
+}
+
+// ---- JS executors (src/js/thread_pool_executor.rs): a worker's loop ---------------------------
+//
+// `submit()` broadcasts each task as a JS thread's job (the same message, kept by the spawner
+// the same way). A worker thread of a JS `ThreadPoolExecutor` runs this loop once the wasm
+// call that started it has returned: `take()` blocks in Rust until the next task and returns
+// its job id (0 once the executor is shut down), the task runs as a JS thread's target does,
+// and `settle(ok, value)` completes its Future in Rust (the value as JSON text: the Future is
+// shared memory, read on other threads). `done(thrown)` ends the thread.
+
+/// Runs a JS executor's worker loop on this pool worker (see above).
+export function runExecutor(take, rebuild, settle, done) {
+  globalThis[JOB] = (async () => {
+    let failed = null;
+    try {
+      for (let id = take(); id !== 0; id = take()) {
+        let ok = true;
+        let value;
+        try {
+          value = await callJob(await ask(id), rebuild);
+        } catch (e) {
+          ok = false;
+          value = e === null || e === undefined ? new Error(String(e)) : e;
+        }
+        settle(ok, value);
+      }
+    } catch (e) {
+      failed = e;
+    }
+    try {
+      done(failed);
+    } catch (e2) {
+      console.error('pythreading: ending a JS executor worker failed:', e2);
+    }
+  })();
+}
+
+function submit(target, ...args) {
+  return this.__submit(target, args);
+}
+
+/// Makes `submit(target, ...args)` of the class of `instance` (a throwaway executor) take its
+/// arguments as Python's does: wasm-bindgen exports take fixed parameters, so the Rust method
+/// is `__submit(target, args)`. Once per realm, like `disposeReleases`.
+export function variadicSubmit(instance) {
+  const proto = Object.getPrototypeOf(instance);
+  if (proto.submit !== submit) {
+    Object.defineProperty(proto, 'submit', {
+      value: submit,
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+  instance.free();
 }

@@ -29,7 +29,10 @@
 //! and the JS threads section of `exports.js` for the JS side). Only the thread that made a
 //! JS thread can start it (its target and arguments are that thread's JS values; elsewhere
 //! `start()` is a `RuntimeError`); one freed unstarted, or a timer cancelled, leaves nothing
-//! behind.
+//! behind. `new ThreadPoolExecutor({ maxWorkers, threadNamePrefix })` runs such exports as
+//! tasks: `submit(target, ...args)` returns a `Future` with `result()`/`resultAsync()`
+//! (`thread_pool_executor.rs`, `future.rs`); a task's result crosses as JSON, as a `Queue`
+//! item does.
 //!
 //! Python's module functions and constants are here too: `getNativeId()`, `stackSize(size?)`,
 //! `TIMEOUT_MAX` (`module.rs`), `setExcepthook(fn)` (`excepthook.rs`); and the lock types'
@@ -79,6 +82,7 @@ crate::sys::on_web! {
     mod error;
     mod event;
     mod excepthook;
+    mod future;
     mod handles;
     mod init;
     mod lock;
@@ -87,6 +91,7 @@ crate::sys::on_web! {
     mod rlock;
     mod semaphore;
     mod thread;
+    mod thread_pool_executor;
     mod timer;
     mod waiting;
 
@@ -94,10 +99,12 @@ crate::sys::on_web! {
     pub use bounded_semaphore::JsBoundedSemaphore as BoundedSemaphore;
     pub use condition::JsCondition as Condition;
     pub use event::JsEvent as Event;
+    pub use future::JsFuture as Future;
     pub use lock::JsLock as Lock;
     pub use queue::JsQueue as Queue;
     pub use rlock::JsRLock as RLock;
     pub use semaphore::JsSemaphore as Semaphore;
     pub use thread::JsThread as Thread;
+    pub use thread_pool_executor::JsThreadPoolExecutor as ThreadPoolExecutor;
     pub use timer::JsTimer as Timer;
 }

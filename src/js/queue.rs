@@ -30,26 +30,7 @@ pub struct JsQueue(pub(super) Queue<String>);
 
 /// `JSON.stringify(item)`, or `TypeError` for what JSON cannot hold.
 fn encode(item: &JsValue) -> Result<String, JsValue> {
-    if item.is_bigint() || item.is_symbol() || item.is_function() || item.is_undefined() {
-        return Err(type_err(format!(
-            "a Queue item must be a JSON value, not {}",
-            type_name(item)
-        )));
-    }
-    match js_sys::JSON::stringify(item) {
-        Ok(s) => s
-            .as_string()
-            .ok_or_else(|| type_err("a Queue item must be a JSON value".into())),
-        Err(e) => {
-            let why = js_sys::Reflect::get(&e, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_default();
-            Err(type_err(format!(
-                "a Queue item must be a JSON value ({why})"
-            )))
-        }
-    }
+    json_encode(item, "a Queue item")
 }
 
 fn decode(s: &str) -> Result<JsValue, JsValue> {

@@ -280,9 +280,9 @@ fn opt_field<T>(
 }
 
 /// The object that `rebuild(class, handle)` gives for a tagged argument: `X.fromHandle`.
-fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
+pub(super) fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
     use super::{barrier::*, bounded_semaphore::*, condition::*, event::*, lock::*, rlock::*};
-    use super::semaphore::*;
+    use super::{future::*, queue::*, semaphore::*};
     match class.as_str() {
         "Lock" => JsLock::from_handle(handle).map(Into::into),
         "RLock" => JsRLock::from_handle(handle).map(Into::into),
@@ -292,6 +292,8 @@ fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
         "Event" => JsEvent::from_handle(handle).map(Into::into),
         "Barrier" => JsBarrier::from_handle(handle).map(Into::into),
         "Thread" => JsThread::from_handle(handle).map(Into::into),
+        "Queue" => JsQueue::from_handle(handle).map(Into::into),
+        "Future" => JsFuture::from_handle(handle).map(Into::into),
         other => Err(py_err(crate::Error::Value(format!(
             "{other} is not a class of pythreading"
         )))),
@@ -300,7 +302,7 @@ fn rebuild(class: String, handle: u32) -> Result<JsValue, JsValue> {
 
 /// What escaped a JS thread's target, for the excepthook: the error's `name`, `message` and
 /// `stack` (or the thrown value, for a non-Error).
-fn thrown_args(e: &JsValue) -> crate::ExceptHookArgs {
+pub(super) fn thrown_args(e: &JsValue) -> crate::ExceptHookArgs {
     let text = |k: &str| field(e, k).as_string();
     let (exc_type, exc_value) = match (text("name"), text("message")) {
         (Some(n), m) if e.is_object() => (n, m),
@@ -346,22 +348,7 @@ pub(super) fn js_job(id: u32, gate: Option<JobGate>) -> impl FnOnce() + Send + '
 pub(super) fn job_options(options: &JsValue, call: &str) -> Result<(String, String, JsValue), JsValue> {
     let target = field(options, "target");
     required(&target, call, "target")?;
-    let url = module_url(&target);
-    let url = match url.as_string() {
-        Some(u) => u,
-        None if url.is_null() => {
-            return Err(type_err(format!(
-                "target must be a module URL (a string or a URL), not {}",
-                type_name(&target)
-            )))
-        }
-        None => {
-            return Err(py_err(crate::Error::Value(format!(
-                "target is not a valid URL: {}",
-                target.as_string().unwrap_or_default()
-            ))))
-        }
-    };
+    let url = target_url(&target)?;
     let export = opt_field(options, "export", "a string", JsValue::as_string)?
         .unwrap_or_else(|| "default".to_string());
     let args = field(options, "args");
@@ -376,6 +363,45 @@ pub(super) fn job_options(options: &JsValue, call: &str) -> Result<(String, Stri
         )));
     };
     Ok((url, export, args))
+}
+
+/// A job's module URL, absolute: `TypeError` for what is neither a string nor a `URL`,
+/// `ValueError` for a string that is not a URL.
+fn target_url(target: &JsValue) -> Result<String, JsValue> {
+    let url = module_url(target);
+    match url.as_string() {
+        Some(u) => Ok(u),
+        None if url.is_null() => Err(type_err(format!(
+            "target must be a module URL (a string or a URL), not {}",
+            type_name(target)
+        ))),
+        None => Err(py_err(crate::Error::Value(format!(
+            "target is not a valid URL: {}",
+            target.as_string().unwrap_or_default()
+        )))),
+    }
+}
+
+/// A task's target for `submit(target, ...args)`: a module URL (its default export), or
+/// `{ target, export }`.
+pub(super) fn task_target(target: &JsValue) -> Result<(String, String), JsValue> {
+    required(target, "submit", "target")?;
+    let is_url = target.as_string().is_some() || !module_url(target).is_null();
+    if is_url || !target.is_object() {
+        return Ok((target_url(target)?, "default".to_string()));
+    }
+    let url = field(target, "target");
+    required(&url, "submit", "target.target")?;
+    let export = opt_field(target, "export", "a string", JsValue::as_string)?
+        .unwrap_or_else(|| "default".to_string());
+    Ok((target_url(&url)?, export))
+}
+
+/// Publishes a job (a JS thread's, a Timer's or an executor task's) on this module
+/// instance's channel: `Err` (a `DataCloneError`, or the `TypeError` of an argument that
+/// cannot travel) with nothing sent.
+pub(super) fn post(id: u32, target: &str, export: &str, args: &JsValue) -> Result<(), JsValue> {
+    post_job(&crate::sys::js_channel(), id, target, export, args)
 }
 
 /// A fresh id for a JS thread's job.

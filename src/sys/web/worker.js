@@ -256,22 +256,28 @@ function markReady(words, ready) {
 // JS threads (src/js/thread.rs, src/js/exports.js): `start()` broadcasts the thread's target
 // and arguments on this instance's channel (any thread can, and it never waits); the pool
 // worker that takes the thread asks its creator, the spawner (which never blocks, so it always
-// answers), for them. The spawner keeps each until asked for (or cancelled).
+// answers), for them. The spawner keeps each until asked for (or cancelled). A JS executor's
+// task (src/js/thread_pool_executor.rs) may be cancelled on another thread than the one that
+// posted it, and messages from two senders can arrive in either order: a cancel that comes
+// before its job is remembered, and the job dropped when it arrives (ids are never reused).
 function jsThreadArgs(channel) {
   const held = new Map(); // id -> the broadcast message
   const asked = new Map(); // id -> the worker waiting for it
+  const withdrawn = new Set(); // ids cancelled before their job arrived
   const bc = new BroadcastChannel(channel);
   bc.onmessage = ({ data }) => {
-    // A debugging query (src/js/exports.js, heldJobs): how many jobs are kept.
+    // A debugging query (src/js/exports.js, heldJobs): how many jobs (and early cancels) are
+    // kept.
     if (data && typeof data.heldQuery === 'number') {
-      bc.postMessage({ heldReply: data.heldQuery, held: held.size });
+      bc.postMessage({ heldReply: data.heldQuery, held: held.size + withdrawn.size });
       return;
     }
     if (!data || typeof data.id !== 'number') return;
     if (data.cancel) {
-      held.delete(data.id);
+      if (!held.delete(data.id)) withdrawn.add(data.id);
       return;
     }
+    if (withdrawn.delete(data.id)) return;
     const w = asked.get(data.id);
     if (w) {
       asked.delete(data.id);
