@@ -189,6 +189,19 @@ export async function executorJs(url) {
   check('workers ended', ex1.threads().every((w) => !w.isAlive()), true);
   ex1.shutdown(); // again: harmless
 
+  // `using ex = ...` is Python's `with`: [Symbol.dispose] shuts down and waits (here, a worker);
+  // [Symbol.asyncDispose] (`await using`) waits without blocking. The object stays usable.
+  const exd = new g.ThreadPoolExecutor({ maxWorkers: 1 });
+  const fd = exd.submit({ target: here(), export: 'later' }, 100, 'disposed');
+  exd[Symbol.dispose]();
+  check('dispose waited for the task', fd.done() && fd.result(), 'disposed');
+  check('dispose waited for the workers', exd.threads().every((w) => !w.isAlive()), true);
+  check('submit after dispose', caught(() => exd.submit(here(), 1)), 'RuntimeError: cannot schedule new futures after shutdown');
+  const exa = new g.ThreadPoolExecutor({ maxWorkers: 1 });
+  const fa = exa.submit({ target: here(), export: 'later' }, 100, 'async-disposed');
+  await exa[Symbol.asyncDispose]();
+  check('asyncDispose waited', fa.done() && exa.threads().every((w) => !w.isAlive()), true);
+
   await ex.shutdownAsync();
   check('shutdownAsync: the workers ended', ex.threads().every((w) => !w.isAlive()), true);
   check('shutdownAsync again', await ex.shutdownAsync(), undefined);

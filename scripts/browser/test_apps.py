@@ -53,6 +53,9 @@ EXPECTED = [
     "set the event",
     "page: lock free again: true",
     "page: JS thread js-thread ran: true, alive=false",
+    "page: executor squares: 1 4 9",
+    "page: a failing task's exception: RangeError: task refused: no",
+    "page: executor workers app-pool_0 app-pool_1 ended: true",
 ]
 
 BUNDLERS = ["plain", "vite-dev", "vite-build", "webpack"]
@@ -92,7 +95,7 @@ def build(app, bundler):
     """Builds `bundler`'s variant; returns the directory to serve (None: the dev server)."""
     if bundler == "plain":
         # No bundler: the page and worker import the package's entry by its path.
-        for name in ("index.html", "main.js", "app-worker.js", "js-thread.js"):
+        for name in ("index.html", "main.js", "app-worker.js", "js-thread.js", "js-task.js"):
             with open(os.path.join(app, "src", name)) as f:
                 text = f.read()
             text = text.replace("from 'pythreading-web'",

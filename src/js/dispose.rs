@@ -16,8 +16,8 @@
 //! sets its prototype's `[Symbol.dispose]` and frees it. Once per thread (each thread has its
 //! own copy of the glue and its classes). The same pass names every class on its prototype
 //! (`brand`, in the same file), which is how a JS thread's arguments are recognised as the
-//! library's objects (`thread.rs`), and makes `ThreadPoolExecutor.submit` variadic
-//! (`variadicSubmit`).
+//! library's objects (`thread.rs`), and gives `ThreadPoolExecutor` its variadic `submit` and
+//! its `[Symbol.dispose]`/`[Symbol.asyncDispose]`, which shut it down (`executorMethods`).
 
 use super::barrier::JsBarrier;
 use super::bounded_semaphore::JsBoundedSemaphore;
@@ -40,9 +40,10 @@ extern "C" {
     /// Names the class on the prototype, so that a JS thread's arguments can be recognised as
     /// the library's objects (`thread.rs`).
     fn brand(instance: JsValue, name: &str);
-    /// Makes `submit(target, ...args)` variadic (`thread_pool_executor.rs`).
-    #[wasm_bindgen(js_name = variadicSubmit)]
-    fn variadic_submit(instance: JsValue);
+    /// Makes `submit(target, ...args)` variadic and `using` shut the executor down
+    /// (`thread_pool_executor.rs`).
+    #[wasm_bindgen(js_name = executorMethods)]
+    fn executor_methods(instance: JsValue);
 }
 
 thread_local! {
@@ -76,6 +77,6 @@ pub(super) fn ensure() {
     brand(JsFuture(crate::futures::Future::new()).into(), "Future");
     if let Ok(mut ex) = crate::futures::ThreadPoolExecutor::new(Some(1)) {
         ex.set_wait_on_drop(false);
-        variadic_submit(JsThreadPoolExecutor(ex).into());
+        executor_methods(JsThreadPoolExecutor(ex).into());
     }
 }

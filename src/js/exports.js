@@ -342,18 +342,29 @@ function submit(target, ...args) {
   return this.__submit(target, args);
 }
 
-/// Makes `submit(target, ...args)` of the class of `instance` (a throwaway executor) take its
-/// arguments as Python's does: wasm-bindgen exports take fixed parameters, so the Rust method
-/// is `__submit(target, args)`. Once per realm, like `disposeReleases`.
-export function variadicSubmit(instance) {
+function shutdown() {
+  this.shutdown();
+}
+
+function shutdownAsync() {
+  return this.shutdownAsync();
+}
+
+/// Makes the class of `instance` (a throwaway executor) Python's: `submit(target, ...args)`
+/// takes its arguments as Python's does (wasm-bindgen exports take fixed parameters, so the
+/// Rust method is `__submit(target, args)`), and `using ex = new ThreadPoolExecutor()` is
+/// Python's `with` (`[Symbol.dispose]` shuts down and waits, where wasm-bindgen's would free
+/// it; `await using` waits without blocking, `[Symbol.asyncDispose]`). Once per realm, like
+/// `disposeReleases`.
+export function executorMethods(instance) {
   const proto = Object.getPrototypeOf(instance);
-  if (proto.submit !== submit) {
-    Object.defineProperty(proto, 'submit', {
-      value: submit,
-      writable: true,
-      configurable: true,
-      enumerable: false,
-    });
-  }
+  const set = (key, value) => {
+    if (key !== undefined && proto[key] !== value) {
+      Object.defineProperty(proto, key, { value, writable: true, configurable: true, enumerable: false });
+    }
+  };
+  set('submit', submit);
+  set(Symbol.dispose, shutdown);
+  set(Symbol.asyncDispose, shutdownAsync);
   instance.free();
 }

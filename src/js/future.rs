@@ -121,6 +121,7 @@ impl JsFuture {
 
     /// `exception(timeout?)`: waits as `result` does and returns what the task threw, or null
     /// if it returned; throws `CancelledError` or `TimeoutError` as `result` does.
+    #[wasm_bindgen(unchecked_return_type = "Error | null")]
     pub fn exception(
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "number | null")] timeout: JsValue,

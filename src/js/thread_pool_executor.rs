@@ -12,6 +12,10 @@
 //! Future. A task that throws fails its Future; the excepthook is not called and the worker
 //! goes on, as in Python.
 //!
+//! `[Symbol.dispose]` is `shutdown()` (Python's `with`), not wasm-bindgen's `free()`: the
+//! executor object stays usable (a `submit` after it is Python's `RuntimeError`), and freeing it
+//! (or its collection) never waits for the workers.
+//!
 //! Left out: `initializer` (a JS function cannot travel to the workers; a task can do its own
 //! set-up), `map` (`Promise.all(xs.map((x) => ex.submit(t, x).resultAsync()))` is the JS
 //! spelling), and `handle()`: an executor stays on the thread that made it (its Futures
@@ -119,6 +123,8 @@ fn js_worker(w: Worker) {
 }
 
 /// Python's `concurrent.futures.ThreadPoolExecutor`, for JS tasks (see the module docs).
+/// `using ex = new ThreadPoolExecutor()` is Python's `with` (`[Symbol.dispose]` is
+/// `shutdown()`, waiting, so in a worker); `await using` waits without blocking (`shutdownAsync`).
 ///
 /// ```js
 /// // Python:
@@ -166,7 +172,7 @@ impl JsThreadPoolExecutor {
         Ok(JsThreadPoolExecutor(ex))
     }
 
-    /// The JS side's `submit(target, ...args)` (`variadicSubmit` in `exports.js`).
+    /// The JS side's `submit(target, ...args)` (`executorMethods` in `exports.js`).
     #[wasm_bindgen(js_name = __submit, skip_typescript)]
     pub fn submit(&self, target: JsValue, args: JsValue) -> Result<JsFuture, JsValue> {
         let (url, export) = task_target(&target)?;
@@ -283,5 +289,7 @@ export interface ThreadPoolExecutor {
    * `RuntimeError` after `shutdown()` or before `initThreads(n)`.
    */
   submit(target: string | URL | { target: string | URL, export?: string }, ...args: unknown[]): Future;
+  /** `await using ex = new ThreadPoolExecutor()`: `shutdownAsync()` at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 "#;

@@ -3,7 +3,9 @@
 // thread started in Rust. Bundlers resolve the package name; without one, the test that builds
 // this app replaces it by the file './node_modules/pythreading-web/index.js' (browsers do not
 // resolve package names, and import maps do not reach workers).
-import init, { initThreads, sharedModule, checkThread, Lock, Event, Semaphore, RuntimeError, Thread } from 'pythreading-web';
+import init, {
+  initThreads, sharedModule, checkThread, Lock, Event, Semaphore, RuntimeError, Thread, ThreadPoolExecutor,
+} from 'pythreading-web';
 
 const lines = [];
 const log = (line) => {
@@ -70,6 +72,17 @@ async function main() {
   jsThread.start();
   await jsThread.joinAsync(30);
   log(`page: JS thread ${jsThread.name} ran: ${ran.isSet()}, alive=${jsThread.isAlive()}`);
+  // A JS executor: its tasks are exports of an app module (js-task.js), run on its worker
+  // threads; the page awaits their Futures.
+  const ex = new ThreadPoolExecutor({ maxWorkers: 2, threadNamePrefix: 'app-pool' });
+  const task = new URL('./js-task.js', import.meta.url);
+  const squares = await Promise.all([1, 2, 3].map((x) => ex.submit(task, x).resultAsync(30)));
+  log(`page: executor squares: ${squares.join(' ')}`);
+  const failed = await ex.submit({ target: task, export: 'fails' }, 'no').exceptionAsync(30);
+  log(`page: a failing task's exception: ${failed.name}: ${failed.message}`);
+  const workers = ex.threads().map((t) => t.name).sort().join(' ');
+  await ex.shutdownAsync();
+  log(`page: executor workers ${workers} ended: ${ex.threads().every((t) => !t.isAlive())}`);
   window.appResult = { ok: true, lines, startMs };
 }
 

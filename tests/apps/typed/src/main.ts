@@ -29,6 +29,14 @@ import init, {
   OverflowError,
   TypeError as PyTypeError,
   BrokenBarrierError,
+  Queue,
+  Full,
+  Empty,
+  ShutDown,
+  ThreadPoolExecutor,
+  Future,
+  CancelledError,
+  TimeoutError as PyTimeoutError,
 } from 'pythreading-web';
 import type { InitOutput } from 'pythreading-web';
 
@@ -90,6 +98,38 @@ export async function main(): Promise<string[]> {
   await timer.joinAsync();
   const timerThread: Thread = timer.thread;
   out.push(`js ${js.isAlive()} ${timer.isAlive()} ${timer.name} ${timerThread.name}`);
+  // A queue and a JS executor: tasks are a module's exports, their Futures typed.
+  const q = new Queue(2);
+  await q.putAsync({ n: 1 });
+  const item: unknown = await q.getAsync(1);
+  out.push(`queue ${JSON.stringify(item)} ${q.qsize()} ${q.maxsize}`);
+  const ex = new ThreadPoolExecutor({ maxWorkers: 2, threadNamePrefix: 'typed' });
+  const squared: Future = ex.submit(new URL('./task.ts', import.meta.url), 7);
+  const named: Future = ex.submit({ target: 'task.js', export: 'square' }, 8, q);
+  const value: unknown = await squared.resultAsync(5);
+  const thrown: Error | null = await named.exceptionAsync(5);
+  const direct: unknown = named.done() ? named.result(0) : undefined;
+  out.push(`futures ${value} ${thrown?.name} ${direct} ${named.running()} ${named.cancelled()} ${named.cancel()}`);
+  const workers: Thread[] = ex.threads();
+  out.push(`executor ${ex.maxWorkers} ${workers.length}`);
+  ex.shutdown(false, true);
+  await ex.shutdownAsync();
+  const handed: Future = Future.fromHandle(squared.handle());
+  void handed;
+  for (const f of [() => q.getNowait(), () => new Queue(1).putNowait(1), () => squared.result(0)]) {
+    try {
+      f();
+    } catch (e: unknown) {
+      const kind =
+        e instanceof Empty ? 'Empty'
+        : e instanceof Full ? 'Full'
+        : e instanceof ShutDown ? 'ShutDown'
+        : e instanceof CancelledError ? 'CancelledError'
+        : e instanceof PyTimeoutError ? 'TimeoutError'
+        : 'other';
+      out.push(kind);
+    }
+  }
   const all: Thread[] = enumerate();
   out.push(`threads ${all.length} ${activeCount()} ${currentThread().name} ${mainThread().name}`);
   out.push(`ids ${getIdent()} ${getNativeId()} ${stackSize()} ${stackSize(0)}`);

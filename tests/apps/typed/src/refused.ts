@@ -1,6 +1,6 @@
 // What the types must refuse: each line below is a type error, and `@ts-expect-error` makes
 // tsc fail if it is not (types that decayed to `any` or `unknown` would accept everything).
-import { Lock, Barrier, Condition, TIMEOUT_MAX, RuntimeError, setExcepthook, Thread, Timer } from 'pythreading-web';
+import { Lock, Barrier, Condition, TIMEOUT_MAX, RuntimeError, setExcepthook, Thread, Timer, ThreadPoolExecutor } from 'pythreading-web';
 
 export function refused(): void {
   // @ts-expect-error: a string is not a timeout
@@ -21,4 +21,10 @@ export function refused(): void {
   new Thread({ args: [] });
   // @ts-expect-error: a Timer's interval is a number
   new Timer('1', { target: 'x.js' });
+  // @ts-expect-error: a task's target is a module URL or { target, export }, not a number
+  new ThreadPoolExecutor().submit(5);
+  // @ts-expect-error: maxWorkers is a number
+  new ThreadPoolExecutor({ maxWorkers: '2' });
+  // @ts-expect-error: a Future's timeout is a number
+  new ThreadPoolExecutor().submit('t.js').result('x');
 }

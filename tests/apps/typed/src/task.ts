@@ -6,3 +6,12 @@ export function task(lock: Lock, done: Event, n: number): void {
   void held;
   if (n > 0) done.set();
 }
+
+// A JS executor's tasks (main.ts): the default export, and a named one.
+export default function double(x: number): number {
+  return 2 * x;
+}
+
+export function square(x: number): number {
+  return x * x;
+}
