@@ -1,5 +1,6 @@
 // The JS threads of threads.html: each export runs on a pool worker (new Thread({ target:
-// new URL('./threads-task.js', import.meta.url), export, args })). Self-contained: the
+// new URL('./threads-task.js', import.meta.url), export, args }), or a ThreadPoolExecutor's
+// submit). Self-contained: the
 // library's objects arrive as arguments. Each thread reports what it does on the
 // BroadcastChannel named `log` (a JS thread's args cannot hold a SharedArrayBuffer): (lane,
 // state, time) records, the time on the page's clock (performance.timeOrigin +
@@ -77,4 +78,19 @@ export async function asyncWorker(log, lane, event) {
   await new Promise((resolve) => setTimeout(resolve, 200));
   event.set();
   mark(log, lane, DONE);
+}
+
+// The lane of this pool worker in each executor example (by the example's channel): a worker
+// imports this module once, and keeps its lane for every task it runs.
+const laneOf = new Map();
+
+/// A ThreadPoolExecutor's task: works `ms` in its worker's lane (taken from `lanes`, a Queue of
+/// lane numbers, by the worker's first task) and returns `i` squared.
+export function poolTask(log, lanes, i, ms) {
+  if (!laneOf.has(log)) laneOf.set(log, lanes.getNowait());
+  const lane = laneOf.get(log);
+  mark(log, lane, RUNNING);
+  work(ms);
+  mark(log, lane, 0);
+  return i * i;
 }

@@ -1,8 +1,11 @@
 // The JS threads demo (threads.html): runs each example's threads and draws a lane per thread
-// from the records they post on a BroadcastChannel of the example (see threads-task.js). Sets
+// from the records they post on a BroadcastChannel of the example (see threads-task.js); the
+// last example's lanes are a ThreadPoolExecutor's worker threads, running its tasks. Sets
 // window.demoResult = { ok, examples: [{ name, threads, alive, records }] } when done (for a
 // headless check).
-import init, { initThreads, Thread, Lock, Semaphore, Event, Barrier } from './pkg/pythreading_demo.js';
+import init, {
+  initThreads, Thread, Lock, Semaphore, Event, Barrier, Queue, ThreadPoolExecutor,
+} from './pkg/pythreading_demo.js';
 
 const TASK = new URL('./threads-task.js', import.meta.url);
 const COLORS = { 1: '#e8a33d', 2: '#3d8be8', 0: '#ddd' };
@@ -50,35 +53,80 @@ function draw(canvas, names, log, t0, now) {
   ctx.fillText(`${Math.round(span)} ms`, canvas.width - 60, names.length * lane + 14);
 }
 
-// One example: `threads` is [name, export, args(lane)] for each lane.
-async function example(title, text, threads) {
+// An example's section: its title, text and a canvas of `names.length` lanes, drawn from the
+// records on the example's channel from `start()` until `stop()`.
+function panel(title, text, names) {
   const section = document.createElement('section');
   section.innerHTML = `<h2></h2><p></p>`;
   section.querySelector('h2').textContent = title;
   section.querySelector('p').textContent = text;
   const canvas = document.createElement('canvas');
   canvas.width = 900;
-  canvas.height = threads.length * 26 + 20;
+  canvas.height = names.length * 26 + 20;
   section.append(canvas);
   document.getElementById('examples').append(section);
   const log = newLog();
-  const names = threads.map(([name]) => name);
-  const ts = threads.map(([name, exp, args], lane) =>
-    new Thread({ target: TASK, export: exp, args: [log.name, lane, ...args], name }));
-  const t0 = performance.timeOrigin + performance.now();
-  let running = true;
+  const now = () => performance.timeOrigin + performance.now();
+  let t0 = now();
+  let running = false;
   const frame = () => {
-    draw(canvas, names, log, t0, performance.timeOrigin + performance.now());
+    draw(canvas, names, log, t0, now());
     if (running) requestAnimationFrame(frame);
   };
-  requestAnimationFrame(frame);
+  return {
+    log,
+    start() {
+      t0 = now();
+      running = true;
+      requestAnimationFrame(frame);
+    },
+    async stop() {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the last records in flight
+      running = false;
+      log.close();
+      draw(canvas, names, log, t0, now());
+      return records(log).length;
+    },
+  };
+}
+
+// One example: `threads` is [name, export, args(lane)] for each lane.
+async function example(title, text, threads) {
+  const names = threads.map(([name]) => name);
+  const p = panel(title, text, names);
+  const ts = threads.map(([name, exp, args], lane) =>
+    new Thread({ target: TASK, export: exp, args: [p.log.name, lane, ...args], name }));
+  p.start();
   for (const t of ts) t.start();
   for (const t of ts) await t.joinAsync(30);
-  await new Promise((resolve) => setTimeout(resolve, 100)); // the last records in flight
-  running = false;
-  log.close();
-  draw(canvas, names, log, t0, performance.timeOrigin + performance.now());
-  return { name: title, threads: ts.length, alive: ts.filter((t) => t.isAlive()).length, records: records(log).length };
+  const n = await p.stop();
+  return { name: title, threads: ts.length, alive: ts.filter((t) => t.isAlive()).length, records: n };
+}
+
+// A ThreadPoolExecutor: `tasks` tasks of different lengths on `workers` worker threads, a lane
+// per worker; each task returns its number squared, which the page checks.
+async function executorExample(workers, tasks) {
+  const names = Array.from({ length: workers }, (_, i) => `lanes-pool_${i}`);
+  const p = panel(`ThreadPoolExecutor(${workers})`,
+    `${tasks} tasks submitted at once to a ThreadPoolExecutor of ${workers} worker threads: each worker (a lane) takes the next task when it is free; the page awaits their Futures.`,
+    names);
+  const lanes = new Queue();
+  for (let i = 0; i < workers; i++) lanes.put(i);
+  const ex = new ThreadPoolExecutor({ maxWorkers: workers, threadNamePrefix: 'lanes-pool' });
+  p.start();
+  const futures = Array.from({ length: tasks }, (_, i) =>
+    ex.submit({ target: TASK, export: 'poolTask' }, p.log.name, lanes, i, 60 + ((i * 53) % 120)));
+  const squares = await Promise.all(futures.map((f) => f.resultAsync(30)));
+  await ex.shutdownAsync();
+  const n = await p.stop();
+  const right = squares.every((v, i) => v === i * i);
+  const workerThreads = ex.threads();
+  return {
+    name: `ThreadPoolExecutor(${workers})`,
+    threads: workerThreads.length,
+    alive: workerThreads.filter((t) => t.isAlive()).length + (right ? 0 : 1),
+    records: n,
+  };
 }
 
 async function main() {
@@ -100,6 +148,7 @@ async function main() {
   const done = new Event();
   results.push(await example('async target', 'A thread whose target is an async function lives until its promise settles.',
     [['async', 'asyncWorker', [done]]]));
+  results.push(await executorExample(3, 8));
   const ok = results.every((r) => r.alive === 0 && r.records >= r.threads * 2);
   document.getElementById('status').textContent = ok ? 'done' : 'failed';
   window.demoResult = { ok, examples: results };
