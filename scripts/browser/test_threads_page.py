@@ -28,7 +28,7 @@ def main():
     if not os.path.exists(os.path.join(WWW, "pkg", "pythreading_demo.js")):
         raise SystemExit("www/pkg is missing: run bash scripts/demo-web.sh --build")
     browser = choose(args.browser)
-    with Browser(WWW, browser=browser, window="1100,1400") as b:
+    with Browser(WWW, browser=browser, window="1100,1800") as b:
         b.open("threads.html")
         result = None
         try:
