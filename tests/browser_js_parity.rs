@@ -40,7 +40,7 @@ export async function errorClassesJs(url) {
   const g = await import(url);
   const { check, done } = logger();
   // The classes: exported, subclasses of Error in Python's hierarchy.
-  for (const c of ['RuntimeError', 'BrokenBarrierError', 'ValueError', 'OverflowError', 'TypeError', 'Full', 'Empty', 'ShutDown']) {
+  for (const c of ['RuntimeError', 'BrokenBarrierError', 'ValueError', 'OverflowError', 'TypeError', 'Full', 'Empty', 'ShutDown', 'CancelledError', 'TimeoutError']) {
     check(`${c} exported`, typeof g[c], 'function');
     check(`${c}.prototype instanceof Error`, g[c].prototype instanceof Error, true);
     check(`${c}.prototype.name`, g[c].prototype.name, c);
