@@ -461,6 +461,19 @@ impl<R: Send + 'static> Future<R> {
         self.finish(Err(e))
     }
 
+    /// What an executor does with a queued task it will not run: `None` cancels the future
+    /// (`shutdown(cancel_futures=True)`), `Some(e)` fails it with `e` (a broken pool).
+    pub(crate) fn abort(&self, e: Option<Error>) {
+        match e {
+            None => {
+                self.cancel();
+            }
+            Some(e) => {
+                let _ = self.set_exception(e);
+            }
+        }
+    }
+
     pub(crate) fn finish(&self, r: Result<R>) -> Result<()> {
         let done = {
             let _g = self.guard();

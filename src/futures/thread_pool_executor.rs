@@ -56,14 +56,7 @@ impl<R: Send + 'static, F: FnOnce() -> R + Send> Work for Task<R, F> {
     }
 
     fn abort(self: Box<Self>, e: Option<Error>) {
-        match e {
-            None => {
-                self.future.cancel();
-            }
-            Some(e) => {
-                let _ = self.future.set_exception(e);
-            }
-        }
+        self.future.abort(e);
     }
 }
 

@@ -62,14 +62,7 @@ impl Work for JsTask {
     /// Cancels the task (`shutdown(cancelFutures)`) or fails it (a broken pool), and withdraws
     /// its job from the spawner.
     fn abort(self: Box<Self>, e: Option<Error>) {
-        match e {
-            None => {
-                self.future.cancel();
-            }
-            Some(e) => {
-                let _ = self.future.set_exception(e);
-            }
-        }
+        self.future.abort(e);
         cancel_job(&crate::sys::js_channel(), self.id);
     }
 }

@@ -116,20 +116,6 @@ export async function main(): Promise<string[]> {
   await ex.shutdownAsync();
   const handed: Future = Future.fromHandle(squared.handle());
   void handed;
-  for (const f of [() => q.getNowait(), () => new Queue(1).putNowait(1), () => squared.result(0)]) {
-    try {
-      f();
-    } catch (e: unknown) {
-      const kind =
-        e instanceof Empty ? 'Empty'
-        : e instanceof Full ? 'Full'
-        : e instanceof ShutDown ? 'ShutDown'
-        : e instanceof CancelledError ? 'CancelledError'
-        : e instanceof PyTimeoutError ? 'TimeoutError'
-        : 'other';
-      out.push(kind);
-    }
-  }
   const all: Thread[] = enumerate();
   out.push(`threads ${all.length} ${activeCount()} ${currentThread().name} ${mainThread().name}`);
   out.push(`ids ${getIdent()} ${getNativeId()} ${stackSize()} ${stackSize(0)}`);
@@ -149,7 +135,15 @@ export async function main(): Promise<string[]> {
     if (e instanceof BrokenBarrierError) out.push('not this one');
     if (e instanceof Error) out.push(`an Error named ${e.name}`);
   }
-  for (const f of [() => new Semaphore(-1), () => lock.acquire(true, 1e300), () => stackSize('x' as unknown as number)]) {
+  const failing = [
+    () => new Semaphore(-1),
+    () => lock.acquire(true, 1e300),
+    () => stackSize('x' as unknown as number),
+    () => q.getNowait(),
+    () => new Queue(1).putNowait(1),
+    () => squared.result(0),
+  ];
+  for (const f of failing) {
     try {
       f();
     } catch (e: unknown) {
@@ -157,6 +151,11 @@ export async function main(): Promise<string[]> {
         e instanceof ValueError ? 'ValueError'
         : e instanceof OverflowError ? 'OverflowError'
         : e instanceof PyTypeError ? 'TypeError'
+        : e instanceof Empty ? 'Empty'
+        : e instanceof Full ? 'Full'
+        : e instanceof ShutDown ? 'ShutDown'
+        : e instanceof CancelledError ? 'CancelledError'
+        : e instanceof PyTimeoutError ? 'TimeoutError'
         : 'other';
       out.push(kind);
     }
