@@ -23,7 +23,8 @@
 #    default "chromium firefox", picks them): the browser suites (scripts/test-browser.sh,
 #    which installs chromium, chromium-driver, firefox-esr, geckodriver, wasm-bindgen-cli,
 #    wasm-pack, npm, pnpm and selenium first: scripts/setup.sh --browser), the seed examples in
-#    the www/ demo page with the same output checks as natively, the npm package installed into
+#    the www/ demo page with the same output checks as natively, the JS threads page
+#    (scripts/browser/test_threads_page.py), the npm package installed into
 #    apps built by Vite, webpack and no bundler with npm and pnpm, plus start-up faults
 #    (scripts/npm-pack.sh --test), and a downstream crate made from templates/browser tested
 #    with wasm-pack (scripts/test-template.sh).
@@ -140,13 +141,17 @@ PYTHREADING_BROWSERS="$BROWSERS" bash scripts/test-browser.sh
 for browser in $BROWSERS; do
   step "browsers: seed examples in the www/ demo page ($browser)"
   PYTHREADING_BROWSER="$browser" cargo xtask test-examples browser
+  # The JS threads page of the same build (www/threads.html): JS threads and a JS executor
+  # started from the page, a lane each; every thread must end and report.
+  step "browsers: the JS threads page ($browser)"
+  python3 scripts/browser/test_threads_page.py --browser "$browser"
 done
 
 # The npm package: wasm-pack build, npm pack (cargo xtask build npm), installed from the
 # tarball into the example app (tests/apps) with npm and pnpm, built by Vite (dev server and
 # build), webpack 5 and no bundler:
-# the page shares a Lock, an Event and a Semaphore with a worker and joins a thread started in
-# Rust. Then start-up faults, each provoked: the error names the cause, within its bound.
+# the page shares a Lock, an Event and a Semaphore with a worker, joins a thread started in
+# Rust, and runs a JS thread and a JS executor's tasks. Then start-up faults, each provoked: the error names the cause, within its bound.
 step "browsers: the npm package in apps (Vite, webpack, no bundler; npm and pnpm; $BROWSERS)"
 PYTHREADING_BROWSERS="$BROWSERS" bash scripts/npm-pack.sh --test
 
