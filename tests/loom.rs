@@ -324,4 +324,89 @@ mod models {
             assert_eq!(mine + theirs, 1);
         });
     }
+
+    /// Queue (the lock-free FIFO core, src/queue/fifo.rs): a blocking get against a put, and a
+    /// blocking put on a full queue against a get: no lost wake-up on either eventcount, the
+    /// item passed exactly once, the counts back to zero (QU-01, QU-02).
+    #[test]
+    fn queue_blocking_get_and_put() {
+        loom::model(|| {
+            let q = pythreading::queue::Queue::new(1);
+            let q2 = q.clone();
+            let getter = thread::spawn(move || q2.get().unwrap());
+            q.put(7).unwrap();
+            assert_eq!(getter.join().unwrap(), 7);
+            assert_eq!(q.qsize(), 0);
+        });
+        bounded(|| {
+            let q = pythreading::queue::Queue::new(1);
+            q.put(1).unwrap();
+            let q2 = q.clone();
+            let putter = thread::spawn(move || q2.put(2).unwrap());
+            assert_eq!(q.get().unwrap(), 1);
+            putter.join().unwrap();
+            assert_eq!(q.get().unwrap(), 2);
+            assert_eq!(q.qsize(), 0);
+        });
+    }
+
+    /// Queue shutdown racing a put and a blocking get: a get that answers ShutDown never leaves
+    /// an item behind (a put either lands before it, and the get or the check below takes it,
+    /// or fails with ShutDown), and nobody sleeps forever (QU-12a's rule in one model).
+    #[test]
+    fn queue_shutdown_against_put_and_get() {
+        bounded(|| {
+            let q = pythreading::queue::Queue::new(0);
+            let (q2, q3) = (q.clone(), q.clone());
+            let putter = thread::spawn(move || q2.put(5).is_ok());
+            let getter = thread::spawn(move || q3.get().ok());
+            q.shutdown(false);
+            let put = putter.join().unwrap();
+            let got = getter.join().unwrap();
+            let left = q.get_nowait().ok();
+            match (put, got, left) {
+                (true, Some(5), None) | (true, None, Some(5)) | (false, None, None) => {}
+                other => panic!("put/get/left: {other:?}"),
+            }
+        });
+    }
+
+    /// Two blocked getters, a put in flight and a shutdown: one getter may take the item, and
+    /// the other (or both) answer ShutDown; neither sleeps on a drained queue.
+    #[test]
+    fn queue_shutdown_wakes_every_getter() {
+        // Four threads: bounded to 2 preemptions to keep it to seconds (3 took minutes).
+        let mut model = loom::model::Builder::new();
+        model.preemption_bound = Some(2);
+        model.check(|| {
+            let q = pythreading::queue::Queue::new(0);
+            let (q2, q3, q4) = (q.clone(), q.clone(), q.clone());
+            let g1 = thread::spawn(move || q2.get().ok());
+            let g2 = thread::spawn(move || q3.get().ok());
+            let putter = thread::spawn(move || q4.put(5).is_ok());
+            q.shutdown(false);
+            let put = putter.join().unwrap();
+            let got = [g1.join().unwrap(), g2.join().unwrap()];
+            let taken = got.iter().flatten().count() + usize::from(q.get_nowait().is_ok());
+            assert_eq!(taken, usize::from(put), "put {put}, got {got:?}");
+        });
+    }
+
+    /// Queue task tracking: join() returns once task_done() brought the unfinished count to
+    /// zero, with no lost wake-up (QU-03).
+    #[test]
+    fn queue_join_against_task_done() {
+        loom::model(|| {
+            let q = pythreading::queue::Queue::new(0);
+            q.put(1).unwrap();
+            let q2 = q.clone();
+            let worker = thread::spawn(move || {
+                q2.get().unwrap();
+                q2.task_done().unwrap();
+            });
+            q.join().unwrap();
+            assert_eq!(q.unfinished_tasks(), 0);
+            worker.join().unwrap();
+        });
+    }
 }

@@ -79,7 +79,7 @@ const NEGATIVE: &str = "'timeout' must be a non-negative number";
 
 /// A queue timeout with Python's rules (QU-04, SQ-02): negative -> `Value`, NaN -> `Value`,
 /// above `TIMEOUT_MAX` -> `Overflow`. `Ok(None)`: so far in the future that it never expires.
-fn deadline(t: Timeout) -> Result<Option<Instant>> {
+pub(crate) fn deadline(t: Timeout) -> Result<Option<Instant>> {
     // `for_wait` rejects NaN and values above TIMEOUT_MAX (and maps negatives to zero);
     // `for_lock` tells a negative (`-1` is `Ok(None)`, others `Err`) from zero.
     let d = t.for_wait()?;
@@ -90,7 +90,7 @@ fn deadline(t: Timeout) -> Result<Option<Instant>> {
 }
 
 /// What a timed wait has left: `None` once the deadline passed (Python's `remaining <= 0.0`).
-fn remaining(at: Option<Instant>) -> Option<Option<Duration>> {
+pub(crate) fn remaining(at: Option<Instant>) -> Option<Option<Duration>> {
     match at {
         None => Some(None),
         Some(at) => {
@@ -409,15 +409,16 @@ impl<S: Store> Core<S> {
 
 /// The public class over a [`Core`]: `Queue`, `LifoQueue` and `PriorityQueue` differ only in
 /// their container (and `PriorityQueue` in its `Ord` bound), so their methods and docs are
-/// written once here. `$order` is the order `get` returns items put as 1, 3, 2.
+/// written once here (`$core` is the core: [`Core`] over the class's container, or the FIFO's
+/// lock-free [`Fifo`](super::fifo::Fifo)). `$order` is the order `get` returns items put as 1, 3, 2.
 macro_rules! queue_class {
     (
         $(#[$attr:meta])*
-        $name:ident<T: [$($bound:tt)+]>, $store:ty, $python:literal, $order:literal
+        $name:ident<T: [$($bound:tt)+]>, $core:ty, $python:literal, $order:literal
     ) => {
         $(#[$attr])*
         pub struct $name<T> {
-            core: std::sync::Arc<$crate::queue::base::Core<$store>>,
+            core: std::sync::Arc<$core>,
         }
 
         impl<T> Clone for $name<T> {
@@ -467,7 +468,7 @@ macro_rules! queue_class {
             /// # q.put_nowait(1).unwrap();
             /// ```
             pub fn new(maxsize: usize) -> Self {
-                $name { core: std::sync::Arc::new($crate::queue::base::Core::new(maxsize)) }
+                $name { core: std::sync::Arc::new(<$core>::new(maxsize)) }
             }
 
             /// Python's `put(item)`: adds `item`, waiting while the queue is full.

@@ -24,5 +24,5 @@ queue_class! {
     /// }
     /// assert_eq!(got, [4, 3, 2, 1, 0]);
     /// ```
-    LifoQueue<T: [Send + 'static]>, Vec<T>, "queue.LifoQueue", "[2, 3, 1]"
+    LifoQueue<T: [Send + 'static]>, crate::queue::base::Core<Vec<T>>, "queue.LifoQueue", "[2, 3, 1]"
 }

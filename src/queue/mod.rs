@@ -73,6 +73,7 @@
 
 #[macro_use]
 mod base;
+mod fifo;
 mod lifo_queue;
 mod priority_queue;
 mod put_error;

@@ -29,5 +29,5 @@ queue_class! {
     /// }
     /// assert_eq!(got, ["Important job", "Low-level job", "Mid-level job"]);
     /// ```
-    PriorityQueue<T: [Ord + Send + 'static]>, BinaryHeap<Reverse<T>>, "queue.PriorityQueue", "[1, 2, 3]"
+    PriorityQueue<T: [Ord + Send + 'static]>, crate::queue::base::Core<BinaryHeap<Reverse<T>>>, "queue.PriorityQueue", "[1, 2, 3]"
 }

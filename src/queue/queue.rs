@@ -1,8 +1,6 @@
 //! `Queue`: Python's `queue.Queue`, first in, first out (behaviours QU-01 to QU-18; QU-19's Rust
 //! analogue through [`PutError`](crate::queue::PutError)).
 
-use std::collections::VecDeque;
-
 queue_class! {
     /// Python's `queue.Queue`: a FIFO queue, optionally bounded, with task tracking
     /// (`task_done`/`join`) and 3.13's `shutdown`. A cheap `Clone` handle; clones are the same
@@ -37,5 +35,5 @@ queue_class! {
     /// assert_eq!(got, [0, 1, 2, 3, 4]);
     /// producer.join().unwrap();
     /// ```
-    Queue<T: [Send + 'static]>, VecDeque<T>, "queue.Queue", "[1, 3, 2]"
+    Queue<T: [Send + 'static]>, crate::queue::fifo::Fifo<T>, "queue.Queue", "[1, 3, 2]"
 }
