@@ -1,4 +1,5 @@
-//! The one implementation behind every queue class: CPython's `queue.Queue` algorithm (a lock,
+//! The lock-based implementation behind `LifoQueue`, `PriorityQueue` and `SimpleQueue` (`Queue`
+//! has the lock-free `fifo.rs`): CPython's `queue.Queue` algorithm (a lock,
 //! three conditions over it, `unfinished_tasks`, 3.13's `is_shutdown`), over a container that
 //! each class picks ([`Store`]: Python's `_put`/`_get`/`_qsize` hooks). Unlike CPython, `put`
 //! and `get` skip the notification when nobody is counted as waiting, and a blocking `get` on

@@ -27,11 +27,13 @@
 //! and wakes. Either the sleeper's second look sees the change or the waker sees the sleeper:
 //! no wake-up is lost (the loom models in `tests/loom.rs`).
 //!
-//! Measured before it replaced the lock-based core for `Queue` (a prototype of the same
-//! protocol, natively, 15 interleaved rounds, 200,000 items, medians; same machine and run):
-//! 1×1 bounded(100) 89 ns/item against crossbeam 60.7 and std 163; 1×1 unbounded 50.6 against
-//! 54.4 and 59.0; 4×4 bounded 99.1 against 72.8 and 196; 4×4 unbounded 31.8 against 29.7 and
-//! 71.3. The lock-based core measured 95–260 ns in the same rows (README, "queue and futures").
+//! Measured: a prototype of the same protocol first (natively, 15 interleaved rounds of
+//! 200,000 items, medians): 1×1 bounded(100) 89 ns/item against crossbeam-channel 60.7 and std
+//! 163; 1×1 unbounded 50.6 against 54.4 and 59.0; 4×4 bounded 99.1 against 72.8 and 196; 4×4
+//! unbounded 31.8 against 29.7 and 71.3. Then this core in the bench (`PYTHREADING_BENCH_ROUNDS=31
+//! bash scripts/bench.sh --browser --no-abort queue_...`, README "queue and futures on three
+//! platforms"): natively 1.15–1.77× crossbeam's time on the four rows, where the lock-based
+//! core had been 2.04–4.12×.
 
 use super::base::{deadline, remaining, Mode};
 use super::PutError;

@@ -55,14 +55,20 @@
 //!
 //! # Design
 //!
-//! As in CPython's `queue.py`: one [`Lock`](crate::Lock) guards the items and the counters,
-//! and three [`Condition`](crate::Condition)s over it (`not_empty`, `not_full`,
-//! `all_tasks_done`) carry the wake-ups. The classes differ only in their container (a
-//! `VecDeque`, a `Vec`, a `BinaryHeap`), which is what `Queue._put`/`_get` select in Python.
-//! Two departures, for speed, that change no behaviour (measured in `base.rs`): `put` and
-//! `get` notify only when a thread is counted as waiting, and a blocking `get` that finds the
-//! queue empty first spins briefly without the lock for an item about to come, before it
-//! waits on `not_empty`.
+//! [`Queue`], the FIFO every program uses, is lock-free (`fifo.rs`): its items are in
+//! crossbeam's `SegQueue`, Python's counts (`qsize`, `maxsize`, `unfinished_tasks`) are
+//! counters that each side writes alone, and blocked getters, putters and joiners sleep on
+//! futex words through the platform seam, after a bounded spin. It measured at most 1.8×
+//! crossbeam-channel's time natively, where the lock-based design had been up to 4.1×.
+//!
+//! [`LifoQueue`], [`PriorityQueue`] and [`SimpleQueue`] are CPython's `queue.py` (`base.rs`): one
+//! [`Lock`](crate::Lock) guards the items and the counters, and three
+//! [`Condition`](crate::Condition)s over it (`not_empty`, `not_full`, `all_tasks_done`) carry the
+//! wake-ups; they differ only in their container (a `Vec`, a `BinaryHeap`, a `VecDeque`), which
+//! is what `Queue._put`/`_get` select in Python. Two departures, for speed, that change no
+//! behaviour (measured in `base.rs`): `put` and `get` notify only when a thread is counted as
+//! waiting, and a blocking `get` that finds the queue empty first spins briefly without the
+//! lock for an item about to come, before it waits on `not_empty`.
 //!
 //! # Browsers
 //!
