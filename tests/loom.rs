@@ -392,6 +392,23 @@ mod models {
         });
     }
 
+    /// A getter's task_done for an item whose put has not returned yet: the task is already
+    /// counted (Python counts it with the item), so task_done never fails (QU-03).
+    #[test]
+    fn queue_task_done_races_the_put() {
+        loom::model(|| {
+            let q = pythreading::queue::Queue::new(0);
+            let q2 = q.clone();
+            let getter = thread::spawn(move || {
+                q2.get().unwrap();
+                q2.task_done()
+            });
+            q.put(1).unwrap();
+            getter.join().unwrap().unwrap();
+            assert_eq!(q.unfinished_tasks(), 0);
+        });
+    }
+
     /// Queue task tracking: join() returns once task_done() brought the unfinished count to
     /// zero, with no lost wake-up (QU-03).
     #[test]

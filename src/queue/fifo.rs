@@ -9,11 +9,13 @@
 //! a written cache line:
 //! * `pushed`: slots reserved by putters (a bounded `put` reserves with a compare-and-swap
 //!   while `pushed - popped < maxsize`, so the queue never holds more than `maxsize`);
-//!   `published`: puts finished (the item is in the queue). `pushed - published` is the puts in
-//!   flight.
+//!   `counted`: puts past the shutdown check, counted as unfinished tasks before their item is
+//!   pushed (so that a getter's `task_done` for it always finds it counted, as Python counts it
+//!   with the item under its lock); `landed`: puts whose item is in the queue. `pushed -
+//!   landed` is the puts in flight.
 //! * `popped`: items taken (by `get`, or dropped by an immediate `shutdown`).
 //! * `done`: `task_done` calls (and items an immediate shutdown dropped). Python's
-//!   `unfinished_tasks` is `published - done`.
+//!   `unfinished_tasks` is `counted - done`.
 //!
 //! `qsize()` is `pushed - popped` (Python's is as stale once returned). A `put` that checked
 //! the shutdown flag, reserved, then found the flag set gives its slot back and fails: so a
@@ -126,7 +128,7 @@ impl Sleepers {
 pub(crate) struct Fifo<T> {
     items: Items<T>,
     /// Written by putters.
-    put_side: Line<(AtomicUsize, AtomicUsize)>,
+    put_side: Line<(AtomicUsize, AtomicUsize, AtomicUsize)>,
     /// Written by getters: `popped`.
     get_side: Line<AtomicUsize>,
     /// `done`, written by `task_done`.
@@ -155,7 +157,11 @@ impl<T> Fifo<T> {
     pub(crate) fn new(maxsize: usize) -> Self {
         Fifo {
             items: Items::new(),
-            put_side: Line((AtomicUsize::new(0), AtomicUsize::new(0))),
+            put_side: Line((
+                AtomicUsize::new(0),
+                AtomicUsize::new(0),
+                AtomicUsize::new(0),
+            )),
             get_side: Line(AtomicUsize::new(0)),
             done: Line(AtomicUsize::new(0)),
             maxsize: AtomicUsize::new(maxsize),
@@ -169,15 +175,25 @@ impl<T> Fifo<T> {
     fn pushed(&self) -> &AtomicUsize {
         &self.put_side.0 .0
     }
-    fn published(&self) -> &AtomicUsize {
+    fn counted(&self) -> &AtomicUsize {
         &self.put_side.0 .1
+    }
+    fn landed(&self) -> &AtomicUsize {
+        &self.put_side.0 .2
     }
     fn popped(&self) -> &AtomicUsize {
         &self.get_side.0
     }
 
-    /// Reserves a slot: false if the queue is full. Relaxed: the count only bounds the queue;
-    /// the items travel through `items`, and the shutdown check that follows is SeqCst.
+    /// Reserves a slot: false if the queue is full.
+    ///
+    /// Orderings: the RMW on `pushed` is SeqCst, the putter's half of the Dekker pattern with
+    /// the shutdown flag (module docs). `maxsize` and `popped` are read Relaxed: a stale
+    /// `popped` is smaller, which only makes the queue look fuller (the putter then waits, and
+    /// the getter's `take` wakes it); a new `maxsize` is followed by a wake of every putter,
+    /// whose next look reads it. The items themselves travel through `items`, whose push and
+    /// pop order them. Occupancy is `pushed - popped` as seen here, so a reservation never takes
+    /// the queue beyond `maxsize`: the `popped` it compares with is at most the current one.
     #[inline]
     fn reserve(&self) -> bool {
         let max = self.maxsize.load(Relaxed);
@@ -187,7 +203,8 @@ impl<T> Fifo<T> {
         }
         let mut p = self.pushed().load(Relaxed);
         loop {
-            if p.wrapping_sub(self.popped().load(Relaxed)) >= max {
+            // Saturating: `popped`, read after `p`, may exceed a stale `p`; then there is room.
+            if p.saturating_sub(self.popped().load(Relaxed)) >= max {
                 return false;
             }
             match self
@@ -232,9 +249,11 @@ impl<T> Fifo<T> {
             self.getters.0.wake(true);
             return Err(PutError::new(Error::ShutDown, item));
         }
+        // Before the push: the item's task is unfinished before anyone can take it.
+        self.counted().fetch_add(1, SeqCst);
         self.items.push(item);
         // SeqCst: after the push, so that a getter that sees no put in flight sees the item.
-        self.published().fetch_add(1, SeqCst);
+        self.landed().fetch_add(1, SeqCst);
         // One getter for the item; after a shutdown every getter, since once this item is
         // taken the queue is drained and the others answer ShutDown (nobody else wakes them).
         self.getters.0.wake(self.is_shutdown.load(SeqCst));
@@ -272,7 +291,9 @@ impl<T> Fifo<T> {
         }
     }
 
-    /// Takes an item if there is one, counting it.
+    /// Takes an item if there is one, counting it. SeqCst on `popped`, as on every counter a
+    /// sleeper's second look reads (`full`, `drained`): with the SeqCst fences of `Sleepers`
+    /// either side sees the other (on x86 and under wasm an RMW is a full barrier anyway).
     #[inline]
     fn take(&self) -> Option<T> {
         let item = self.items.pop()?;
@@ -286,7 +307,7 @@ impl<T> Fifo<T> {
     /// Shut down, no item and no put in flight: `get` answers `ShutDown`.
     fn drained(&self) -> bool {
         self.is_shutdown.load(SeqCst)
-            && self.published().load(SeqCst) == self.pushed().load(SeqCst)
+            && self.landed().load(SeqCst) == self.pushed().load(SeqCst)
             && self.items.is_empty()
     }
 
@@ -335,7 +356,7 @@ impl<T> Fifo<T> {
         let done = &self.done.0;
         let mut d = done.load(SeqCst);
         loop {
-            if d >= self.published().load(SeqCst) {
+            if d >= self.counted().load(SeqCst) {
                 return Err(Error::value("task_done() called too many times"));
             }
             match done.compare_exchange_weak(d, d + 1, SeqCst, SeqCst) {
@@ -364,8 +385,8 @@ impl<T> Fifo<T> {
         if immediate {
             // The puts in flight finish or give their slot back (they see the flag).
             SpinWait::yielding()
-                .spin_while(|| self.published().load(SeqCst) != self.pushed().load(SeqCst));
-            while self.published().load(SeqCst) != self.pushed().load(SeqCst) {
+                .spin_while(|| self.landed().load(SeqCst) != self.pushed().load(SeqCst));
+            while self.landed().load(SeqCst) != self.pushed().load(SeqCst) {
                 std::thread::yield_now();
             }
             let mut dropped = Vec::new();
@@ -376,7 +397,7 @@ impl<T> Fifo<T> {
             // Python's `unfinished_tasks -= 1` per dropped item, never below zero.
             let n = dropped.len();
             let _ = self.done.0.fetch_update(SeqCst, SeqCst, |d| {
-                Some((d + n).min(self.published().load(SeqCst)))
+                Some((d + n).min(self.counted().load(SeqCst)))
             });
             drop(dropped);
             // Getters that popped an item before the drain count it: once they have (and the
@@ -408,7 +429,7 @@ impl<T> Fifo<T> {
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
         let done = self.done.0.load(SeqCst);
-        self.published().load(SeqCst).saturating_sub(done)
+        self.counted().load(SeqCst).saturating_sub(done)
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {
