@@ -6,7 +6,9 @@
 //! FIFO.
 //!
 //! The counters, each written by one side only so that a producer and a consumer do not share
-//! a written cache line:
+//! a written cache line (64-bit everywhere, wasm32 included, so that they never wrap: a 32-bit
+//! count of puts would wrap after 4.3 billion, minutes of traffic, and the differences below
+//! would then be wrong):
 //! * `pushed`: slots reserved by putters (a bounded `put` reserves with a compare-and-swap
 //!   while `pushed - popped < maxsize`, so the queue never holds more than `maxsize`);
 //!   `counted`: puts past the shutdown check, counted as unfinished tasks before their item is
@@ -40,7 +42,7 @@
 use super::base::{deadline, remaining, Mode};
 use super::PutError;
 use crate::error::{Error, Result};
-use crate::sys::atomic::{fence, AtomicBool, AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
 use crate::timeout::{Deadline, Next, SpinWait};
 
 /// The items: crossbeam's `SegQueue`, or under loom (which cannot see inside it) a loom
@@ -128,11 +130,11 @@ impl Sleepers {
 pub(crate) struct Fifo<T> {
     items: Items<T>,
     /// Written by putters.
-    put_side: Line<(AtomicUsize, AtomicUsize, AtomicUsize)>,
+    put_side: Line<(AtomicU64, AtomicU64, AtomicU64)>,
     /// Written by getters: `popped`.
-    get_side: Line<AtomicUsize>,
+    get_side: Line<AtomicU64>,
     /// `done`, written by `task_done`.
-    done: Line<AtomicUsize>,
+    done: Line<AtomicU64>,
     maxsize: AtomicUsize,
     is_shutdown: AtomicBool,
     getters: Line<Sleepers>,
@@ -157,13 +159,9 @@ impl<T> Fifo<T> {
     pub(crate) fn new(maxsize: usize) -> Self {
         Fifo {
             items: Items::new(),
-            put_side: Line((
-                AtomicUsize::new(0),
-                AtomicUsize::new(0),
-                AtomicUsize::new(0),
-            )),
-            get_side: Line(AtomicUsize::new(0)),
-            done: Line(AtomicUsize::new(0)),
+            put_side: Line((AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0))),
+            get_side: Line(AtomicU64::new(0)),
+            done: Line(AtomicU64::new(0)),
             maxsize: AtomicUsize::new(maxsize),
             is_shutdown: AtomicBool::new(false),
             getters: Line(Sleepers::new()),
@@ -172,17 +170,21 @@ impl<T> Fifo<T> {
         }
     }
 
-    fn pushed(&self) -> &AtomicUsize {
+    fn pushed(&self) -> &AtomicU64 {
         &self.put_side.0 .0
     }
-    fn counted(&self) -> &AtomicUsize {
+    fn counted(&self) -> &AtomicU64 {
         &self.put_side.0 .1
     }
-    fn landed(&self) -> &AtomicUsize {
+    fn landed(&self) -> &AtomicU64 {
         &self.put_side.0 .2
     }
-    fn popped(&self) -> &AtomicUsize {
+    fn popped(&self) -> &AtomicU64 {
         &self.get_side.0
+    }
+    #[cfg(test)]
+    fn done(&self) -> &AtomicU64 {
+        &self.done.0
     }
 
     /// Reserves a slot: false if the queue is full.
@@ -196,7 +198,7 @@ impl<T> Fifo<T> {
     /// the queue beyond `maxsize`: the `popped` it compares with is at most the current one.
     #[inline]
     fn reserve(&self) -> bool {
-        let max = self.maxsize.load(Relaxed);
+        let max = self.maxsize.load(Relaxed) as u64;
         if max == 0 {
             self.pushed().fetch_add(1, SeqCst);
             return true;
@@ -395,7 +397,7 @@ impl<T> Fifo<T> {
                 dropped.push(item);
             }
             // Python's `unfinished_tasks -= 1` per dropped item, never below zero.
-            let n = dropped.len();
+            let n = dropped.len() as u64;
             let _ = self.done.0.fetch_update(SeqCst, SeqCst, |d| {
                 Some((d + n).min(self.counted().load(SeqCst)))
             });
@@ -415,7 +417,7 @@ impl<T> Fifo<T> {
         // Read `popped` first: a stale `pushed` can only make the difference smaller, never
         // wrap below zero.
         let popped = self.popped().load(SeqCst);
-        self.pushed().load(SeqCst).saturating_sub(popped)
+        self.pushed().load(SeqCst).saturating_sub(popped) as usize
     }
 
     pub(crate) fn maxsize(&self) -> usize {
@@ -429,10 +431,42 @@ impl<T> Fifo<T> {
 
     pub(crate) fn unfinished_tasks(&self) -> usize {
         let done = self.done.0.load(SeqCst);
-        self.counted().load(SeqCst).saturating_sub(done)
+        self.counted().load(SeqCst).saturating_sub(done) as usize
     }
 
     pub(crate) fn is_shutdown(&self) -> bool {
         self.is_shutdown.load(SeqCst)
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    /// The counters carry on past 2^32 (on wasm32 too, where `usize` would wrap there): a
+    /// queue whose counts start just below it still bounds, counts and tracks tasks exactly.
+    #[test]
+    fn counts_past_u32_max() {
+        let q = Fifo::new(2);
+        let start = u64::from(u32::MAX) - 1;
+        for c in [q.pushed(), q.counted(), q.landed(), q.popped(), q.done()] {
+            c.store(start, SeqCst);
+        }
+        for round in 0..4 {
+            q.put(round, Mode::NoWait).unwrap();
+            q.put(round + 10, Mode::NoWait).unwrap();
+            assert_eq!(q.qsize(), 2);
+            assert!(q.full());
+            assert!(matches!(q.put(99, Mode::NoWait), Err(e) if e.error == Error::Full));
+            assert_eq!(q.unfinished_tasks(), 2);
+            assert_eq!(q.get(Mode::NoWait).unwrap(), round);
+            assert_eq!(q.get(Mode::NoWait).unwrap(), round + 10);
+            assert_eq!(q.qsize(), 0);
+            q.task_done().unwrap();
+            q.task_done().unwrap();
+            assert!(q.task_done().is_err());
+            assert_eq!(q.unfinished_tasks(), 0);
+        }
+        assert!(q.pushed().load(SeqCst) > u64::from(u32::MAX));
     }
 }
