@@ -55,7 +55,7 @@ EXPECTED = [
     "page: JS thread js-thread ran: true, alive=false",
     "page: executor squares: 1 4 9",
     "page: a failing task's exception: RangeError: task refused: no",
-    "page: executor workers app-pool_0 app-pool_1 ended: true",
+    "page: executor workers app-pool_0.., at most 2: true; ended: true",
 ]
 
 BUNDLERS = ["plain", "vite-dev", "vite-build", "webpack"]
