@@ -91,7 +91,7 @@ pub(crate) fn deadline(t: Timeout) -> Result<Option<Instant>> {
 }
 
 /// What a timed wait has left: `None` once the deadline passed (Python's `remaining <= 0.0`).
-pub(crate) fn remaining(at: Option<Instant>) -> Option<Option<Duration>> {
+fn remaining(at: Option<Instant>) -> Option<Option<Duration>> {
     match at {
         None => Some(None),
         Some(at) => {

@@ -39,7 +39,7 @@
 //! platforms", at 232d0d3): natively 1.06–1.79× crossbeam's time and 0.31–1.00× std's on
 //! the four rows, where the lock-based core had been 2.04–4.12× and 0.41–1.74×.
 
-use super::base::{deadline, remaining, Mode};
+use super::base::{deadline, Mode};
 use super::PutError;
 use crate::error::{Error, Result};
 use crate::sys::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
@@ -145,11 +145,10 @@ pub(crate) struct Fifo<T> {
 /// The deadline of a blocking call in `mode` (`NoWait` never waits).
 fn deadline_of(mode: Mode) -> Result<Deadline> {
     Ok(match mode {
+        // `deadline` checks the timeout with Python's queue rules; `for_wait` is its length.
         Mode::Timeout(t) => {
-            let at = deadline(t)?;
-            Deadline::after(Some(remaining(at).map_or(std::time::Duration::ZERO, |r| {
-                r.unwrap_or(std::time::Duration::MAX)
-            })))
+            deadline(t)?;
+            Deadline::after(Some(t.for_wait()?))
         }
         _ => Deadline::after(None),
     })
@@ -285,9 +284,10 @@ impl<T> Fifo<T> {
             }
             let blocked = || self.full() && !self.is_shutdown.load(SeqCst);
             if !self.putters.0.sleep(&mut dl, blocked)? {
-                return match self.reserve() {
-                    true => Ok(()),
-                    false => Err(Error::Full),
+                return if self.reserve() {
+                    Ok(())
+                } else {
+                    Err(Error::Full)
                 };
             }
         }
@@ -386,8 +386,6 @@ impl<T> Fifo<T> {
         self.is_shutdown.store(true, SeqCst);
         if immediate {
             // The puts in flight finish or give their slot back (they see the flag).
-            SpinWait::yielding()
-                .spin_while(|| self.landed().load(SeqCst) != self.pushed().load(SeqCst));
             while self.landed().load(SeqCst) != self.pushed().load(SeqCst) {
                 std::thread::yield_now();
             }
