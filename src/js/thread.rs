@@ -258,13 +258,13 @@ pub fn held_js_jobs() -> Promise {
 }
 
 /// A field of the options object (`undefined` if missing).
-fn field(o: &JsValue, k: &str) -> JsValue {
+pub(super) fn field(o: &JsValue, k: &str) -> JsValue {
     js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The optional field `k` of `o`: `None` when omitted (undefined or null), else what `get`
 /// reads from it, or a `TypeError` saying it must be `what` (e.g. "a string").
-fn opt_field<T>(
+pub(super) fn opt_field<T>(
     o: &JsValue,
     k: &str,
     what: &str,

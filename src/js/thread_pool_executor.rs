@@ -24,7 +24,9 @@
 use super::args::*;
 use super::error::*;
 use super::future::{JsFuture, Outcome};
-use super::thread::{cancel_job, next_job_id, post, rebuild, task_target, thrown_args, JsThread};
+use super::thread::{
+    cancel_job, field, next_job_id, opt_field, post, rebuild, task_target, thrown_args, JsThread,
+};
 use super::waiting::*;
 use crate::futures::{Future, ThreadPoolExecutor, ThreadPoolExecutorBuilder};
 use crate::futures::{Work, Worker};
@@ -252,24 +254,15 @@ fn builder_options(
     mut b: ThreadPoolExecutorBuilder,
     o: &JsValue,
 ) -> Result<ThreadPoolExecutorBuilder, JsValue> {
-    let field = |k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or(JsValue::UNDEFINED);
-    let n = field("maxWorkers");
+    let n = field(o, "maxWorkers");
     if !omitted(&n) {
         b = b.max_workers(count(&n, &MAX_WORKERS)?);
     }
-    let p = field("threadNamePrefix");
-    if !omitted(&p) {
-        let prefix = p.as_string().ok_or_else(|| {
-            type_err(format!(
-                "threadNamePrefix must be a string, not {}",
-                type_name(&p)
-            ))
-        })?;
+    if let Some(prefix) = opt_field(o, "threadNamePrefix", "a string", JsValue::as_string)? {
         b = b.thread_name_prefix(prefix);
     }
     Ok(b)
 }
-
 
 #[wasm_bindgen(typescript_custom_section)]
 const SUBMIT: &str = r#"
