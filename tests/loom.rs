@@ -350,6 +350,52 @@ mod models {
         });
     }
 
+    /// Two sleeping getters and two puts: a put that finds a wake-up in flight skips its own,
+    /// and what it leaves is passed on (the woken getter, or the next to count itself in,
+    /// wakes the other), so both getters get an item and nobody sleeps on a queue that holds
+    /// one.
+    #[test]
+    fn queue_wakes_are_passed_on_to_every_getter() {
+        bounded(|| {
+            let q = pythreading::queue::Queue::new(0);
+            let (q2, q3) = (q.clone(), q.clone());
+            let g1 = thread::spawn(move || q2.get().unwrap());
+            let g2 = thread::spawn(move || q3.get().unwrap());
+            q.put(1).unwrap();
+            q.put(2).unwrap();
+            let mut got = [g1.join().unwrap(), g2.join().unwrap()];
+            got.sort_unstable();
+            assert_eq!(got, [1, 2]);
+            assert_eq!(q.qsize(), 0);
+        });
+    }
+
+    /// The same on the putters' side: two putters sleep on a full Queue(2), and two gets free
+    /// two slots while the first putter's wake-up may be in flight; the second slot is passed
+    /// on, so both puts land before any further get.
+    #[test]
+    fn queue_freed_slots_are_passed_on_to_every_putter() {
+        // Bounded to 2 preemptions: with 3 a model of this size takes minutes.
+        let mut model = loom::model::Builder::new();
+        model.preemption_bound = Some(2);
+        model.check(|| {
+            let q = pythreading::queue::Queue::new(2);
+            q.put(1).unwrap();
+            q.put(2).unwrap();
+            let (q2, q3) = (q.clone(), q.clone());
+            let p1 = thread::spawn(move || q2.put(3).unwrap());
+            let p2 = thread::spawn(move || q3.put(4).unwrap());
+            assert_eq!([q.get().unwrap(), q.get().unwrap()], [1, 2]);
+            // Two slots are free: both putters must land with no further get to wake them.
+            p1.join().unwrap();
+            p2.join().unwrap();
+            let mut got = [q.get().unwrap(), q.get().unwrap()];
+            got.sort_unstable();
+            assert_eq!(got, [3, 4]);
+            assert_eq!(q.qsize(), 0);
+        });
+    }
+
     /// Queue shutdown racing a put and a blocking get: a get that answers ShutDown never leaves
     /// an item behind (a put either lands before it, and the get or the check below takes it,
     /// or fails with ShutDown), and nobody sleeps forever (QU-12a's rule in one model).
