@@ -280,10 +280,10 @@ pub(crate) fn drive_blocking<'a, T>(
 
 /// Bounded adaptive spinning before a waiter goes to sleep, as parking_lot's `SpinWait`: while
 /// the holder (or the notifier) is running, three rounds busy-waiting 2, 4 and 8 `spin_loop`
-/// hints; for a Condition waiter ([`SpinWait::yielding`]) then up to seven rounds yielding the
-/// CPU (`std::thread::yield_now`: with more threads than cores the notifier may be waiting
-/// for ours; a no-op in browsers, where spinning is all a thread that may not block can do).
-/// Then the caller sleeps on its futex word.
+/// hints; for a Condition waiter ([`SpinWait::yielding`]) then up to seven rounds (40 under
+/// wasmtime, `sys::SPIN_YIELD_ROUNDS`) yielding the CPU (`std::thread::yield_now`: with more
+/// threads than cores the notifier may be waiting for ours; a no-op in browsers, where spinning
+/// is all a thread that may not block can do). Then the caller sleeps on its futex word.
 ///
 /// Measured (`PYTHREADING_BENCH_ROUNDS=11` or `15 cargo bench --bench primitives --
 /// --no-cpython KEY...`, ours/parking_lot natively on 2 noisy cores; before = `Lock`'s former
@@ -300,11 +300,11 @@ pub(crate) fn drive_blocking<'a, T>(
 /// Where a hint is free (wasm has no pause instruction) a busy round re-checks the word
 /// instead, `sys::SPIN_CHECKS_PER_HINT` times per hint, so that it lasts about as long.
 ///
-/// Bounded: at most 14 hints (448 checks on wasm) and 7 yields per step of a waiter protocol,
-/// however long the wait (a step runs once per wake-up): `tests/fairness.rs` measures the CPU
-/// time of a thread blocked 1 s on a held `RLock`, `Lock` and in a `Condition` wait. Under
-/// loom it never spins (every load there is a scheduling point, and spinning only multiplies
-/// the states).
+/// Bounded: at most 14 hints (448 checks on wasm) and 7 yields (40 under wasmtime, ~25 µs) per
+/// step of a waiter protocol, however long the wait (a step runs once per wake-up):
+/// `tests/fairness.rs` measures the CPU time of a thread blocked 1 s on a held `RLock`, `Lock`
+/// and in a `Condition` wait. Under loom it never spins (every load there is a scheduling
+/// point, and spinning only multiplies the states).
 pub(crate) struct SpinWait {
     round: u32,
     rounds: u32,
@@ -316,8 +316,13 @@ pub(crate) struct SpinWait {
 impl SpinWait {
     /// Rounds of busy spinning (round `r` spins `2^r` hints).
     const SPIN_ROUNDS: u32 = if cfg!(loom) { 0 } else { 3 };
-    /// Rounds of yielding after them, for [`SpinWait::yielding`].
-    const YIELD_ROUNDS: u32 = if cfg!(loom) { 0 } else { 7 };
+    /// Rounds of yielding after them, for [`SpinWait::yielding`] (7; 40 under wasmtime, where
+    /// a wake-up takes longer than 7 yields: see `sys::SPIN_YIELD_ROUNDS`).
+    const YIELD_ROUNDS: u32 = if cfg!(loom) {
+        0
+    } else {
+        sys::SPIN_YIELD_ROUNDS
+    };
 
     /// Busy spinning only, for the locks (`Lock`, `RLock`, `Semaphore`): see the type's docs
     /// for why they do not yield.
