@@ -25,8 +25,13 @@ mod models {
 
     /// A model bounded to 3 preemptions, for the three-thread models.
     fn bounded(f: impl Fn() + Sync + Send + 'static) {
+        bounded_to(3, f);
+    }
+
+    /// A model bounded to `preemptions`, for models too big for [`bounded`]'s 3.
+    fn bounded_to(preemptions: usize, f: impl Fn() + Sync + Send + 'static) {
         let mut model = loom::model::Builder::new();
-        model.preemption_bound = Some(3);
+        model.preemption_bound = Some(preemptions);
         model.check(f);
     }
 
@@ -376,9 +381,7 @@ mod models {
     #[test]
     fn queue_freed_slots_are_passed_on_to_every_putter() {
         // Bounded to 2 preemptions: with 3 a model of this size takes minutes.
-        let mut model = loom::model::Builder::new();
-        model.preemption_bound = Some(2);
-        model.check(|| {
+        bounded_to(2, || {
             let q = pythreading::queue::Queue::new(2);
             q.put(1).unwrap();
             q.put(2).unwrap();
@@ -422,9 +425,7 @@ mod models {
     #[test]
     fn queue_shutdown_wakes_every_getter() {
         // Four threads: bounded to 2 preemptions to keep it to seconds (3 took minutes).
-        let mut model = loom::model::Builder::new();
-        model.preemption_bound = Some(2);
-        model.check(|| {
+        bounded_to(2, || {
             let q = pythreading::queue::Queue::new(0);
             let (q2, q3, q4) = (q.clone(), q.clone(), q.clone());
             let g1 = thread::spawn(move || q2.get().ok());

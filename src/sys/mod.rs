@@ -117,10 +117,11 @@ pub(crate) const SPIN_CHECKS_PER_HINT: u32 = 1;
 /// thread_start_join`, one run each, wasm/native): with 7, Event ping-pong 7.22 µs (1.61×)
 /// and Condition 6.36 µs (1.39×); with 40, in three runs, Event 109-138 ns (0.03-0.04×) and
 /// Condition 1.73-6.36 µs (0.43-1.36×): the Event round trip now stays in the spin, the
-/// Condition one (a notify, then the lock to take back) only sometimes. The contended rows under wasmtime (21 rounds, ours): the 1×1
-/// condition queue 152 → 124-134 ns, `set()` to 4 waiters 11.3 → 9.9-10.5 µs, `notify_all` to 8
-/// waiters 22.0 → 21.6-22.6 µs, the 3×3 condition queue 238 → 289-292 ns (six threads on two
-/// cores, the one row that lost). Browsers keep 7: a yield is a no-op there.
+/// Condition one (a notify, then the lock to take back) only sometimes. The contended rows
+/// under wasmtime (21 rounds, ours): the 1×1 condition queue 152 → 124-134 ns, `set()` to 4
+/// waiters 11.3 → 9.9-10.5 µs, `notify_all` to 8 waiters 22.0 → 21.6-22.6 µs, the 3×3
+/// condition queue 238 → 289-292 ns (six threads on two cores, the one row that lost).
+/// Browsers keep 7: a yield is a no-op there.
 #[cfg(all(target_arch = "wasm32", target_os = "wasi"))]
 pub(crate) const SPIN_YIELD_ROUNDS: u32 = 40;
 /// See the wasi definition: 7 rounds, as parking_lot's `SpinWait`.
