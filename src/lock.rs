@@ -102,7 +102,7 @@ impl RawLock {
     /// release it soon), boundedly: [`SpinWait`]. Relaxed: only a hint; the exchanges that
     /// follow order the memory.
     fn spin(&self) -> u32 {
-        let mut spin = SpinWait::new();
+        let mut spin = SpinWait::locking();
         loop {
             let state = self.state.load(Relaxed);
             if state != LOCKED || !spin.spin() {

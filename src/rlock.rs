@@ -158,7 +158,7 @@ impl RLock {
         let state = &self.inner.state;
         // Spin (boundedly, see `SpinWait`) while another thread owns it and nobody sleeps on it.
         // Relaxed: a hint only, the CAS below orders the memory.
-        SpinWait::new().spin_while(|| {
+        SpinWait::locking().spin_while(|| {
             let s = state.load(Relaxed);
             s != 0 && s & WAITERS == 0
         });

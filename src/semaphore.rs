@@ -84,7 +84,7 @@ impl RawSemaphore {
         // Spin (boundedly, see `SpinWait`) while no permit is free and nobody sleeps: a
         // running holder is likely to release one soon. Relaxed: a hint only, the CAS of
         // `try_acquire` orders the memory.
-        SpinWait::new()
+        SpinWait::locking()
             .spin_while(|| self.value.load(Relaxed) == 0 && self.waiters.load(Relaxed) == 0);
         loop {
             if self.try_acquire() {

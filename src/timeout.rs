@@ -280,22 +280,19 @@ pub(crate) fn drive_blocking<'a, T>(
 
 /// Bounded adaptive spinning before a waiter goes to sleep, as parking_lot's `SpinWait`: while
 /// the holder (or the notifier) is running, three rounds busy-waiting 2, 4 and 8 `spin_loop`
-/// hints; for a Condition waiter ([`SpinWait::yielding`]) then up to seven rounds (40 under
-/// wasmtime, `sys::SPIN_YIELD_ROUNDS`) yielding the CPU (`std::thread::yield_now`: with more
-/// threads than cores the notifier may be waiting for ours; a no-op in browsers, where spinning
-/// is all a thread that may not block can do). Then the caller sleeps on its futex word.
+/// hints, then rounds yielding the CPU (`std::thread::yield_now`: with more threads than cores
+/// the holder or notifier may be waiting for ours; a no-op in browsers, where spinning is all a
+/// thread that may not block can do). Then the caller sleeps on its futex word. A waiter for
+/// an event ([`SpinWait::yielding`]: `Condition`, `Event`, `Barrier` and `Queue` waiters)
+/// yields up to 7 rounds (40 under wasmtime, `sys::SPIN_YIELD_ROUNDS`); a lock's waiter
+/// ([`SpinWait::locking`]: `Lock`, `RLock`, `Semaphore`) 7 natively and none on wasm
+/// (`sys::LOCK_YIELD_ROUNDS`, which gives the measurements and the fairness reason).
 ///
 /// Measured (`PYTHREADING_BENCH_ROUNDS=11` or `15 cargo bench --bench primitives --
 /// --no-cpython KEY...`, ours/parking_lot natively on 2 noisy cores; before = `Lock`'s former
 /// 100 busy hints and nothing elsewhere): 4 threads' lock-protected increments 2.55× →
 /// 0.9-1.1×, `notify_all` to 8 waiters 1.89× → 0.95× (yielding in `Condition::wait`; without
 /// the yields 1.96-2.45×), the 1×1 condition queue 5.3× → 1.8-2.6×.
-///
-/// Why the locks do not yield: yielding hurts fairness. With the yields in `Lock`, the
-/// wasmtime run of `tests/fairness.rs` on a loaded machine (load average 10-13 on 2 cores)
-/// left a thread 70-250 ms without the lock (charged gaps); with busy spinning only, 18-37 ms
-/// in the same minutes. A yielding waiter hands its core to the threads that keep taking the
-/// lock; under CFS a `sched_yield` on a busy machine can cost it a whole period.
 ///
 /// Where a hint is free (wasm has no pause instruction) a busy round re-checks the word
 /// instead, `sys::SPIN_CHECKS_PER_HINT` times per hint, so that it lasts about as long.
@@ -324,12 +321,20 @@ impl SpinWait {
         sys::SPIN_YIELD_ROUNDS
     };
 
-    /// Busy spinning only, for the locks (`Lock`, `RLock`, `Semaphore`): see the type's docs
-    /// for why they do not yield.
-    pub(crate) fn new() -> Self {
+    /// Rounds of yielding after the busy ones, for [`SpinWait::locking`] (7 natively, none on
+    /// wasm: see `sys::LOCK_YIELD_ROUNDS`).
+    const LOCK_YIELD_ROUNDS: u32 = if cfg!(loom) {
+        0
+    } else {
+        sys::LOCK_YIELD_ROUNDS
+    };
+
+    /// For a lock's waiter (`Lock`, `RLock`, `Semaphore`): busy spinning, then natively a few
+    /// yields (see `sys::LOCK_YIELD_ROUNDS` for why, and why not on wasm).
+    pub(crate) fn locking() -> Self {
         SpinWait {
             round: 0,
-            rounds: Self::SPIN_ROUNDS,
+            rounds: Self::SPIN_ROUNDS + Self::LOCK_YIELD_ROUNDS,
             checks: 0,
         }
     }

@@ -128,6 +128,27 @@ pub(crate) const SPIN_YIELD_ROUNDS: u32 = 40;
 #[cfg(not(all(target_arch = "wasm32", target_os = "wasi")))]
 pub(crate) const SPIN_YIELD_ROUNDS: u32 = 7;
 
+/// How many rounds a *lock's* waiter (`SpinWait::locking`, above the seam: `Lock`, `RLock`,
+/// `Semaphore`) yields the CPU after its busy rounds, before it sleeps. Natively 7, as
+/// parking_lot's `SpinWait`: a waiter that yields reads the lock's word once per
+/// `sched_yield` instead of once per few pauses, so the holder keeps the cache line and runs
+/// many critical sections in a row, and a waiter that would have slept (the lock's word then
+/// stays "contended", and every release makes a wake call) mostly catches a release while it
+/// yields. Measured (`PYTHREADING_BENCH_ROUNDS=21 cargo bench --bench primitives -- --no-cpython
+/// KEY...`, one run each, natively on 2 cores, ours/parking_lot, busy rounds only → with the
+/// yields): lock-protected increments with 2, 4 and 8 threads 2.03/2.30/2.39× →
+/// 1.29/1.13/1.06×, the same on an RLock (2, 4, 8 threads) 2.0-2.7× (README run) →
+/// 1.66/1.52/1.43×, the 1×1 condition queue (its `Lock`) 4.2× → 2.16×.
+/// On wasm 0, busy rounds only: under wasmtime, on a loaded machine (load average 10-13 on 2
+/// cores), `tests/fairness.rs` with yields in `Lock` left a thread 70-250 ms without the lock
+/// (charged gaps), and 18-37 ms with busy spinning only, in the same minutes; in browsers a
+/// yield is a no-op.
+#[cfg(target_arch = "wasm32")]
+pub(crate) const LOCK_YIELD_ROUNDS: u32 = 0;
+/// See the wasm definition: 7 rounds natively, as parking_lot's `SpinWait`.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const LOCK_YIELD_ROUNDS: u32 = 7;
+
 // ---- threads ------------------------------------------------------------------------------
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
