@@ -652,14 +652,17 @@ pub fn event_pingpong<E: EventLike>(iters: u64) -> u64 {
 
 // ---------------------------------------------------------------------------------------------
 // Wake-up latency: what a sleep costs the thread that is woken, the price spinning avoids (see
-// `sys::YIELDS_BEFORE_SLEEP` in the crate). The partner announces that it is about to wait,
+// `sys::SPIN_YIELD_ROUNDS` in the crate). The partner announces that it is about to wait,
 // then waits; the main thread lets `ASLEEP_NS` pass, busy (longer than any bounded spin, so
 // the partner is asleep in the platform's wait), stamps the time and sets the event; the
 // partner adds the time from the stamp until its wait returned. Returns that sum (not the
 // elapsed time, which is mostly the main thread's delay).
 
 /// How long the main thread lets the partner wait before setting the event: beyond the
-/// crate's spin (16 µs of yields at most, under wasmtime) and std's and parking_lot's (none).
+/// crate's spin (40 yields under wasmtime, about 25 µs, the longest) and std's and
+/// parking_lot's (none). The partner's wake-up is the main thread's stamp subtracted from its
+/// own reading, so the runtime's clock must be one clock for every thread (in browsers,
+/// `www/bench/src/lib.rs` adds each worker's `performance.timeOrigin`).
 const ASLEEP_NS: u64 = 100_000;
 
 pub fn event_wake_latency<E: EventLike>(iters: u64) -> u64 {

@@ -38,10 +38,27 @@ extern "C" {
     /// [`timer_resolution_ns`]).
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+    /// `performance.timeOrigin` of the calling worker, in ms since the epoch: when that
+    /// worker started. Each Web Worker has its own, so `performance.now()` alone cannot
+    /// compare the times of two threads.
+    #[wasm_bindgen(thread_local_v2, js_namespace = performance, js_name = timeOrigin)]
+    static TIME_ORIGIN: f64;
 }
 
+/// The first reading of the clock, in ms since the epoch, shared by every thread (the module's
+/// memory is): readings are kept relative to it so that an f64 of milliseconds keeps its
+/// sub-microsecond precision.
+static EPOCH_MS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+
+/// One clock for every thread: `timeOrigin + now()`, the same instant in every worker (a
+/// workload that compares two threads' readings, such as the wake-up latency, needs it; with
+/// `performance.now()` alone, whose origin is each worker's own start, the partner's readings
+/// came out earlier than the main thread's, the latencies summed to 0, and calibration doubled
+/// the iterations, 100 µs each, without end).
 fn now_ns() -> u64 {
-    (performance_now() * 1e6) as u64
+    let ms = TIME_ORIGIN.with(|o| *o) + performance_now();
+    let epoch = *EPOCH_MS.get_or_init(|| ms);
+    ((ms - epoch).max(0.0) * 1e6) as u64
 }
 
 /// Installs `performance.now()` as the workloads' clock (`std::time::Instant` panics on this
