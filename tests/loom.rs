@@ -163,6 +163,30 @@ mod models {
         });
     }
 
+    /// Semaphore: two sleepers and two releases of one permit from two threads at once. With
+    /// one wake-up in flight, the second release may skip its wake: the woken sleeper must
+    /// pass one on to the other sleeper once it has its permit, or that one sleeps forever.
+    #[test]
+    fn semaphore_skipped_wakes_are_passed_on() {
+        bounded(|| {
+            let sem = Semaphore::new(0);
+            let sleepers: Vec<_> = (0..2)
+                .map(|_| {
+                    let sem = sem.clone();
+                    thread::spawn(move || assert!(sem.acquire()))
+                })
+                .collect();
+            let s2 = sem.clone();
+            let releaser = thread::spawn(move || s2.release(1).unwrap());
+            sem.release(1).unwrap();
+            releaser.join().unwrap();
+            for h in sleepers {
+                h.join().unwrap();
+            }
+            assert_eq!(sem.value(), 0);
+        });
+    }
+
     /// Semaphore: a zero-timeout acquire (it registers, re-checks, gives up and unregisters)
     /// racing a release, next to a sleeper: the permit is taken exactly once, and if the timed
     /// acquire did not take it, the sleeper does.
