@@ -163,9 +163,10 @@ mod models {
         });
     }
 
-    /// Semaphore: two sleepers and two releases of one permit from two threads at once. With
-    /// one wake-up in flight, the second release may skip its wake: the woken sleeper must
-    /// pass one on to the other sleeper once it has its permit, or that one sleeps forever.
+    /// Semaphore: two sleepers and two releases of one permit from two threads at once (the
+    /// releases race each other and the sleepers' registrations): both sleepers get a permit,
+    /// none is left. A variant that skipped a release's wake while another was in flight
+    /// fails it unless the woken sleeper passes a wake on once it has its permit.
     #[test]
     fn semaphore_skipped_wakes_are_passed_on() {
         bounded(|| {
