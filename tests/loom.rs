@@ -168,7 +168,7 @@ mod models {
     /// none is left. A variant that skipped a release's wake while another was in flight
     /// fails it unless the woken sleeper passes a wake on once it has its permit.
     #[test]
-    fn semaphore_skipped_wakes_are_passed_on() {
+    fn semaphore_two_releasers_two_sleepers() {
         bounded(|| {
             let sem = Semaphore::new(0);
             let sleepers: Vec<_> = (0..2)
