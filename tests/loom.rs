@@ -21,7 +21,7 @@ mod models {
     use loom::sync::atomic::{AtomicUsize, Ordering::SeqCst};
     use loom::sync::Arc;
     use loom::thread;
-    use pythreading::{Barrier, Condition, Event, Lock, Semaphore};
+    use pythreading::{Barrier, Condition, Event, Lock, RLock, Semaphore};
 
     /// A model bounded to 3 preemptions, for the three-thread models.
     fn bounded(f: impl Fn() + Sync + Send + 'static) {
@@ -86,6 +86,60 @@ mod models {
     fn lock_two_sleepers() {
         bounded(|| {
             let lock = Lock::new();
+            let inside = Arc::new(AtomicUsize::new(0));
+            lock.acquire();
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (lock, inside) = (lock.clone(), inside.clone());
+                    thread::spawn(move || {
+                        lock.acquire();
+                        exclusive(&inside);
+                        lock.release().unwrap();
+                    })
+                })
+                .collect();
+            lock.release().unwrap();
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert!(!lock.locked());
+        });
+    }
+
+    /// RLock: mutual exclusion and no lost wake-up on its owner word, two threads each
+    /// entering twice (the second time a re-entry) while the other may hold or wait.
+    #[test]
+    fn rlock_mutual_exclusion_and_reentry() {
+        loom::model(|| {
+            let lock = RLock::new();
+            let inside = Arc::new(AtomicUsize::new(0));
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (lock, inside) = (lock.clone(), inside.clone());
+                    thread::spawn(move || {
+                        assert!(lock.acquire());
+                        assert!(lock.acquire());
+                        exclusive(&inside);
+                        lock.release().unwrap();
+                        assert!(lock.is_owned());
+                        lock.release().unwrap();
+                    })
+                })
+                .collect();
+            for h in handles {
+                h.join().unwrap();
+            }
+            assert!(!lock.locked());
+        });
+    }
+
+    /// RLock: two blocked acquirers and one release. A thread that never slept takes a free
+    /// lock without the waiter bit; one woken from a sleep takes it with the bit, and each
+    /// sleeper sets the bit again before it sleeps, so the last sleeper is always woken.
+    #[test]
+    fn rlock_two_sleepers() {
+        bounded(|| {
+            let lock = RLock::new();
             let inside = Arc::new(AtomicUsize::new(0));
             lock.acquire();
             let handles: Vec<_> = (0..2)

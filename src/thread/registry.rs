@@ -14,8 +14,18 @@ use std::sync::{LazyLock, Mutex, MutexGuard};
 pub(super) static NEXT_IDENT: StdAtomicU64 = StdAtomicU64::new(MAIN_IDENT + 1);
 
 thread_local! {
-    static IDENT: Cell<u64> = const { Cell::new(0) };
     static CURRENT: CurrentSlot = const { CurrentSlot(RefCell::new(None)) };
+}
+
+// The calling thread's ident, 0 until assigned. Under loom, the model's threads share OS
+// threads, so the ident (what `RLock` owns by) is loom's thread-local, one per model thread.
+#[cfg(not(loom))]
+thread_local! {
+    static IDENT: Cell<u64> = const { Cell::new(0) };
+}
+#[cfg(loom)]
+loom::thread_local! {
+    static IDENT: Cell<u64> = Cell::new(0);
 }
 
 /// The calling thread's `Thread`. Overwritable: a platform may run several crate threads one
@@ -81,7 +91,8 @@ pub fn get_ident() -> u64 {
 /// First `get_ident()` in a thread the crate did not start.
 #[cold]
 fn assign_ident() -> u64 {
-    let id = if sys::is_main_thread() {
+    // Under loom every model thread gets a fresh ident (they share the OS main thread).
+    let id = if !cfg!(loom) && sys::is_main_thread() {
         MAIN_IDENT
     } else {
         NEXT_IDENT.fetch_add(1, Relaxed)
