@@ -155,6 +155,10 @@ impl RLock {
     /// the owner runs and nobody sleeps ([`SpinWait`]), then takes the lock if it is free, or
     /// sets the waiter bit and names the word to wait on. `waited` starts false and is set once
     /// a step returned `Wait`. Shared by the blocking acquire and the browser's async one.
+    /// Acquire on taking the lock (pairs with the Release swap of the previous owner's
+    /// release); the waiter bit is set Relaxed: it publishes nothing, and the owner's release
+    /// swaps the whole word, so it sees the bit or the CAS fails. Nothing is to be undone on
+    /// timeout (the bit stays: one wake call too many).
     ///
     /// A free lock is taken without the waiter bit until this acquire has waited, and with it
     /// after a wait: others may still be asleep then, and a release of a lock without the bit
@@ -165,10 +169,7 @@ impl RLock {
     /// primitives -- --no-cpython rlock_contended_2 rlock_contended_4 rlock_contended_8`, one
     /// run each, natively, ours/parking_lot, before → after): 2, 4 and 8 threads
     /// 1.70/1.51/1.47× → 1.04/1.08/1.07×; under wasmtime (no yields there) ours/std stayed
-    /// within its noise (0.9-1.4× in two runs). Acquire on taking the lock (pairs with the Release swap of the
-    /// previous owner's release); the waiter bit is set Relaxed: it publishes nothing, and the
-    /// owner's release swaps the whole word, so it sees the bit or the CAS fails. Nothing is to
-    /// be undone on timeout (the bit stays: one wake call too many).
+    /// within its noise (0.9-1.4× in two runs).
     fn contended_step(&self, me: u32, waited: &mut bool) -> Step<'_, bool> {
         let state = &self.inner.state;
         // Spin (boundedly, see `SpinWait`) while another thread owns it and nobody sleeps on it.

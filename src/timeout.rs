@@ -332,19 +332,20 @@ impl SpinWait {
     /// For a lock's waiter (`Lock`, `RLock`, `Semaphore`): busy spinning, then natively a few
     /// yields (see `sys::LOCK_YIELD_ROUNDS` for why, and why not on wasm).
     pub(crate) fn locking() -> Self {
-        SpinWait {
-            round: 0,
-            rounds: Self::SPIN_ROUNDS + Self::LOCK_YIELD_ROUNDS,
-            checks: 0,
-        }
+        Self::with_yield_rounds(Self::LOCK_YIELD_ROUNDS)
     }
 
     /// Busy spinning, then yields, for a waiter that waits for an event rather than a lock
     /// (`Condition::wait`, waiting to be notified).
     pub(crate) fn yielding() -> Self {
+        Self::with_yield_rounds(Self::YIELD_ROUNDS)
+    }
+
+    /// The busy rounds, then `yields` rounds of yielding.
+    fn with_yield_rounds(yields: u32) -> Self {
         SpinWait {
             round: 0,
-            rounds: Self::SPIN_ROUNDS + Self::YIELD_ROUNDS,
+            rounds: Self::SPIN_ROUNDS + yields,
             checks: 0,
         }
     }

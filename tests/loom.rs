@@ -85,25 +85,41 @@ mod models {
     #[test]
     fn lock_two_sleepers() {
         bounded(|| {
-            let lock = Lock::new();
-            let inside = Arc::new(AtomicUsize::new(0));
-            lock.acquire();
-            let handles: Vec<_> = (0..2)
-                .map(|_| {
-                    let (lock, inside) = (lock.clone(), inside.clone());
-                    thread::spawn(move || {
-                        lock.acquire();
-                        exclusive(&inside);
-                        lock.release().unwrap();
-                    })
-                })
-                .collect();
-            lock.release().unwrap();
-            for h in handles {
-                h.join().unwrap();
-            }
-            assert!(!lock.locked());
+            two_sleepers(
+                Lock::new(),
+                |l| l.acquire(),
+                |l| l.release().unwrap(),
+                Lock::locked,
+            )
         });
+    }
+
+    /// The two-sleepers model for a lock given by its operations: the main thread holds it
+    /// while two threads block on it, then releases; both get through, one at a time, and it
+    /// ends free.
+    fn two_sleepers<L: Clone + Send + 'static>(
+        lock: L,
+        acquire: fn(&L) -> bool,
+        release: fn(&L),
+        locked: fn(&L) -> bool,
+    ) {
+        let inside = Arc::new(AtomicUsize::new(0));
+        acquire(&lock);
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (lock, inside) = (lock.clone(), inside.clone());
+                thread::spawn(move || {
+                    acquire(&lock);
+                    exclusive(&inside);
+                    release(&lock);
+                })
+            })
+            .collect();
+        release(&lock);
+        for h in handles {
+            h.join().unwrap();
+        }
+        assert!(!locked(&lock));
     }
 
     /// RLock: mutual exclusion and no lost wake-up on its owner word, two threads each
@@ -139,24 +155,12 @@ mod models {
     #[test]
     fn rlock_two_sleepers() {
         bounded(|| {
-            let lock = RLock::new();
-            let inside = Arc::new(AtomicUsize::new(0));
-            lock.acquire();
-            let handles: Vec<_> = (0..2)
-                .map(|_| {
-                    let (lock, inside) = (lock.clone(), inside.clone());
-                    thread::spawn(move || {
-                        lock.acquire();
-                        exclusive(&inside);
-                        lock.release().unwrap();
-                    })
-                })
-                .collect();
-            lock.release().unwrap();
-            for h in handles {
-                h.join().unwrap();
-            }
-            assert!(!lock.locked());
+            two_sleepers(
+                RLock::new(),
+                |l| l.acquire(),
+                |l| l.release().unwrap(),
+                RLock::locked,
+            )
         });
     }
 
