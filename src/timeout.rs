@@ -312,22 +312,14 @@ pub(crate) struct SpinWait {
 
 impl SpinWait {
     /// Rounds of busy spinning (round `r` spins `2^r` hints).
-    const SPIN_ROUNDS: u32 = if cfg!(loom) { 0 } else { 3 };
+    const SPIN_ROUNDS: u32 = 3;
     /// Rounds of yielding after them, for [`SpinWait::yielding`] (7; 40 under wasmtime, where
     /// a wake-up takes longer than 7 yields: see `sys::SPIN_YIELD_ROUNDS`).
-    const YIELD_ROUNDS: u32 = if cfg!(loom) {
-        0
-    } else {
-        sys::SPIN_YIELD_ROUNDS
-    };
+    const YIELD_ROUNDS: u32 = sys::SPIN_YIELD_ROUNDS;
 
     /// Rounds of yielding after the busy ones, for [`SpinWait::locking`] (7 natively, none on
     /// wasm: see `sys::LOCK_YIELD_ROUNDS`).
-    const LOCK_YIELD_ROUNDS: u32 = if cfg!(loom) {
-        0
-    } else {
-        sys::LOCK_YIELD_ROUNDS
-    };
+    const LOCK_YIELD_ROUNDS: u32 = sys::LOCK_YIELD_ROUNDS;
 
     /// For a lock's waiter (`Lock`, `RLock`, `Semaphore`): busy spinning, then natively a few
     /// yields (see `sys::LOCK_YIELD_ROUNDS` for why, and why not on wasm).
@@ -341,11 +333,15 @@ impl SpinWait {
         Self::with_yield_rounds(Self::YIELD_ROUNDS)
     }
 
-    /// The busy rounds, then `yields` rounds of yielding.
+    /// The busy rounds, then `yields` rounds of yielding; no rounds at all under loom.
     fn with_yield_rounds(yields: u32) -> Self {
         SpinWait {
             round: 0,
-            rounds: Self::SPIN_ROUNDS + yields,
+            rounds: if cfg!(loom) {
+                0
+            } else {
+                Self::SPIN_ROUNDS + yields
+            },
             checks: 0,
         }
     }

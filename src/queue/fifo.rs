@@ -234,7 +234,7 @@ impl<T> Fifo<T> {
     fn popped(&self) -> &AtomicU64 {
         &self.get_side.0
     }
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn done(&self) -> &AtomicU64 {
         &self.done.0
     }
