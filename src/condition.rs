@@ -21,7 +21,7 @@ use crate::lock::{acquire_args, Lock, RawLock};
 use crate::rlock::RLock;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::wake_one;
-use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, spin_for_event, Deadline, Step, Timeout};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::fmt;
@@ -471,11 +471,11 @@ impl Condition {
     /// (the re-acquired lock orders it too). The CAS and the notifier's swap are RMWs of one
     /// word: either the notifier sees `ASLEEP` and wakes, or the CAS fails on `NOTIFIED`.
     pub(crate) fn wait_step<'a>(&self, w: &'a StepWaiter) -> Step<'a, bool> {
-        // Spin (boundedly, see `SpinWait`) before sleeping: a notifier that is running often
-        // notifies within microseconds (a producer/consumer queue), and a waiter that did not
-        // sleep costs the notifier no wake call. Relaxed: a hint only, the Acquire load below
-        // orders the memory.
-        SpinWait::yielding().spin_while(|| w.me.state.load(Relaxed) == WAITING);
+        // Spin (boundedly, see `spin_for_event`) before sleeping: a notifier that is running
+        // often notifies within microseconds (a producer/consumer queue), and a waiter that did
+        // not sleep costs the notifier no wake call. Relaxed: a hint only, the Acquire load
+        // below orders the memory.
+        spin_for_event(|| w.me.state.load(Relaxed) == WAITING);
         match w.me.state.load(Acquire) {
             NOTIFIED => Step::Done(true),
             s => {

@@ -13,7 +13,7 @@
 use crate::error::Result;
 use crate::sys::atomic::{AtomicU32, Ordering::*};
 use crate::sys::wake_all;
-use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
+use crate::timeout::{drive_blocking, or_throw, spin_for_event, Deadline, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 
@@ -146,8 +146,9 @@ impl Event {
             return Ok(false);
         }
         deadline.check_may_wait()?;
-        // Spin (boundedly, see `SpinWait`; yielding, as a Condition waiter does: this waits
-        // for an event, not a lock) before the first step sets the waiter bit and sleeps: a
+        // Spin (boundedly, see `spin_for_event`: yielding, as a Condition waiter does, since
+        // this waits for an event, not a lock; and off a CPU shared with the setter) before
+        // the first step sets the waiter bit and sleeps: a
         // setter that is running often sets the flag within a few hundred nanoseconds, and
         // then neither side calls into the platform. Relaxed: only a hint; the step's loads
         // are Acquire. Measured on a quiet machine (`PYTHREADING_BENCH_ROUNDS=61 cargo bench
@@ -156,7 +157,7 @@ impl Event {
         // wasmtime 31.7 µs -> 3.3 µs (4.27× -> 1.20× native), where every sleep and wake-up
         // goes through wasmtime's parking table. Bounded: `tests/fairness.rs` checks the CPU
         // time of a 1 s `Event` wait.
-        SpinWait::yielding().spin_while(|| {
+        spin_for_event(|| {
             let now = self.state.load(Relaxed);
             now & FLAG == 0 && now & GENERATION == s & GENERATION
         });

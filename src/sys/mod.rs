@@ -149,6 +149,20 @@ pub(crate) const LOCK_YIELD_ROUNDS: u32 = 0;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) const LOCK_YIELD_ROUNDS: u32 = 7;
 
+/// How often an event waiter that finds its CPU shared with the thread it waits for sleeps to
+/// move off it (`timeout::spin_for_event`, above the seam): every 16th such wait natively. 0
+/// (never: the plain yielding spin, with no clock read per yield) on wasm. Under wasmtime, in
+/// the same scratch ping-pong, 6-8 runs each: with the plain spin 4 of 6 runs at 0.8 µs per
+/// round trip and 2 at 3.5 µs (a shared CPU); with every 16th wait sleeping to move, 5 of 6 at
+/// 0.75 µs and one at 5.6 µs; every 64th, 5 of 8 ending at 0.75 µs and the others 4.8-5 µs:
+/// a sleep and its wake-up cost 15-18 µs there and a WASI clock read 0.2 µs, so a shared CPU
+/// got dearer than the moves won. In browsers a yield is a no-op: no yield is ever long.
+#[cfg(target_arch = "wasm32")]
+pub(crate) const SHARED_CPU_ESCAPE_EVERY: u16 = 0;
+/// See the wasm definition: every 16th shared-CPU wait natively.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) const SHARED_CPU_ESCAPE_EVERY: u16 = 16;
+
 // ---- threads ------------------------------------------------------------------------------
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
