@@ -450,8 +450,10 @@ std::thread_local! {
 /// its answer after one yield of over 2 µs); with this, 6 runs at 0.33-0.65 µs throughout
 /// (a CPU each), one that fell onto a shared CPU for 6 batches and moved off again, and one
 /// that stayed at 3.2-3.5 µs (every try put back on the same CPU). The benchmark's ping-pong
-/// rows, natively (`cargo bench --bench primitives -- --no-cpython condition_pingpong
-/// event_pingpong`): Condition about 3 µs → 389 ns, Event about 3 µs → 240 ns. No extra
+/// rows, natively (`PYTHREADING_BENCH_ROUNDS=21 cargo bench --bench primitives --
+/// --no-cpython condition_pingpong event_pingpong`): before, Condition 3.0-3.8 µs and Event
+/// 2.9-3.5 µs in six runs; after, Condition 341-414 ns in four of five runs (3.23 µs in the
+/// fifth) and Event 160-534 ns in all five. No extra
 /// spinning: the rounds are `SpinWait::yielding`'s, plus one clock read per yield. Memory:
 /// only the thread's own state (thread-local); `cond` orders nothing (the caller's step loads
 /// with Acquire after it).
