@@ -148,11 +148,11 @@ impl Event {
         deadline.check_may_wait()?;
         // Spin (boundedly, see `spin_for_event`: yielding, as a Condition waiter does, since
         // this waits for an event, not a lock; and off a CPU shared with the setter) before
-        // the first step sets the waiter bit and sleeps: a
-        // setter that is running often sets the flag within a few hundred nanoseconds, and
-        // then neither side calls into the platform. Relaxed: only a hint; the step's loads
-        // are Acquire. Measured on a quiet machine (`PYTHREADING_BENCH_ROUNDS=61 cargo bench
-        // --bench primitives -- --wasmtime --no-cpython event_pingpong`, same-run medians):
+        // the first step sets the waiter bit and sleeps: a setter that is running often sets
+        // the flag within a few hundred nanoseconds, and then neither side calls into the
+        // platform. Relaxed: only a hint; the step's loads are Acquire. Measured on a quiet
+        // machine (`PYTHREADING_BENCH_ROUNDS=61 cargo bench --bench primitives -- --wasmtime
+        // --no-cpython event_pingpong`, same-run medians, before the move off a shared CPU):
         // the round trip natively 7.5 µs -> 5.9 µs (0.94× -> 0.37× std's Condvar), under
         // wasmtime 31.7 µs -> 3.3 µs (4.27× -> 1.20× native), where every sleep and wake-up
         // goes through wasmtime's parking table. Bounded: `tests/fairness.rs` checks the CPU

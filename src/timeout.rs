@@ -358,6 +358,12 @@ impl SpinWait {
         while cond() && self.spin() {}
     }
 
+    /// Whether the next [`spin`](Self::spin) yields the CPU (its busy rounds are over).
+    #[inline]
+    pub(crate) fn yields_next(&self) -> bool {
+        self.round >= Self::SPIN_ROUNDS && self.checks == 0
+    }
+
     /// Spins (or yields) once more and returns true, or returns false once the rounds are used
     /// up: time to sleep.
     #[inline]
@@ -394,7 +400,7 @@ impl SpinWait {
 const SHARED_CPU_YIELD: Duration = Duration::from_micros(2);
 
 /// What the calling thread's last event waits found (see [`spin_for_event`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 struct EventSpin {
     /// The next wait sleeps without spinning.
     sleep_next: bool,
@@ -453,10 +459,9 @@ std::thread_local! {
 /// rows, natively (`PYTHREADING_BENCH_ROUNDS=21 cargo bench --bench primitives --
 /// --no-cpython condition_pingpong event_pingpong`): before, Condition 3.0-3.8 µs and Event
 /// 2.9-3.5 µs in six runs; after, Condition 341-414 ns in four of five runs (3.23 µs in the
-/// fifth) and Event 160-534 ns in all five. No extra
-/// spinning: the rounds are `SpinWait::yielding`'s, plus one clock read per yield. Memory:
-/// only the thread's own state (thread-local); `cond` orders nothing (the caller's step loads
-/// with Acquire after it).
+/// fifth) and Event 160-534 ns in all five. No extra spinning: the rounds are
+/// `SpinWait::yielding`'s, plus one clock read per yield. Memory: only the thread's own state
+/// (thread-local); `cond` orders nothing (the caller's step loads with Acquire after it).
 #[inline]
 pub(crate) fn spin_for_event(mut cond: impl FnMut() -> bool) {
     if cfg!(loom) {
@@ -478,32 +483,23 @@ pub(crate) fn spin_for_event(mut cond: impl FnMut() -> bool) {
         return;
     }
     let mut spin = SpinWait::yielding();
-    while cond() {
-        if spin.round < SpinWait::SPIN_ROUNDS || spin.checks > 0 {
-            if !spin.spin() {
-                return;
-            }
+    loop {
+        // A yielding round is timed: how long the yield took tells a shared CPU.
+        let yield_start = spin.yields_next().then(Instant::now);
+        if !spin.spin() {
+            return; // the rounds are used up: sleep
+        }
+        if cond() {
             continue;
         }
-        // A yielding round: time it.
-        let t0 = Instant::now();
-        if !spin.spin() {
-            return;
-        }
-        if t0.elapsed() >= SHARED_CPU_YIELD && !cond() {
+        if yield_start.is_some_and(|t0| t0.elapsed() >= SHARED_CPU_YIELD) {
             state.found_shared_cpu(sys::SHARED_CPU_ESCAPE_EVERY);
             EVENT_SPIN.with(|s| s.set(state));
-            return;
+        } else if state.skip != 0 {
+            // The event came during the busy rounds or after a short yield: a CPU each.
+            EVENT_SPIN.with(|s| s.set(EventSpin::FRESH));
         }
-    }
-    // The event came during the busy rounds or after a short yield: a CPU each.
-    if state.skip != 0 {
-        EVENT_SPIN.with(|s| {
-            s.set(EventSpin {
-                sleep_next: false,
-                skip: 0,
-            })
-        });
+        return;
     }
 }
 
@@ -528,13 +524,13 @@ mod tests {
         assert!(s.sleep_next, "the 4th after the sleep tries again");
     }
 
+    fn set_state(sleep_next: bool, skip: u16) {
+        EVENT_SPIN.with(|s| s.set(EventSpin { sleep_next, skip }));
+    }
+
     #[test]
     fn an_event_already_there_leaves_the_state_alone() {
-        let shared = EventSpin {
-            sleep_next: false,
-            skip: 5,
-        };
-        EVENT_SPIN.with(|s| s.set(shared));
+        set_state(false, 5);
         let mut calls = 0;
         spin_for_event(|| {
             calls += 1;
@@ -546,12 +542,7 @@ mod tests {
 
     #[test]
     fn a_wait_told_to_sleep_does_not_spin() {
-        EVENT_SPIN.with(|s| {
-            s.set(EventSpin {
-                sleep_next: true,
-                skip: 0,
-            })
-        });
+        set_state(true, 0);
         let mut calls = 0;
         spin_for_event(|| {
             calls += 1;
@@ -566,12 +557,7 @@ mod tests {
 
     #[test]
     fn an_event_seen_while_spinning_starts_the_count_over() {
-        EVENT_SPIN.with(|s| {
-            s.set(EventSpin {
-                sleep_next: false,
-                skip: 7,
-            })
-        });
+        set_state(false, 7);
         let mut left = 3;
         spin_for_event(|| {
             left -= 1;
