@@ -422,6 +422,8 @@ WORKLOADS = {
     **{f"lock_contended_{t}": _increments(threading.Lock, t) for t in (2, 4, 8)},
     **{f"rlock_contended_{t}": _increments(threading.RLock, t) for t in (2, 4, 8)},
     **{f"condition_queue_{p}x{c}": _condition_queue(p, c) for p, c in ((1, 1), (1, 3), (3, 3))},
+    # CPython's counts are always objects of their own, apart from the lock.
+    "condition_queue_1x1_apart": _condition_queue(1, 1),
     "semaphore_contended": semaphore_contended,
     "event_broadcast": event_broadcast,
     "barrier_4": barrier_4,

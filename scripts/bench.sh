@@ -39,7 +39,7 @@
 # start+join), stable Rust's panic=abort module (stock 36 cannot load the unwinding one).
 # KEY limits the run to some workloads (lock, rlock, event_pingpong, condition_pingpong, wake_latency,
 # semaphore, barrier, thread_start_join, and issue 11's contended rows: lock_contended_{2,4,8},
-# rlock_contended_{2,4,8}, condition_queue_{1x1,1x3,3x3}, semaphore_contended, event_broadcast,
+# rlock_contended_{2,4,8}, condition_queue_{1x1,1x1_apart,1x3,3x3}, semaphore_contended, event_broadcast,
 # barrier_4, condition_notify_all; and issue 12's rows below: queue_{1x1,4x4}_{bounded,unbounded},
 # executor_round_trip, executor_throughput); PYTHREADING_BENCH_ROUNDS=N changes the number of
 # rounds (201 by default for the primitives: about a minute per runtime for the uncontended rows,

@@ -351,6 +351,28 @@ pub const WORKLOADS: &[Workload] = &[
         ]
     ),
     workload!(
+        "condition_queue_1x1_apart",
+        "Condition queue 1×1, every peer's counts beside its lock as ours are (per item)",
+        Contended,
+        [
+            (
+                Pythreading,
+                "Condition(Lock)",
+                condition_queue::<CondQueue, 1, 1>
+            ),
+            (
+                Std,
+                "Box<(Mutex<()>, Condvar)>",
+                condition_queue::<StdQueueApart, 1, 1>
+            ),
+            (
+                ParkingLot,
+                "Box<(Mutex<()>, Condvar)>",
+                condition_queue::<PlQueueApart, 1, 1>
+            ),
+        ]
+    ),
+    workload!(
         "condition_queue_1x3",
         "Condition queue, 1 producer × 3 consumers (per item)",
         Contended,
@@ -1238,6 +1260,98 @@ impl QueueLike for PlQueue {
                 return true;
             }
             self.cv.wait(&mut s);
+        }
+    }
+}
+
+/// std's `Mutex<()>` + `Condvar` behind a pointer, with the counts beside the pointer as
+/// [`CondQueue`] keeps them: the layout a `Condition` handle imposes (its lock word is in an
+/// allocation of its own, the caller's data elsewhere), for the `condition_queue_1x1_apart`
+/// row. [`StdQueue`] and [`PlQueue`] keep the counts inside the mutex, on the lock word's
+/// cache line, so that a thread that takes the lock has the data too.
+pub struct StdQueueApart {
+    lock: Box<(std::sync::Mutex<()>, std::sync::Condvar)>,
+    total: u64,
+    queued: std::sync::atomic::AtomicU64,
+    taken: std::sync::atomic::AtomicU64,
+}
+
+impl QueueLike for StdQueueApart {
+    fn create(total: u64) -> Self {
+        StdQueueApart {
+            lock: Box::new((std::sync::Mutex::new(()), std::sync::Condvar::new())),
+            total,
+            queued: Default::default(),
+            taken: Default::default(),
+        }
+    }
+    fn put(&self) {
+        let _g = self.lock.0.lock().expect("lock");
+        self.queued
+            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.lock.1.notify_one();
+    }
+    fn take(&self) -> bool {
+        let mut g = self.lock.0.lock().expect("lock");
+        loop {
+            let taken = self.taken.load(Ordering::Relaxed);
+            if taken == self.total {
+                return false;
+            }
+            let queued = self.queued.load(Ordering::Relaxed);
+            if queued > 0 {
+                self.queued.store(queued - 1, Ordering::Relaxed);
+                self.taken.store(taken + 1, Ordering::Relaxed);
+                if taken + 1 == self.total {
+                    self.lock.1.notify_all();
+                }
+                return true;
+            }
+            g = self.lock.1.wait(g).expect("wait");
+        }
+    }
+}
+
+/// [`StdQueueApart`] over parking_lot.
+pub struct PlQueueApart {
+    lock: Box<(parking_lot::Mutex<()>, parking_lot::Condvar)>,
+    total: u64,
+    queued: std::sync::atomic::AtomicU64,
+    taken: std::sync::atomic::AtomicU64,
+}
+
+impl QueueLike for PlQueueApart {
+    fn create(total: u64) -> Self {
+        PlQueueApart {
+            lock: Box::new((parking_lot::Mutex::new(()), parking_lot::Condvar::new())),
+            total,
+            queued: Default::default(),
+            taken: Default::default(),
+        }
+    }
+    fn put(&self) {
+        let _g = self.lock.0.lock();
+        self.queued
+            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.lock.1.notify_one();
+    }
+    fn take(&self) -> bool {
+        let mut g = self.lock.0.lock();
+        loop {
+            let taken = self.taken.load(Ordering::Relaxed);
+            if taken == self.total {
+                return false;
+            }
+            let queued = self.queued.load(Ordering::Relaxed);
+            if queued > 0 {
+                self.queued.store(queued - 1, Ordering::Relaxed);
+                self.taken.store(taken + 1, Ordering::Relaxed);
+                if taken + 1 == self.total {
+                    self.lock.1.notify_all();
+                }
+                return true;
+            }
+            self.lock.1.wait(&mut g);
         }
     }
 }
