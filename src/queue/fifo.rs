@@ -466,7 +466,7 @@ impl<T> Fifo<T> {
         if immediate {
             // The puts in flight finish or give their slot back (they see the flag).
             while self.landed().load(SeqCst) != self.pushed().load(SeqCst) {
-                std::thread::yield_now();
+                crate::sys::yield_now();
             }
             let mut dropped = Vec::new();
             while let Some(item) = self.items.pop() {
@@ -482,7 +482,7 @@ impl<T> Fifo<T> {
             // Getters that popped an item before the drain count it: once they have (and the
             // late puts gave their slots back), `qsize()` is 0, as in Python after it returns.
             while self.popped().load(SeqCst) != self.pushed().load(SeqCst) {
-                std::thread::yield_now();
+                crate::sys::yield_now();
             }
             self.joiners.0.wake_all();
         }

@@ -240,6 +240,17 @@ pub(crate) use thread::{
     at_exit, is_main_thread, main_native_id, native_id, spawn, Instant, JoinHandle,
 };
 
+/// Lets another thread run: `std::thread::yield_now` (a no-op in browsers), or under loom
+/// loom's own yield, so that a model whose thread waits for another's progress in a loop
+/// (`Queue`'s immediate shutdown) lets the scheduler run that thread.
+#[inline]
+pub(crate) fn yield_now() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+}
+
 // ---- the layers above that exist only in browsers -----------------------------------------
 
 /// Expands its items only when building for browsers (`wasm32-unknown-unknown` with atomics),
