@@ -522,6 +522,34 @@ mod models {
         });
     }
 
+    /// An immediate shutdown racing a put and a blocking get: when it returns the queue is
+    /// empty; the item was got, dropped or refused, never two of these; the getter never sleeps
+    /// on the drained queue; and no task is left unfinished (a dropped item counts as done, a
+    /// got one is done by its getter). The put's one compare-and-swap and the shutdown's
+    /// `fetch_or` on the same word decide whether the put counts.
+    #[test]
+    fn queue_immediate_shutdown_against_put_and_get() {
+        bounded(|| {
+            let q = pythreading::queue::Queue::new(0);
+            let (q2, q3) = (q.clone(), q.clone());
+            let putter = thread::spawn(move || q2.put(5).is_ok());
+            let getter = thread::spawn(move || {
+                let got = q3.get().ok();
+                if got.is_some() {
+                    q3.task_done().unwrap();
+                }
+                got
+            });
+            q.shutdown(true);
+            assert_eq!(q.qsize(), 0);
+            let put = putter.join().unwrap();
+            let got = getter.join().unwrap();
+            assert!(put || got.is_none(), "got {got:?} from a refused put");
+            assert!(q.get_nowait().is_err());
+            assert_eq!(q.unfinished_tasks(), 0);
+        });
+    }
+
     /// A getter's task_done for an item whose put has not returned yet: the task is already
     /// counted (Python counts it with the item), so task_done never fails (QU-03).
     #[test]
