@@ -1141,48 +1141,99 @@ pub trait QueueLike: Send + Sync + 'static {
     fn take(&self) -> bool;
 }
 
-/// pythreading: a `Condition` over a `Lock`; the counts are guarded by the lock (Relaxed
-/// atomics only to share them without `unsafe`).
-pub struct CondQueue {
-    cond: threading::Condition,
+/// The counts of a queue whose caller keeps them apart from its lock, as a `Condition` user
+/// must: guarded by the lock, Relaxed atomics only to share them without `unsafe`.
+pub struct Counts {
     total: u64,
     queued: std::sync::atomic::AtomicU64,
     taken: std::sync::atomic::AtomicU64,
+}
+
+/// What [`Counts::take`] found, under the lock.
+enum Take {
+    /// Took an item; `last`: it was the last of all, and the other consumers must be told.
+    Took { last: bool },
+    /// Nothing queued yet: wait.
+    Empty,
+    /// Every item was taken.
+    Over,
+}
+
+impl Counts {
+    fn new(total: u64) -> Self {
+        Counts {
+            total,
+            queued: Default::default(),
+            taken: Default::default(),
+        }
+    }
+    /// One more item queued (the lock held).
+    fn put(&self) {
+        self.queued
+            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
+    /// Takes one item if there is one (the lock held).
+    fn take(&self) -> Take {
+        let taken = self.taken.load(Ordering::Relaxed);
+        if taken == self.total {
+            return Take::Over;
+        }
+        let queued = self.queued.load(Ordering::Relaxed);
+        if queued == 0 {
+            return Take::Empty;
+        }
+        self.queued.store(queued - 1, Ordering::Relaxed);
+        self.taken.store(taken + 1, Ordering::Relaxed);
+        Take::Took {
+            last: taken + 1 == self.total,
+        }
+    }
+    /// A consumer's take (the lock held): one item, calling `wait` (which releases the lock
+    /// while it waits) as long as none is queued, and `notify_all` after taking the last one
+    /// so that the other consumers stop; false once every item was taken.
+    #[inline]
+    fn take_or_wait(&self, notify_all: impl FnOnce(), mut wait: impl FnMut()) -> bool {
+        loop {
+            match self.take() {
+                Take::Over => return false,
+                Take::Took { last } => {
+                    if last {
+                        notify_all();
+                    }
+                    return true;
+                }
+                Take::Empty => wait(),
+            }
+        }
+    }
+}
+
+/// pythreading: a `Condition` over a `Lock`, the counts beside it.
+pub struct CondQueue {
+    cond: threading::Condition,
+    counts: Counts,
 }
 
 impl QueueLike for CondQueue {
     fn create(total: u64) -> Self {
         CondQueue {
             cond: threading::Condition::with_lock(threading::Lock::new()),
-            total,
-            queued: Default::default(),
-            taken: Default::default(),
+            counts: Counts::new(total),
         }
     }
     fn put(&self) {
         let _g = self.cond.guard();
-        self.queued
-            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.counts.put();
         self.cond.notify(1).expect("notify");
     }
     fn take(&self) -> bool {
         let _g = self.cond.guard();
-        loop {
-            let taken = self.taken.load(Ordering::Relaxed);
-            if taken == self.total {
-                return false;
-            }
-            let queued = self.queued.load(Ordering::Relaxed);
-            if queued > 0 {
-                self.queued.store(queued - 1, Ordering::Relaxed);
-                self.taken.store(taken + 1, Ordering::Relaxed);
-                if taken + 1 == self.total {
-                    self.cond.notify_all().expect("notify_all"); // the other consumers stop
-                }
-                return true;
-            }
-            self.cond.wait().expect("wait");
-        }
+        self.counts.take_or_wait(
+            || self.cond.notify_all().expect("notify_all"),
+            || {
+                self.cond.wait().expect("wait");
+            },
+        )
     }
 }
 
@@ -1271,88 +1322,54 @@ impl QueueLike for PlQueue {
 /// cache line, so that a thread that takes the lock has the data too.
 pub struct StdQueueApart {
     lock: Box<(std::sync::Mutex<()>, std::sync::Condvar)>,
-    total: u64,
-    queued: std::sync::atomic::AtomicU64,
-    taken: std::sync::atomic::AtomicU64,
+    counts: Counts,
 }
 
 impl QueueLike for StdQueueApart {
     fn create(total: u64) -> Self {
         StdQueueApart {
             lock: Box::new((std::sync::Mutex::new(()), std::sync::Condvar::new())),
-            total,
-            queued: Default::default(),
-            taken: Default::default(),
+            counts: Counts::new(total),
         }
     }
     fn put(&self) {
         let _g = self.lock.0.lock().expect("lock");
-        self.queued
-            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.counts.put();
         self.lock.1.notify_one();
     }
     fn take(&self) -> bool {
-        let mut g = self.lock.0.lock().expect("lock");
-        loop {
-            let taken = self.taken.load(Ordering::Relaxed);
-            if taken == self.total {
-                return false;
-            }
-            let queued = self.queued.load(Ordering::Relaxed);
-            if queued > 0 {
-                self.queued.store(queued - 1, Ordering::Relaxed);
-                self.taken.store(taken + 1, Ordering::Relaxed);
-                if taken + 1 == self.total {
-                    self.lock.1.notify_all();
-                }
-                return true;
-            }
-            g = self.lock.1.wait(g).expect("wait");
-        }
+        let (mutex, cv) = &*self.lock;
+        let mut g = Some(mutex.lock().expect("lock"));
+        self.counts.take_or_wait(
+            || cv.notify_all(),
+            || g = Some(cv.wait(g.take().expect("held")).expect("wait")),
+        )
     }
 }
 
 /// [`StdQueueApart`] over parking_lot.
 pub struct PlQueueApart {
     lock: Box<(parking_lot::Mutex<()>, parking_lot::Condvar)>,
-    total: u64,
-    queued: std::sync::atomic::AtomicU64,
-    taken: std::sync::atomic::AtomicU64,
+    counts: Counts,
 }
 
 impl QueueLike for PlQueueApart {
     fn create(total: u64) -> Self {
         PlQueueApart {
             lock: Box::new((parking_lot::Mutex::new(()), parking_lot::Condvar::new())),
-            total,
-            queued: Default::default(),
-            taken: Default::default(),
+            counts: Counts::new(total),
         }
     }
     fn put(&self) {
         let _g = self.lock.0.lock();
-        self.queued
-            .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+        self.counts.put();
         self.lock.1.notify_one();
     }
     fn take(&self) -> bool {
-        let mut g = self.lock.0.lock();
-        loop {
-            let taken = self.taken.load(Ordering::Relaxed);
-            if taken == self.total {
-                return false;
-            }
-            let queued = self.queued.load(Ordering::Relaxed);
-            if queued > 0 {
-                self.queued.store(queued - 1, Ordering::Relaxed);
-                self.taken.store(taken + 1, Ordering::Relaxed);
-                if taken + 1 == self.total {
-                    self.lock.1.notify_all();
-                }
-                return true;
-            }
-            self.lock.1.wait(&mut g);
-        }
+        let (mutex, cv) = &*self.lock;
+        let mut g = mutex.lock();
+        self.counts
+            .take_or_wait(|| _ = cv.notify_all(), || cv.wait(&mut g))
     }
 }
 
