@@ -36,7 +36,9 @@
 //! --no-cpython queue_1x1_bounded queue_1x1_unbounded queue_4x4_bounded queue_4x4_unbounded`
 //! (ours/std's channel): the 1×1 unbounded row 108-175 ns per item (1.55-2.36×) → 60.7-63.7 ns
 //! (0.83-0.84×), the 4×4 unbounded one 104-131 ns (1.33-1.47×) → 47.6-61.2 ns (0.61-0.69×),
-//! the bounded rows 66-70 → 66-362 ns (bimodal, 1×1) and 164-174 → 144-148 ns (4×4).
+//! the 4×4 bounded one 164-174 → 144-148 ns. The 1×1 bounded row is bimodal either way: run
+//! alone four times each, 352-398 ns in three runs of four before (75.2 in the fourth) and
+//! 57.7-59.0 ns in all four after.
 //!
 //! Waiting (each side the same): spin boundedly ([`SpinWait::yielding`]) while the state that
 //! blocks it holds, then count itself in `*_sleepers` (SeqCst), read the word's sequence number,
