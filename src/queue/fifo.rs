@@ -228,14 +228,13 @@ pub(crate) struct Fifo<T> {
     joiners: Line<Sleepers>,
 }
 
-/// The shutdown bit of `pushed` (see the module docs).
+/// The shutdown bit of `pushed` and `popped` (see the module docs).
 const SHUT: u64 = 1 << 63;
 
-/// What [`Fifo::reserve`] found.
-enum Reserve {
-    Reserved,
-    Full,
-    ShutDown,
+/// The count of a `pushed` or `popped` word, without the shutdown bit.
+#[inline]
+fn count(word: u64) -> u64 {
+    word & !SHUT
 }
 
 /// The deadline of a blocking call in `mode` (`NoWait` never waits).
@@ -270,7 +269,7 @@ impl<T> Fifo<T> {
     }
     /// The count of `pushed`, without the shutdown bit.
     fn pushed_count(&self) -> u64 {
-        self.pushed().load(SeqCst) & !SHUT
+        count(self.pushed().load(SeqCst))
     }
     fn popped(&self) -> &AtomicU64 {
         &self.get_side.0
@@ -280,7 +279,8 @@ impl<T> Fifo<T> {
         &self.done.0
     }
 
-    /// Reserves a slot, unless the queue is shut down or full.
+    /// Reserves a slot: `Err(ShutDown)` once the queue is shut down, `Err(Full)` while it is
+    /// full.
     ///
     /// Orderings: the compare-and-swap on `pushed` is SeqCst, as is `shutdown`'s `fetch_or`:
     /// one word, so each reservation is before the shutdown (and its put finishes) or fails on
@@ -291,22 +291,22 @@ impl<T> Fifo<T> {
     /// popped` as seen here, so a reservation never takes the queue beyond `maxsize`: the
     /// `popped` it compares with is at most the current one.
     #[inline]
-    fn reserve(&self) -> Reserve {
+    fn reserve(&self) -> Result<()> {
         let max = self.maxsize.load(Relaxed) as u64;
         let mut p = self.pushed().load(Relaxed);
         loop {
             if p & SHUT != 0 {
-                return Reserve::ShutDown;
+                return Err(Error::ShutDown);
             }
             // Saturating: `popped`, read after `p`, may exceed a stale `p`; then there is room.
-            if max > 0 && p.saturating_sub(self.popped().load(Relaxed) & !SHUT) >= max {
-                return Reserve::Full;
+            if max > 0 && p.saturating_sub(count(self.popped().load(Relaxed))) >= max {
+                return Err(Error::Full);
             }
             match self
                 .pushed()
                 .compare_exchange_weak(p, p + 1, SeqCst, Relaxed)
             {
-                Ok(_) => return Reserve::Reserved,
+                Ok(_) => return Ok(()),
                 Err(now) => p = now,
             }
         }
@@ -330,12 +330,11 @@ impl<T> Fifo<T> {
                 }
             }
         }
-        let waited = match self.reserve() {
-            Reserve::Reserved => Ok(()),
-            Reserve::ShutDown => Err(Error::ShutDown),
-            Reserve::Full => self.wait_for_room(mode),
+        let reserved = match self.reserve() {
+            Err(Error::Full) => self.wait_for_room(mode),
+            r => r,
         };
-        if let Err(e) = waited {
+        if let Err(e) = reserved {
             return Err(PutError::new(e, item));
         }
         // Reserved: counted in `qsize()` and as an unfinished task, and no shutdown can refuse
@@ -365,9 +364,8 @@ impl<T> Fifo<T> {
         let mut slept = false;
         let r = loop {
             match self.reserve() {
-                Reserve::Reserved => break Ok(()),
-                Reserve::ShutDown => break Err(Error::ShutDown),
-                Reserve::Full => {}
+                Err(Error::Full) => {}
+                r => break r,
             }
             if !spun {
                 spun = true;
@@ -378,13 +376,7 @@ impl<T> Fifo<T> {
             slept = true;
             match self.putters.0.sleep(&mut dl, blocked) {
                 Ok(true) => {}
-                Ok(false) => {
-                    break match self.reserve() {
-                        Reserve::Reserved => Ok(()),
-                        Reserve::ShutDown => Err(Error::ShutDown),
-                        Reserve::Full => Err(Error::Full),
-                    }
-                }
+                Ok(false) => break self.reserve(),
                 Err(e) => break Err(e),
             }
         };
@@ -423,7 +415,7 @@ impl<T> Fifo<T> {
     /// never exceeds that.
     fn drained(&self) -> bool {
         let c = self.popped().load(SeqCst);
-        c & SHUT != 0 && c & !SHUT == self.pushed_count()
+        c & SHUT != 0 && count(c) == self.pushed_count()
     }
 
     pub(crate) fn get(&self, mode: Mode) -> Result<T> {
@@ -510,7 +502,7 @@ impl<T> Fifo<T> {
         self.is_shutdown.store(true, SeqCst);
         // From here on no put reserves; `total` is every item the queue will have had. Then the
         // bit in `popped`, for `drained` and `take`.
-        let total = self.pushed().fetch_or(SHUT, SeqCst) & !SHUT;
+        let total = count(self.pushed().fetch_or(SHUT, SeqCst));
         self.popped().fetch_or(SHUT, SeqCst);
         if immediate {
             // Drop what is there until every item is taken: the puts that reserved before the
@@ -522,7 +514,7 @@ impl<T> Fifo<T> {
                     self.popped().fetch_add(1, SeqCst);
                     dropped.push(item);
                 }
-                if self.popped().load(SeqCst) & !SHUT == total {
+                if count(self.popped().load(SeqCst)) == total {
                     break;
                 }
                 crate::sys::yield_now();
@@ -543,7 +535,7 @@ impl<T> Fifo<T> {
     pub(crate) fn qsize(&self) -> usize {
         // Read `popped` first: a stale `pushed` can only make the difference smaller, never
         // wrap below zero.
-        let popped = self.popped().load(SeqCst) & !SHUT;
+        let popped = count(self.popped().load(SeqCst));
         self.pushed_count().saturating_sub(popped) as usize
     }
 
