@@ -1149,16 +1149,6 @@ pub struct Counts {
     taken: std::sync::atomic::AtomicU64,
 }
 
-/// What [`Counts::take`] found, under the lock.
-enum Take {
-    /// Took an item; `last`: it was the last of all, and the other consumers must be told.
-    Took { last: bool },
-    /// Nothing queued yet: wait.
-    Empty,
-    /// Every item was taken.
-    Over,
-}
-
 impl Counts {
     fn new(total: u64) -> Self {
         Counts {
@@ -1172,38 +1162,26 @@ impl Counts {
         self.queued
             .store(self.queued.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
     }
-    /// Takes one item if there is one (the lock held).
-    fn take(&self) -> Take {
-        let taken = self.taken.load(Ordering::Relaxed);
-        if taken == self.total {
-            return Take::Over;
-        }
-        let queued = self.queued.load(Ordering::Relaxed);
-        if queued == 0 {
-            return Take::Empty;
-        }
-        self.queued.store(queued - 1, Ordering::Relaxed);
-        self.taken.store(taken + 1, Ordering::Relaxed);
-        Take::Took {
-            last: taken + 1 == self.total,
-        }
-    }
     /// A consumer's take (the lock held): one item, calling `wait` (which releases the lock
     /// while it waits) as long as none is queued, and `notify_all` after taking the last one
     /// so that the other consumers stop; false once every item was taken.
     #[inline]
     fn take_or_wait(&self, notify_all: impl FnOnce(), mut wait: impl FnMut()) -> bool {
         loop {
-            match self.take() {
-                Take::Over => return false,
-                Take::Took { last } => {
-                    if last {
-                        notify_all();
-                    }
-                    return true;
-                }
-                Take::Empty => wait(),
+            let taken = self.taken.load(Ordering::Relaxed);
+            if taken == self.total {
+                return false;
             }
+            let queued = self.queued.load(Ordering::Relaxed);
+            if queued > 0 {
+                self.queued.store(queued - 1, Ordering::Relaxed);
+                self.taken.store(taken + 1, Ordering::Relaxed);
+                if taken + 1 == self.total {
+                    notify_all();
+                }
+                return true;
+            }
+            wait();
         }
     }
 }
