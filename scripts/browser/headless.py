@@ -11,7 +11,7 @@ Browsers (`browser=`, else $PYTHREADING_BROWSER, else chromium), drivers and bin
 so that Selenium Manager is never asked to find (or download) either:
 - "chromium": Debian's chromedriver and chromium ($CHROMEDRIVER, $CHROMIUM);
 - "firefox": geckodriver from `cargo install` and Debian's firefox-esr ($GECKODRIVER, $FIREFOX),
-  with WebDriver BiDi on (worker_count needs it);
+  with WebDriver BiDi on (workers needs it);
 - "webkit": Debian's WebKitWebDriver and WebKitGTK's MiniBrowser ($WEBKITWEBDRIVER, $MINIBROWSER),
   on an Xvfb display this class starts, with SharedArrayBuffer switched on
   (JSC_useSharedArrayBuffer=1: Debian's WebKitGTK ships it off).
@@ -225,7 +225,7 @@ class Browser:
     def _start_firefox(self, width, height):
         from selenium.webdriver.firefox.service import Service
         options = firefox_options(["-headless", f"--width={width}", f"--height={height}"])
-        # BiDi: its script.getRealms lists every worker, nested ones included (worker_count).
+        # BiDi: its script.getRealms lists every worker, nested ones included (workers).
         options.enable_bidi = True
         service = Service(executable_path=executable("GECKODRIVER", "~/.cargo/bin/geckodriver"),
                           log_output=subprocess.DEVNULL, env={**os.environ, **FIREFOX_ENV})
@@ -291,16 +291,19 @@ class Browser:
             time.sleep(0.2)
         raise RuntimeError(f"no result from {script!r} within {timeout} s")
 
-    def worker_count(self):
-        """How many dedicated workers the browser still runs, nested ones included: DevTools'
-        target list in Chromium (its BiDi lists only the page's own workers), BiDi's
-        script.getRealms in Firefox. WebKitGTK's driver has neither: NotImplementedError."""
+    def workers(self):
+        """The dedicated workers the browser still runs, nested ones included, each as its
+        script's URL (and title or realm id, for telling them apart): DevTools' target list in
+        Chromium (its BiDi lists only the page's own workers), BiDi's script.getRealms in
+        Firefox. WebKitGTK's driver has neither: NotImplementedError."""
         if self.name == "chromium":
             targets = self.driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
-            return sum(1 for t in targets if t["type"] == "worker")
+            return [f"{t.get('url', '?')} ({t.get('title', '')})"
+                    for t in targets if t["type"] == "worker"]
         if self.name == "firefox":
             realms = self.driver.script.get_realms()["realms"]
-            return sum(1 for r in realms if r["type"] == "dedicated-worker")
+            return [f"{r.get('origin', '?')} ({r.get('realm', '')})"
+                    for r in realms if r["type"] == "dedicated-worker"]
         raise NotImplementedError(f"{self.label}: no way to list workers")
 
     def screenshot(self, path):

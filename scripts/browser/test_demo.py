@@ -63,10 +63,10 @@ def problems_of(state):
 
 def workers_left(browser, within_s=15):
     """Waits until the browser lists no worker (every example's workers ended); returns
-    (workers still listed, seconds waited)."""
+    (the workers still listed, seconds waited)."""
     start = time.time()
     while True:
-        workers = browser.worker_count()
+        workers = browser.workers()
         if not workers or time.time() - start > within_s:
             return workers, time.time() - start
         time.sleep(0.25)
@@ -95,13 +95,17 @@ def run_page(b, examples, screenshot):
     if not done or not state:
         raise SystemExit(f"the demo did not finish in {TIMEOUT_S} s: status {status!r}")
     try:
-        state["workers_left"], waited = workers_left(b)
+        left, waited = workers_left(b)
     except NotImplementedError as e:
         state["workers_left"] = 0
         print(f"workers alive after the last exit: not checked ({e})", file=sys.stderr)
     else:
-        print(f"workers alive after the last exit: {state['workers_left']} "
+        state["workers_left"] = len(left)
+        print(f"workers alive after the last exit: {len(left)} "
               f"(waited {waited:.1f} s)", file=sys.stderr)
+        # Which ones, for a failure that only a loaded run shows.
+        for w in left:
+            print(f"  still alive: {w}", file=sys.stderr)
     return state, status
 
 
