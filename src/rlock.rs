@@ -4,51 +4,61 @@
 //! `recursion_count()` are relative to the calling thread.
 //!
 //! The owner word is the lock, a futex word of its own (not `Lock`'s `RawLock`): `0` free, else
-//! the owner's key shifted left by one, with bit 0 set when a waiter may be asleep. An
-//! uncontended acquire+release is one compare-and-swap and one swap, like `Lock` and std's
-//! `Mutex`, and the acquire reads the owner word only through its compare-and-swap (one load
-//! fewer than before. Measured with `PYTHREADING_BENCH_ROUNDS=101 cargo bench --bench
-//! primitives -- --wasmtime --no-cpython lock rlock semaphore`: natively 1.00-1.04× std;
-//! under wasmtime the same module gives 0.99× in some runs and 1.41-1.55× in others, each
-//! run's quartiles tight, so the wasm cost is decided per process, not by this load);
-//! the recursion depth beyond the first level lives in `extra`, written only by the
-//! owner and only on re-entry. (Plain atomic stores are avoided on the fast path on purpose: on
-//! wasm every atomic store is sequentially consistent and costs a full fence under wasmtime.)
+//! the owner's key (its low two bits clear), with bit 0 (`WAITERS`) set when a waiter may be
+//! asleep and bit 1 (`DEEP`) set while the owner holds it more than once. An uncontended
+//! acquire+release is one compare-and-swap and one swap, like `Lock` and std's `Mutex`, and the
+//! acquire reads the owner word only through its compare-and-swap (one load fewer than before.
+//! Measured with `PYTHREADING_BENCH_ROUNDS=101 cargo bench --bench primitives -- --wasmtime
+//! --no-cpython lock rlock semaphore`: natively 1.00-1.04× std; under wasmtime the same module
+//! gives 0.99× in some runs and 1.41-1.55× in others, each run's quartiles tight, so the wasm
+//! cost is decided per process, not by this load); the recursion depth beyond the first level
+//! lives in `extra`, written only by the owner and only on re-entry. (Plain atomic stores are
+//! avoided on the fast path on purpose: on wasm every atomic store is sequentially consistent
+//! and costs a full fence under wasmtime.)
+//!
+//! A release reads the owner word once: the key says whether the caller owns it, `DEEP` whether
+//! it is a re-entry to undo (then `extra` is read) or the last level (then the swap). Before,
+//! every release also read `extra`. Setting and clearing `DEEP` costs a re-entry an RMW at its
+//! first and last level. Measured:
+//! * in a scratch loop of 1,000,000 acquire+release pairs on one thread under the host (the
+//!   unwinding build, 30 batches, best of 5 each, two processes), a copy of `RLock` with both
+//!   loads ran 6.5-10.6 ns per pair, about 7 or 9-10 by turns, and the same copy with the owner
+//!   word's load only 6.7-9.1 ns, std's `Mutex` 6.2-8.2 ns. `RLock` itself stays bimodal in that
+//!   loop (6.5-7 or about 10 ns), so the turns are not only these loads;
+//! * in the bench, together with the stored key of `owner_key` (two runs of each build, taking
+//!   turns: `PYTHREADING_BENCH_ROUNDS=21 cargo bench --bench primitives -- --wasmtime
+//!   --no-cpython lock rlock`), the uncontended row under wasmtime went from 13.9 and 13.9 ns
+//!   (1.82× std's `Mutex`) to 10.6 and 10.9 ns (1.49× and 1.69×); natively it was 1.04× std
+//!   after.
+//!
 //! A contended acquire is one waiter protocol (`contended_step`), driven by the blocking
 //! acquire with the futex wait and by the browser's `acquireAsync` with `Atomics.waitAsync`.
 //!
-//! A key is the thread's ident folded into 31 bits; idents are never reused, so keys only
-//! repeat after 2^31 threads, and then only matter if one of them owns this lock.
+//! A key is the thread's ident folded into 30 bits and shifted left by two
+//! ([`owner_key`](crate::thread::owner_key), kept in a thread-local beside the ident); idents
+//! are never reused, so keys only repeat after 2^30 threads, and then only matter if one of them
+//! owns this lock.
 
 use crate::error::{Error, Result};
 use crate::lock::acquire_args;
 use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::wake_one;
-use crate::thread::get_ident;
+use crate::thread::owner_key;
 use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// A waiter may be asleep: the release wakes one.
 const WAITERS: u32 = 1;
-
-/// The calling thread's owner word (without the waiter bit).
-#[inline]
-fn key(ident: u64) -> u32 {
-    if ident <= 0x7FFF_FFFF {
-        (ident as u32) << 1
-    } else {
-        fold(ident)
-    }
-}
-
-#[cold]
-fn fold(ident: u64) -> u32 {
-    ((((ident - 1) % 0x7FFF_FFFF) + 1) as u32) << 1
-}
+/// The owner holds the lock more than once (`extra > 0`). Only the owner sets and clears it,
+/// with RMWs of the whole word (a waiter may set `WAITERS` meanwhile).
+const DEEP: u32 = 2;
+/// The flag bits beside the owner's key.
+const FLAGS: u32 = WAITERS | DEEP;
 
 pub(crate) struct RLockInner {
-    /// 0 free; `key | WAITERS?` when owned. Acquire on taking it, Release on giving it up:
+    /// 0 free; `key | WAITERS? | DEEP?` when owned. Acquire on taking it, Release on giving it up:
     /// the owner's writes are visible to the next owner.
     state: AtomicU32,
     /// Recursion levels beyond the first. Only the owner writes it (Relaxed: the owner reads
@@ -106,7 +116,7 @@ impl RLock {
     /// it stored it itself (program order); other threads never see their own key.
     #[inline]
     fn owned_by(&self, me: u32) -> bool {
-        self.inner.state.load(Relaxed) & !WAITERS == me
+        self.inner.state.load(Relaxed) & !FLAGS == me
     }
 
     /// Re-enters or takes a free lock without waiting. The compare-and-swap comes first: on a
@@ -118,8 +128,13 @@ impl RLock {
         let i = &*self.inner;
         match i.state.compare_exchange(0, me, Acquire, Relaxed) {
             Ok(_) => true,
-            Err(s) if s & !WAITERS == me => {
-                i.extra.store(i.extra.load(Relaxed) + 1, Relaxed);
+            Err(s) if s & !FLAGS == me => {
+                let extra = i.extra.load(Relaxed);
+                i.extra.store(extra + 1, Relaxed);
+                if extra == 0 {
+                    // Relaxed: only the owner reads `DEEP` (its own write, in program order).
+                    i.state.fetch_or(DEEP, Relaxed);
+                }
                 true
             }
             Err(_) => false,
@@ -129,7 +144,7 @@ impl RLock {
     /// `acquire(blocking, timeout)` with the arguments already checked (`None`: non-blocking).
     #[inline]
     pub(crate) fn acquire_for(&self, t: Option<Option<Duration>>) -> Result<bool> {
-        let me = key(get_ident());
+        let me = owner_key();
         if self.try_fast(me) {
             return Ok(true);
         }
@@ -214,14 +229,14 @@ impl RLock {
     /// JS exception (as [`Lock::acquire`](crate::Lock::acquire)).
     #[inline]
     pub fn acquire(&self) -> bool {
-        let me = key(get_ident());
+        let me = owner_key();
         self.try_fast(me) || or_throw(self.lock_contended(me, Deadline::NEVER))
     }
 
     /// Python's `acquire(False)`.
     #[inline]
     pub fn try_acquire(&self) -> bool {
-        self.try_fast(key(get_ident()))
+        self.try_fast(owner_key())
     }
 
     /// Python's `acquire(timeout=t)`; errors as [`Lock::acquire_timeout`](crate::Lock::acquire_timeout).
@@ -241,12 +256,17 @@ impl RLock {
     /// Releases one level. `Err(Runtime)` if the calling thread does not own the lock.
     #[inline]
     pub fn release(&self) -> Result<()> {
-        if !self.owned_by(key(get_ident())) {
+        let i = &*self.inner;
+        let s = i.state.load(Relaxed);
+        if s & !FLAGS != owner_key() {
             return Err(Error::runtime("cannot release un-acquired lock"));
         }
-        let extra = self.inner.extra.load(Relaxed);
-        if extra > 0 {
-            self.inner.extra.store(extra - 1, Relaxed);
+        if s & DEEP != 0 {
+            let extra = i.extra.load(Relaxed) - 1;
+            i.extra.store(extra, Relaxed);
+            if extra == 0 {
+                i.state.fetch_and(!DEEP, Relaxed);
+            }
         } else {
             self.unlock();
         }
@@ -260,7 +280,7 @@ impl RLock {
 
     /// True if the calling thread owns the lock (Python's `_is_owned()`).
     pub fn is_owned(&self) -> bool {
-        self.owned_by(key(get_ident()))
+        self.owned_by(owner_key())
     }
 
     /// The calling thread's recursion depth; 0 if it does not own the lock
@@ -300,7 +320,7 @@ impl RLock {
     /// returned `Wait`) is [`contended_step`](Self::contended_step) only, which takes a free
     /// lock with the waiter bit: other waiters may still be asleep.
     pub(crate) fn acquire_step(&self, waited: &mut bool) -> Step<'_, bool> {
-        let me = key(get_ident());
+        let me = owner_key();
         if !*waited && self.try_fast(me) {
             return Step::Done(true);
         }
@@ -311,7 +331,11 @@ impl RLock {
     /// (Python's `_acquire_restore`, with the acquire done by the steps). Relaxed: only the
     /// owner writes `extra`.
     pub(crate) fn restore_depth(&self, depth: usize) {
-        self.inner.extra.store(depth.saturating_sub(1), Relaxed);
+        let extra = depth.saturating_sub(1);
+        self.inner.extra.store(extra, Relaxed);
+        if extra > 0 {
+            self.inner.state.fetch_or(DEEP, Relaxed);
+        }
     }
 }
 
@@ -341,7 +365,7 @@ impl fmt::Debug for RLock {
         let (state, owner, count) = if s == 0 {
             ("unlocked", 0, 0)
         } else {
-            ("locked", s >> 1, self.inner.extra.load(Relaxed) + 1)
+            ("locked", s >> 2, self.inner.extra.load(Relaxed) + 1)
         };
         write!(
             f,

@@ -39,6 +39,7 @@ crate::sys::on_web! {
 }
 pub use builder::{Builder, Run};
 pub use hooks::{clear_profile, clear_trace, getprofile, gettrace, setprofile, settrace, Hook};
+pub(crate) use registry::owner_key;
 pub use registry::{
     active_count, current_thread, enumerate, get_ident, get_native_id, main_thread,
 };

@@ -17,15 +17,18 @@ thread_local! {
     static CURRENT: CurrentSlot = const { CurrentSlot(RefCell::new(None)) };
 }
 
-// The calling thread's ident, 0 until assigned. Under loom, the model's threads share OS
-// threads, so the ident (what `RLock` owns by) is loom's thread-local, one per model thread.
+// The calling thread's ident, 0 until assigned, and its owner key (`owner_key`), 0 until the
+// ident is assigned: both are set together. Under loom, the model's threads share OS threads,
+// so they (what `RLock` owns by) are loom's thread-locals, one per model thread.
 #[cfg(not(loom))]
 thread_local! {
     static IDENT: Cell<u64> = const { Cell::new(0) };
+    static KEY: Cell<u32> = const { Cell::new(0) };
 }
 #[cfg(loom)]
 loom::thread_local! {
     static IDENT: Cell<u64> = Cell::new(0);
+    static KEY: Cell<u32> = Cell::new(0);
 }
 
 /// The calling thread's `Thread`. Overwritable: a platform may run several crate threads one
@@ -57,6 +60,7 @@ impl Drop for CurrentSlot {
 /// Sets the calling thread's ident (a crate thread's, assigned by `start()`).
 pub(super) fn set_ident(id: u64) {
     IDENT.with(|c| c.set(id));
+    KEY.with(|c| c.set(key_of(id)));
 }
 
 /// Makes `t` the calling thread's `current_thread()` (`None`: forget it). Ignored during the
@@ -97,8 +101,43 @@ fn assign_ident() -> u64 {
     } else {
         NEXT_IDENT.fetch_add(1, Relaxed)
     };
-    IDENT.with(|c| c.set(id));
+    set_ident(id);
     id
+}
+
+/// The calling thread's owner key, for the owner words of `RLock` (and so of the default
+/// `Condition`): its ident folded into 30 bits and shifted left by two, the low two bits left
+/// free for flags; never 0. Idents are never reused, so keys only repeat after 2^30 threads, and
+/// then only matter if one of them owns the lock.
+///
+/// It is kept in a thread-local of its own, set with the ident, rather than computed from the
+/// ident on every call (a 64-bit compare with a constant and a shift): an `RLock`
+/// acquire+release reads it twice. Measured in a scratch loop of 1,000,000 acquire+release
+/// pairs on one thread under the host (stable, panic=abort, 30 batches, best of 5 each, two
+/// processes): a copy of `RLock` computing the key ran 8.3-8.7 ns per pair in one and
+/// switched between 6.1-6.8 and 7.4-8.9 ns in the other; the same copy reading the stored key
+/// 6.0-7.3 ns in both; std's `Mutex` 5.5-6.5 ns.
+#[inline]
+pub(crate) fn owner_key() -> u32 {
+    match KEY.with(Cell::get) {
+        0 => key_of(get_ident()),
+        key => key,
+    }
+}
+
+/// `ident` as an owner key (see [`owner_key`]).
+#[inline]
+fn key_of(ident: u64) -> u32 {
+    if ident <= 0x3FFF_FFFF {
+        (ident as u32) << 2
+    } else {
+        fold(ident)
+    }
+}
+
+#[cold]
+fn fold(ident: u64) -> u32 {
+    ((((ident - 1) % 0x3FFF_FFFF) + 1) as u32) << 2
 }
 
 /// The OS's id for the calling thread (Python's `threading.get_native_id()`); on wasm a unique
