@@ -43,8 +43,9 @@
 //! Waiting (each side the same): spin boundedly ([`SpinWait::yielding`]) while the state that
 //! blocks it holds, then count itself in `*_sleepers` (SeqCst), read the word's sequence number,
 //! look again, and sleep on the word while the sequence is unchanged. The other side, after the
-//! change, reads the sleepers count (with a read-modify-write for one sleeper, after a SeqCst
-//! fence for all: see [`Sleepers::wake_one`]) and, if someone sleeps and no wake-up is in
+//! change, reads the sleepers count (with a SeqCst load for one sleeper, the change and the
+//! sleeper's look being SeqCst operations on one location: see [`Sleepers::any_sleeper`];
+//! after a SeqCst fence for all) and, if someone sleeps and no wake-up is in
 //! flight, bumps the sequence and wakes one (or, for a shutdown, all). Either the sleeper's
 //! second look sees the change or the waker sees the sleeper, and a change whose waker found a
 //! wake-up in flight is passed on by the sleeper that runs next ([`Sleepers`]): no wake-up is
@@ -143,28 +144,65 @@ impl Sleepers {
         }
     }
 
-    /// After a change that lets one sleeper go on: wakes one if any sleeps and no wake-up is
-    /// in flight. The swap makes one waker of many the one that wakes.
+    /// Whether a thread sleeps here, or is on its way to sleep: [`wake_one`](Self::wake_one)'s
+    /// check, made after the caller's change.
     ///
-    /// The count is read with a read-modify-write (`fetch_add(0)`, AcqRel) rather than after a
-    /// SeqCst fence: the sleeper counts itself in with one too, so the two are ordered in the
-    /// count's modification order. If ours comes later it sees the sleeper; if earlier, the
-    /// sleeper's reads from it (or from a later RMW of the count) and synchronises with it, so
-    /// the change, made before ours, is visible to the sleeper's look. (The same reasoning as
-    /// `RawSemaphore::release`; loom models RMW synchronisation exactly.) Every put and, when
-    /// bounded, every get calls this, and a fence is dear on wasm: in a scratch 1×1 unbounded
-    /// queue (400,000 items, five runs, stable Rust's panic=abort module under the host) a put
-    /// on one thread took 40-45 ns with the fence and 29-34 with the RMW (SegQueue's own push
-    /// 16 ns); in the bench (`PYTHREADING_BENCH_ROUNDS=21 cargo bench --bench queue_futures --
-    /// --wasmtime --browser --no-cpython queue_1x1_bounded queue_1x1_unbounded
-    /// queue_4x4_bounded queue_4x4_unbounded`, one run each) the 1×1 unbounded row went from
-    /// 201 to 136 ns per item under wasmtime and from 221 to 155 ns in Chromium, the 1×1
-    /// bounded one from 100 to 87.6 and 127 to 109 ns, and natively the rows stayed within
-    /// their run-to-run spread (4×4, three runs each: bounded 149-156 ns with the fence,
-    /// 150-161 with the RMW; unbounded 55-71 and 53-58).
+    /// The change is a SeqCst read-modify-write, the count here is a SeqCst load, and a
+    /// sleeper counts itself in with a SeqCst RMW before its look, which reads the changed
+    /// location with a SeqCst load: four SeqCst operations on two locations, so the single
+    /// total order of SeqCst operations forbids both loads missing the other side's write
+    /// (store buffering). If our load comes later in that order it sees the sleeper; if
+    /// earlier, the change comes before the sleeper's count and so before its look, which
+    /// sees it. The pairs:
+    /// * a put wakes a getter: the change is the items' push, whose compare-and-swap of its
+    ///   tail index is SeqCst, and the getter's look is `items.is_empty()`, whose loads of the
+    ///   head and tail indices are SeqCst (crossbeam-queue's `SegQueue::push` and
+    ///   `SegQueue::is_empty`, read in its 0.3.14 source: `Cargo.toml` asks for at least that
+    ///   version and says why). A look that sees the tail moved finds the queue not empty, and
+    ///   the getter then pops and waits in `SegQueue::pop` for the slot's value, written after
+    ///   that compare-and-swap;
+    /// * a get wakes a putter: the change is `popped`'s `fetch_add` in [`Fifo::take`], and the
+    ///   putter's look is [`Fifo::full`], whose `qsize` loads `popped` SeqCst;
+    /// * a sleeper passes a wake-up on (see the type's docs): its own look saw the change (a
+    ///   SeqCst load that read a SeqCst RMW), which puts the change before this load in the
+    ///   order too.
+    ///
+    /// (Hardware: on x86 and wasm an RMW is a full barrier before the load; on Arm a SeqCst
+    /// load is not reordered before an earlier SeqCst RMW's store.)
+    ///
+    /// Under loom, whose documented limitation is that it treats SeqCst loads as AcqRel (it
+    /// would report the store-buffering outcome this order rules out), the count is read with
+    /// `fetch_add(0)` instead: an RMW is ordered with the sleeper's in the count's modification
+    /// order, so it sees the sleeper or synchronises with it, a guarantee at least as strong,
+    /// and the models check the rest of the protocol with it.
+    ///
+    /// Why not the RMW everywhere: every put (and every get from a bounded queue) makes this
+    /// check, and a put that costs more than a get lets a lone getter catch up with the putter,
+    /// after which the two write the same cache lines of the queue for every item. Until
+    /// 6af5447 the check read the count after a SeqCst fence, dearer still on wasm. Measured
+    /// in a scratch 1×1 unbounded queue (400,000 items, 21 runs, stable Rust's panic=abort
+    /// module under the host), medians: with `fetch_add(0)` 130-146 ns per item in two runs,
+    /// with the load 52.6-57.9 ns; temporary counters showed the getter finding the queue
+    /// empty 26,000-66,000 times per run in the slow runs and 3,500-5,500 in the fast ones.
+    #[cfg(not(loom))]
+    #[inline]
+    fn any_sleeper(&self) -> bool {
+        self.count.load(SeqCst) > 0
+    }
+
+    /// Under loom: see the other definition.
+    #[cfg(loom)]
+    #[inline]
+    fn any_sleeper(&self) -> bool {
+        self.count.fetch_add(0, SeqCst) > 0
+    }
+
+    /// Wakes one sleeper if [`any_sleeper`](Self::any_sleeper) finds one and no wake-up is in
+    /// flight, after a change its docs name. The swap makes one waker of many the one that
+    /// wakes.
     #[inline]
     fn wake_one(&self) {
-        if self.count.fetch_add(0, AcqRel) > 0 && !self.signalled.swap(true, SeqCst) {
+        if self.any_sleeper() && !self.signalled.swap(true, SeqCst) {
             self.seq.fetch_add(1, SeqCst);
             crate::sys::wake_one(&self.seq);
         }
@@ -387,8 +425,8 @@ impl<T> Fifo<T> {
     }
 
     /// Takes an item if there is one, counting it. SeqCst on `popped`, as on every counter a
-    /// sleeper's second look reads (`full`, `drained`): with the protocol of `Sleepers` either
-    /// side sees the other (on x86 and under wasm an RMW is a full barrier anyway).
+    /// sleeper's second look reads (`full`, `drained`): with the protocol of
+    /// `Sleepers` either side sees the other (see [`Sleepers::any_sleeper`]).
     ///
     /// After a shutdown (`popped` has the `SHUT` bit too, see [`Fifo::drained`]), this count
     /// may have drained the queue: another getter that looked between this pop and this count
