@@ -446,10 +446,10 @@ fn stress_barrier_many_cycles() {
 
 /// `queue::Queue` with 4 producers × 4 consumers, bounded (a small `maxsize`, so putters wait
 /// too) and unbounded, consumers mixing `get`, `get(timeout)` and polling `get_nowait`: every
-/// item arrives exactly once. Exercises the queue's lock-free spin for an item before a
-/// condition wait and its counts of waiting getters and putters (`src/queue/base.rs`): a
-/// notification skipped while somebody waits would starve a consumer (the timeouts then fail
-/// the test instead of hanging it).
+/// item arrives exactly once. Exercises the lock-free core (`src/queue/fifo.rs`): its
+/// one-writer counters, its bounded spin for an item or a slot, and its eventcounts of sleeping
+/// getters and putters, where a wake-up skipped while somebody sleeps would starve a consumer
+/// (the timeouts then fail the test instead of hanging it).
 #[crate::common::test]
 fn stress_queue_mpmc_every_item_once() {
     use pythreading::queue::Queue;
@@ -508,6 +508,66 @@ fn stress_queue_mpmc_every_item_once() {
                 "maxsize {maxsize}: items lost or duplicated"
             );
         }
+    })
+}
+
+/// `queue::Queue` handoffs that sleep, one side at a time. Two threads pass a count back and
+/// forth through two queues, and every 16th pass the passer first sleeps a millisecond, so the
+/// other side's bounded spin runs out and it sleeps in `get`. Then a stream through a
+/// `Queue(1)`, whose consumer sleeps a millisecond every 16th item, so the producer sleeps in
+/// `put` on the full queue, and whose producer sleeps every 16th item, so the consumer sleeps
+/// on the empty one. Each wake-up then rests on the check for sleepers that follows a put or a
+/// get (`Sleepers::any_sleeper` in `src/queue/fifo.rs`, a SeqCst load): one it missed would
+/// leave a `get_timeout` or `put_timeout` waiting out `LONG_TIMEOUT`, which fails the test.
+#[crate::common::test]
+fn stress_queue_handoffs_that_sleep() {
+    use pythreading::queue::Queue;
+    use std::time::Duration;
+    with_timeout(STRESS_SECS, || {
+        let rounds = stress_iters(1_000);
+        let nap = || thread::sleep(Duration::from_millis(1));
+        for maxsize in [0, 1] {
+            let (there, back) = (Queue::new(maxsize), Queue::new(maxsize));
+            let (there2, back2) = (there.clone(), back.clone());
+            let echo = thread::spawn(move || {
+                for k in 0..rounds {
+                    let v: usize = there2.get_timeout(LONG_TIMEOUT).expect("echo starved");
+                    assert_eq!(v, k, "maxsize {maxsize}: out of order");
+                    if k % 16 == 0 {
+                        nap();
+                    }
+                    assert!(back2.put_timeout(v, LONG_TIMEOUT).is_ok(), "echo's put");
+                }
+            });
+            for k in 0..rounds {
+                if k % 16 == 8 {
+                    nap();
+                }
+                assert!(there.put_timeout(k, LONG_TIMEOUT).is_ok(), "put");
+                let v = back.get_timeout(LONG_TIMEOUT).expect("starved");
+                assert_eq!(v, k, "maxsize {maxsize}: out of order");
+            }
+            echo.join().unwrap();
+            assert!(there.empty() && back.empty());
+        }
+        let q: Queue<usize> = Queue::new(1);
+        let q2 = q.clone();
+        let consumer = thread::spawn(move || {
+            for k in 0..rounds * 4 {
+                if k % 16 == 0 {
+                    nap();
+                }
+                assert_eq!(q2.get_timeout(LONG_TIMEOUT).expect("consumer starved"), k);
+            }
+        });
+        for k in 0..rounds * 4 {
+            if k % 16 == 8 {
+                nap();
+            }
+            assert!(q.put_timeout(k, LONG_TIMEOUT).is_ok(), "producer starved");
+        }
+        consumer.join().unwrap();
+        assert!(q.empty());
     })
 }
 
