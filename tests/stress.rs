@@ -293,6 +293,48 @@ fn stress_semaphore_never_admits_more_than_k() {
     })
 }
 
+/// Semaphore handoffs that sleep: two `Semaphore(0)`s pass a turn back and forth, and every
+/// 16th pass the releaser first sleeps a millisecond, so the acquirer's bounded spin runs out
+/// and it sleeps. Each wake-up then rests on the release's check for sleepers
+/// (`RawSemaphore::any_waiter` in `src/semaphore.rs`, a SeqCst load): one it missed would leave
+/// an `acquire_timeout` waiting out `LONG_TIMEOUT`, and the turns would stop adding up.
+#[crate::common::test]
+fn stress_semaphore_handoffs_that_sleep() {
+    use std::time::Duration;
+    with_timeout(STRESS_SECS, || {
+        let rounds = stress_iters(1_000);
+        let nap = || thread::sleep(Duration::from_millis(1));
+        let (ping, pong) = (Semaphore::new(0), Semaphore::new(0));
+        let (ping2, pong2) = (ping.clone(), pong.clone());
+        let other = thread::spawn(move || {
+            for k in 0..rounds {
+                assert_eq!(
+                    ping2.acquire_timeout(LONG_TIMEOUT),
+                    Ok(true),
+                    "turn {k} lost"
+                );
+                if k % 16 == 0 {
+                    nap();
+                }
+                pong2.release(1).unwrap();
+            }
+        });
+        for k in 0..rounds {
+            if k % 16 == 8 {
+                nap();
+            }
+            ping.release(1).unwrap();
+            assert_eq!(
+                pong.acquire_timeout(LONG_TIMEOUT),
+                Ok(true),
+                "turn {k} lost"
+            );
+        }
+        other.join().unwrap();
+        assert_eq!((ping.value(), pong.value()), (0, 0));
+    })
+}
+
 #[crate::common::test]
 fn stress_bounded_semaphore_never_admits_more_than_k() {
     with_timeout(STRESS_SECS, || {
