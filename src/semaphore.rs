@@ -10,7 +10,7 @@
 //! `Atomics.waitAsync`.
 
 use crate::error::{Error, Result};
-use crate::sys::atomic::{AtomicU32, AtomicUsize, Ordering::*};
+use crate::sys::atomic::{sleepers_after_change, AtomicU32, AtomicUsize, Ordering::*};
 use crate::sys::{wake_all, wake_one};
 use crate::timeout::{drive_blocking, or_throw, Deadline, SpinWait, Step, Timeout};
 use std::fmt;
@@ -149,40 +149,21 @@ impl RawSemaphore {
     }
 
     /// Whether a sleeper is registered, or registering: `release`'s check after its
-    /// compare-and-swap of `value`.
+    /// compare-and-swap of `value`, with [`sleepers_after_change`] (a SeqCst load; its docs
+    /// give the ordering argument). The change is that SeqCst CAS; an acquirer registers with
+    /// a SeqCst RMW of `waiters` and then re-checks with a SeqCst load of `value`, so either
+    /// this sees the registration or the re-check sees the permits.
     ///
-    /// A SeqCst load. The release's CAS of `value` is SeqCst, and so are an acquirer's
-    /// registration (an RMW of `waiters`) and its re-check (a load of `value`): four SeqCst
-    /// operations on two locations, so their single total order forbids both loads missing
-    /// the other side's write. If this load comes later it sees the registration; if earlier,
-    /// the CAS comes before the registration and so before the re-check, which sees the
-    /// permits. (On x86 and wasm the CAS is a full barrier; on Arm a SeqCst load is not
-    /// reordered before an earlier SeqCst RMW's store.)
-    ///
-    /// Under loom, which treats SeqCst loads as AcqRel (its documented limitation; it would
-    /// report the outcome this order rules out), the check is `fetch_add(0)`: an RMW is
-    /// ordered with the registration in `waiters`' modification order, so it sees the
-    /// registration or the registration synchronises with it, which makes the permits
-    /// visible to the re-check. The models check the rest of the protocol with it.
-    ///
-    /// That RMW was the check everywhere until it cost too much: every release makes it.
+    /// An RMW (`fetch_add(0)`) was the check until it cost too much: every release makes it.
     /// Measured (`PYTHREADING_BENCH_ROUNDS=15 cargo bench --bench primitives -- --wasmtime
     /// --no-cpython semaphore semaphore_contended`, the old and new wasm modules taking turns,
     /// two runs each), the uncontended acquire+release under wasmtime 31.0-32.1 ns (0.80-0.81×
     /// std) with the RMW and 24.2-24.5 ns (0.61-0.63×) with the load, natively 26.4-26.6 and
     /// 23.7-24.1 ns; the contended Semaphore(2) row within its spread (natively 61.8-77.9
     /// and 54.3-74.2 ns, under wasmtime 70.6-93.9 and 64.4-83.4 ns).
-    #[cfg(not(loom))]
     #[inline]
     fn any_waiter(&self) -> bool {
-        self.waiters.load(SeqCst) > 0
-    }
-
-    /// Under loom: see the other definition.
-    #[cfg(loom)]
-    #[inline]
-    fn any_waiter(&self) -> bool {
-        self.waiters.fetch_add(0, SeqCst) > 0
+        sleepers_after_change(&self.waiters) > 0
     }
 
     pub(crate) fn value(&self) -> usize {

@@ -62,7 +62,9 @@
 use super::base::{deadline, Mode};
 use super::PutError;
 use crate::error::{Error, Result};
-use crate::sys::atomic::{fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
+use crate::sys::atomic::{
+    fence, sleepers_after_change, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::*,
+};
 use crate::timeout::{Deadline, Next, SpinWait};
 
 /// The items: crossbeam's `SegQueue`, or under loom (which cannot see inside it) a loom
@@ -131,7 +133,7 @@ struct Line<T>(T);
 /// left out.
 struct Sleepers {
     seq: AtomicU32,
-    count: AtomicUsize,
+    count: AtomicU32,
     signalled: AtomicBool,
 }
 
@@ -139,21 +141,15 @@ impl Sleepers {
     fn new() -> Self {
         Sleepers {
             seq: AtomicU32::new(0),
-            count: AtomicUsize::new(0),
+            count: AtomicU32::new(0),
             signalled: AtomicBool::new(false),
         }
     }
 
     /// Whether a thread sleeps here, or is on its way to sleep: [`wake_one`](Self::wake_one)'s
-    /// check, made after the caller's change.
-    ///
-    /// The change is a SeqCst read-modify-write, the count here is a SeqCst load, and a
-    /// sleeper counts itself in with a SeqCst RMW before its look, which reads the changed
-    /// location with a SeqCst load: four SeqCst operations on two locations, so the single
-    /// total order of SeqCst operations forbids both loads missing the other side's write
-    /// (store buffering). If our load comes later in that order it sees the sleeper; if
-    /// earlier, the change comes before the sleeper's count and so before its look, which
-    /// sees it. The pairs:
+    /// check, made after the caller's change, with [`sleepers_after_change`] (a SeqCst load;
+    /// its docs give the ordering argument). A sleeper counts itself in with a SeqCst RMW
+    /// before its look. The pairs of change and look:
     /// * a put wakes a getter: the change is the items' push, whose compare-and-swap of its
     ///   tail index is SeqCst, and the getter's look is `items.is_empty()`, whose loads of the
     ///   head and tail indices are SeqCst (crossbeam-queue's `SegQueue::push` and
@@ -167,34 +163,18 @@ impl Sleepers {
     ///   SeqCst load that read a SeqCst RMW), which puts the change before this load in the
     ///   order too.
     ///
-    /// (Hardware: on x86 and wasm an RMW is a full barrier before the load; on Arm a SeqCst
-    /// load is not reordered before an earlier SeqCst RMW's store.)
-    ///
-    /// Under loom, whose documented limitation is that it treats SeqCst loads as AcqRel (it
-    /// would report the store-buffering outcome this order rules out), the count is read with
-    /// `fetch_add(0)` instead: an RMW is ordered with the sleeper's in the count's modification
-    /// order, so it sees the sleeper or synchronises with it, a guarantee at least as strong,
-    /// and the models check the rest of the protocol with it.
-    ///
-    /// Why not the RMW everywhere: every put (and every get from a bounded queue) makes this
-    /// check, and a put that costs more than a get lets a lone getter catch up with the putter,
-    /// after which the two write the same cache lines of the queue for every item. Until
-    /// 6af5447 the check read the count after a SeqCst fence, dearer still on wasm. Measured
-    /// in a scratch 1×1 unbounded queue (400,000 items, 21 runs, stable Rust's panic=abort
-    /// module under the host), medians: with `fetch_add(0)` 130-146 ns per item in two runs,
-    /// with the load 52.6-57.9 ns; temporary counters showed the getter finding the queue
-    /// empty 26,000-66,000 times per run in the slow runs and 3,500-5,500 in the fast ones.
-    #[cfg(not(loom))]
+    /// Why not an RMW (`fetch_add(0)`, as until the load): every put (and every get from a
+    /// bounded queue) makes this check, and a put that costs more than a get lets a lone getter
+    /// catch up with the putter, after which the two write the same cache lines of the queue
+    /// for every item. Until 6af5447 the check read the count after a SeqCst fence, dearer
+    /// still on wasm. Measured in a scratch 1×1 unbounded queue (400,000 items, 21 runs, stable
+    /// Rust's panic=abort module under the host), medians: with `fetch_add(0)` 130-146 ns per
+    /// item in two runs, with the load 52.6-57.9 ns; temporary counters showed the getter
+    /// finding the queue empty 26,000-66,000 times per run in the slow runs and 3,500-5,500 in
+    /// the fast ones.
     #[inline]
     fn any_sleeper(&self) -> bool {
-        self.count.load(SeqCst) > 0
-    }
-
-    /// Under loom: see the other definition.
-    #[cfg(loom)]
-    #[inline]
-    fn any_sleeper(&self) -> bool {
-        self.count.fetch_add(0, SeqCst) > 0
+        sleepers_after_change(&self.count) > 0
     }
 
     /// Wakes one sleeper if [`any_sleeper`](Self::any_sleeper) finds one and no wake-up is in

@@ -30,6 +30,28 @@ pub(crate) mod atomic {
     pub(crate) use core::sync::atomic::{
         fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering,
     };
+
+    /// Reads a count of sleepers after a change, on the waker's side of a Dekker pattern: a
+    /// SeqCst load. It is enough when the waker's change is a SeqCst RMW and the sleeper
+    /// counts itself in with a SeqCst RMW and then looks at the changed location with a SeqCst
+    /// load: four SeqCst operations on two locations, whose single total order forbids both
+    /// loads missing the other side's write (store buffering). If this load comes later in
+    /// that order it sees the sleeper; if earlier, the change comes before the sleeper's count
+    /// and so before its look, which sees it. (Hardware: on x86 and wasm an RMW is a full
+    /// barrier before the load; on Arm a SeqCst load is not reordered before an earlier SeqCst
+    /// RMW's store.) The callers (`Queue`'s `Sleepers`, `RawSemaphore::release`) name their
+    /// pairs and what the load saved over a `fetch_add(0)`.
+    ///
+    /// Under loom, which treats SeqCst loads as AcqRel (its documented limitation: it would
+    /// report the outcome the order rules out), this is `fetch_add(0)`, the other definition.
+    /// An RMW is ordered with the sleeper's in the count's modification order, so it sees the
+    /// sleeper or the sleeper's count synchronises with it and the change is visible to the
+    /// look: a guarantee at least as strong, with which the models check the rest of each
+    /// protocol.
+    #[inline]
+    pub(crate) fn sleepers_after_change(count: &AtomicU32) -> u32 {
+        count.load(Ordering::SeqCst)
+    }
 }
 #[cfg(loom)]
 #[allow(unused_imports)]
@@ -37,6 +59,12 @@ pub(crate) mod atomic {
     pub(crate) use loom::sync::atomic::{
         fence, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering,
     };
+
+    /// Under loom: an RMW where the other definition loads (see there for why).
+    #[inline]
+    pub(crate) fn sleepers_after_change(count: &AtomicU32) -> u32 {
+        count.fetch_add(0, Ordering::SeqCst)
+    }
 }
 
 // ---- wait/wake --------------------------------------------------------------------------
